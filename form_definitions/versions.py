@@ -1,0 +1,176 @@
+"""Versions: content hashes, concept carry-over, the publish diff and format upgrades."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from form_definitions import SCHEMA_VERSION
+from form_definitions.registry import REGISTRY, Field
+from form_definitions.walk import data_fields
+
+Definition = dict[str, Any]
+PRESENTATION_KEYS = {"label", "help", "widget", "content", "min_label", "max_label", "row_total", "concept"}
+
+
+def content_hash(definition: Definition) -> str:
+    """SHA-256 of the canonical JSON of a definition (sorted keys, no whitespace, UTF-8)."""
+    canonical = json.dumps(definition, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def upgrade(definition: Definition) -> Definition:
+    """Bring a definition of an older format up to SCHEMA_VERSION through pure steps."""
+    current = copy.deepcopy(definition)
+    version = current.get("schema_version", SCHEMA_VERSION)
+    while version < SCHEMA_VERSION:
+        current = UPGRADES[version](current)
+        version = current["schema_version"]
+    return current
+
+
+# schema_version n -> function producing n + 1; empty while format 1 is the only one.
+UPGRADES: dict[int, Any] = {}
+
+
+@dataclass
+class Change:
+    """One field-level difference between two versions."""
+
+    kind: str  # added | removed | changed
+    name: str
+    concept: str
+    breaking: bool
+    reasons: list[str] = field(default_factory=list)
+    concept_status: str = "kept"  # kept | new
+    old_name: str | None = None
+
+
+@dataclass
+class Diff:
+    """The difference between a published version and the next one."""
+
+    changes: list[Change]
+
+    @property
+    def breaking(self) -> bool:
+        return any(c.breaking for c in self.changes)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"breaking": self.breaking, "changes": [asdict(c) for c in self.changes]}
+
+
+def _by_concept(definition: Definition | None) -> dict[str, Field]:
+    if not definition:
+        return {}
+    return {f.get("concept") or f["name"]: f for f in data_fields(definition.get("fields") or [])}
+
+
+def _options(spec: Field) -> dict[str, Any]:
+    return {o["value"]: o.get("points") for o in spec.get("options") or []}
+
+
+def field_changes(old: Field, new: Field) -> tuple[bool, list[str]]:
+    """Classify a field's change: (breaking?, reasons). Labels, help, order, new options are compatible."""
+    reasons: list[str] = []
+    breaking = False
+    if old["type"] != new["type"]:
+        return True, ["type_changed"]
+    if old["name"] != new["name"]:
+        reasons.append("renamed")
+    old_options, new_options = _options(old), _options(new)
+    if set(old_options) - set(new_options):
+        breaking = True
+        reasons.append("option_removed")
+    if set(new_options) - set(old_options):
+        reasons.append("option_added")
+    if any(old_options[v] != new_options[v] for v in set(old_options) & set(new_options)):
+        breaking = True
+        reasons.append("points_changed")
+    if new.get("required") and not old.get("required"):
+        breaking = True
+        reasons.append("now_required")
+    for key in REGISTRY[new["type"]].breaking_keys + ("score_max", "formula", "columns", "rows", "fields"):
+        if old.get(key) != new.get(key):
+            scale = key in ("scale_min", "scale_max", "score_max", "unit")
+            breaking = breaking or scale or key in ("formula",) or _structure_breaks(key, old, new)
+            reasons.append("scale_changed" if scale else f"{key}_changed")
+    other = {k for k in set(old) | set(new) if old.get(k) != new.get(k)} - PRESENTATION_KEYS
+    other -= {"name", "options", "required", "type"} | set(REGISTRY[new["type"]].breaking_keys)
+    other -= {"score_max", "formula", "columns", "rows", "fields"}
+    for key in sorted(other):
+        loosened = key in ("maximum", "max_length", "max_items", "max_size") and _grew(old.get(key), new.get(key))
+        loosened = loosened or key in ("minimum", "min_length", "min_items") and _shrank(old.get(key), new.get(key))
+        loosened = loosened or key in ("visible_if", "required_if", "fill_by", "accept", "pattern", "decimals")
+        reasons.append(f"{key}_changed")
+        breaking = breaking or not loosened
+    if not reasons and any(old.get(k) != new.get(k) for k in PRESENTATION_KEYS - {"concept"}):
+        reasons.append("presentation_changed")
+    return breaking, reasons
+
+
+def _grew(old: Any, new: Any) -> bool:
+    return new is None or (old is not None and new >= old)
+
+
+def _shrank(old: Any, new: Any) -> bool:
+    return new is None or (old is not None and new <= old)
+
+
+def _structure_breaks(key: str, old: Field, new: Field) -> bool:
+    """Grids and groups: removing or retyping a column/row/sub-field breaks; adding does not."""
+    def ident(item: dict[str, Any]) -> str:
+        return str(item.get("name") or item.get("key"))
+
+    old_items = {ident(i): i.get("type") for i in old.get(key) or []}
+    new_items = {ident(i): i.get("type") for i in new.get(key) or []}
+    return any(name not in new_items or new_items[name] != kind for name, kind in old_items.items())
+
+
+def diff_definitions(old: Definition | None, new: Definition) -> Diff:
+    """Field changes from `old` (the previous published version, or None) to `new`.
+
+    Fields pair up by concept; a field whose concept is new but whose name existed pairs by name
+    and is reported as changed with a new concept (its meaning changed, which is breaking).
+    """
+    old_fields, new_fields = _by_concept(old), _by_concept(new)
+    unmatched_old = {f["name"]: c for c, f in old_fields.items() if c not in new_fields}
+    changes: list[Change] = []
+    for concept, spec in new_fields.items():
+        previous_concept = concept if concept in old_fields else unmatched_old.pop(spec["name"], None)
+        if previous_concept is None:
+            required = spec.get("required") and not spec.get("visible_if")
+            changes.append(Change("added", spec["name"], concept, bool(required),
+                                  ["added_required" if required else "added"], "new"))
+            continue
+        previous = old_fields[previous_concept]
+        breaking, reasons = field_changes(previous, spec)
+        status = "kept" if previous_concept == concept else "new"
+        if status == "new":
+            breaking, reasons = True, reasons + ["concept_replaced"]
+        if reasons:
+            changes.append(Change("changed", spec["name"], concept, breaking, reasons, status,
+                                  old_name=previous["name"] if previous["name"] != spec["name"] else None))
+    for concept in unmatched_old.values():
+        changes.append(Change("removed", old_fields[concept]["name"], concept, True, ["removed"]))
+    return Diff(changes)
+
+
+def assign_concepts(draft: Definition, previous: Definition | None, next_number: int) -> Definition:
+    """Give every data field a concept: kept from the previous version when compatible, new when breaking."""
+    result = copy.deepcopy(draft)
+    before = {f["name"]: f for f in data_fields(previous.get("fields") or [])} if previous else {}
+    for spec in data_fields(result.get("fields") or []):
+        if spec.get("concept") or "name" not in spec or spec.get("type") not in REGISTRY:
+            continue
+        prior = before.get(spec["name"])
+        if prior is None:
+            spec["concept"] = f"{result.get('key')}.{spec['name']}"
+            continue
+        breaking, _ = field_changes({**prior, "concept": None}, {**spec, "concept": None})
+        base = prior.get("concept") or f"{result.get('key')}.{spec['name']}"
+        spec["concept"] = f"{base}.v{next_number}" if breaking else base
+    return result

@@ -1,0 +1,55 @@
+"""The Flask application: the one composition root that wires every package together."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify
+from flask_wtf.csrf import CSRFProtect
+
+from formplatform.config import load_config
+
+csrf = CSRFProtect()
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app from the environment plus `config`; never starts a database server."""
+    app = Flask(__name__)
+    app.config.update(load_config(config))
+
+    import i18n.babel
+    from formplatform import api, auth, db, errors, security, views
+    from kiosk import bp as kiosk_bp
+
+    i18n.babel.init_app(app)
+    db.init_app(app)
+    errors.init_app(app)
+    auth.init_app(app)
+    csrf.init_app(app)
+    csrf.exempt(api.bp)
+    security.init_app(app)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(views.bp)
+    app.register_blueprint(kiosk_bp)
+
+    @app.get("/healthz")
+    def healthz() -> Any:
+        status = db.engine_status(app)
+        return jsonify({"status": "ok" if status["reachable"] else "degraded", "database": status}), (
+            200 if status["reachable"] else 503
+        )
+
+    if app.config["SEED_ON_START"]:
+        seed(app)
+    return app
+
+
+def seed(app: Flask) -> None:
+    """Create the administrator and publish the built-in definitions (idempotent)."""
+    from formplatform.services.seed import ensure_admin, seed_library
+
+    with app.app_context():
+        generated = ensure_admin(app.config.get("ADMIN_PASSWORD"))
+        if generated:
+            print(f"\n  Administrator created: user 'admin', password '{generated}' (shown once)\n", flush=True)
+        seed_library()

@@ -1,0 +1,160 @@
+"""REST API v1: thin views over the services; JSON in, JSON out, errors with stable codes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, request, url_for
+
+from formplatform.auth import current_user, require_admin, require_login
+from formplatform.errors import BadRequest, Forbidden, Unauthorized, localize_problems
+from formplatform.models import Form, FormVersion
+from formplatform.openapi import openapi_document
+from formplatform.security import protect_session_writes
+from formplatform.receipts import can_read_submission, make_receipt
+from formplatform.services import accounts, files, forms, submissions
+from i18n.babel import current_locale
+
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+bp.before_request(protect_session_writes)
+
+
+def json_body() -> Any:
+    """The parsed JSON body; malformed JSON is a 400 with a stable code, never a 500."""
+    body = request.get_json(silent=True)
+    if body is None:
+        raise BadRequest("invalid_json")
+    return body
+
+
+def form_summary(form: Form) -> dict[str, Any]:
+    return {"key": form.id, "kind": form.kind, "title": form.title, "status": form.status,
+            "latest_version": form.latest_version,
+            "url": url_for("api.read_form", key=form.id, _external=False)}
+
+
+def version_summary(version: FormVersion) -> dict[str, Any]:
+    return {"number": version.number, "hash": version.hash, "published_at": version.published_at.isoformat() + "Z",
+            "published_by": version.published_by, "submission_count": version.submission_count,
+            "breaking": bool((version.diff or {}).get("breaking"))}
+
+
+@bp.get("/openapi.json")
+def openapi() -> Any:
+    return jsonify(openapi_document())
+
+
+@bp.post("/auth/token")
+def issue_token() -> Any:
+    body = json_body()
+    if not isinstance(body, dict):
+        raise BadRequest("invalid_json")
+    user = accounts.authenticate(str(body.get("username", "")), str(body.get("password", "")))
+    token, record = accounts.issue_token(user, hours=current_app.config["TOKEN_TTL_HOURS"], name="api")
+    return jsonify({"token": token, "token_type": "Bearer", "expires_at": record.expires_at.isoformat() + "Z"}), 201
+
+
+@bp.get("/forms")
+def list_forms() -> Any:
+    include_archived = request.args.get("archived") == "1"
+    items = [form_summary(f) for f in forms.list_forms(include_archived=include_archived)]
+    return jsonify({"items": items, "count": len(items)})
+
+
+@bp.get("/forms/<key>")
+def read_form(key: str) -> Any:
+    form = forms.get_form(key)
+    if form.latest_version == 0 and not _is_admin():
+        raise Forbidden()
+    versions = [version_summary(v) for v in forms.list_versions(key)]
+    return jsonify({**form_summary(form), "versions": versions})
+
+
+@bp.get("/forms/<key>/versions/<int:number>")
+def read_version(key: str, number: int) -> Any:
+    version = forms.get_version(key, number)
+    return jsonify({"key": key, **version_summary(version), "definition": version.definition,
+                    "schema": version.schema, "diff": version.diff})
+
+
+@bp.get("/forms/<key>/draft")
+@require_admin
+def read_draft(key: str) -> Any:
+    form = forms.get_form(key)
+    _, diff = forms.preview_publish(key)
+    return jsonify({"key": key, "revision": form.draft_revision, "definition": form.draft,
+                    "warnings": localize_problems(forms.draft_warnings(form)), "diff": diff.as_dict()})
+
+
+@bp.put("/forms/<key>/draft")
+@require_admin
+def write_draft(key: str) -> Any:
+    definition = json_body()
+    expected = request.headers.get("If-Match") or request.args.get("revision")
+    if expected is not None and not str(expected).strip('"').isdigit():
+        raise BadRequest("bad_revision")
+    existed = Form.objects(id=key).first() is not None
+    form = forms.save_draft(key, definition, current_user(),
+                            expected_revision=int(str(expected).strip('"')) if expected is not None else None)
+    _, diff = forms.preview_publish(key)
+    body = {"key": key, "revision": form.draft_revision, "warnings": localize_problems(forms.draft_warnings(form)),
+            "diff": diff.as_dict()}
+    return jsonify(body), 200 if existed else 201
+
+
+@bp.post("/forms/<key>/publish")
+@require_admin
+def publish(key: str) -> Any:
+    body = request.get_json(silent=True) or {}
+    confirm = bool(body.get("confirm_breaking")) if isinstance(body, dict) else False
+    version = forms.publish_form(key, current_user(), confirm_breaking=confirm)
+    return jsonify({"key": key, **version_summary(version), "diff": version.diff}), 201
+
+
+@bp.post("/forms/<key>/submissions")
+def submit(key: str) -> Any:
+    body = json_body()
+    if not isinstance(body, dict) or "data" not in body:
+        raise BadRequest("invalid_json")
+    form = forms.get_form(key)
+    _check_may_submit(form)
+    version = body.get("version")
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+        raise BadRequest("bad_version")
+    submission = submissions.submit_form(key, body["data"], version=version, locale=current_locale(),
+                                         source="api", actor=current_user())
+    record = submissions.submission_record(submission)
+    record["receipt"] = make_receipt(submission.id)
+    return jsonify(record), 201
+
+
+@bp.get("/submissions/<submission_id>")
+def read_submission(submission_id: str) -> Any:
+    submission = submissions.get_submission(submission_id)
+    if not can_read_submission(submission, current_user(), request.args.get("receipt")):
+        raise Unauthorized() if current_user() is None else Forbidden()
+    return jsonify(submissions.submission_record(submission))
+
+
+@bp.post("/files")
+@require_login
+def upload_file() -> Any:
+    upload = request.files.get("file")
+    if upload is None:
+        raise BadRequest("file_required")
+    content = upload.read(current_app.config["MAX_UPLOAD_BYTES"] + 1)
+    record = files.store_file(upload.filename or "file", upload.mimetype, content,
+                              max_bytes=current_app.config["MAX_UPLOAD_BYTES"], actor=current_user())
+    return jsonify(record.reference()), 201
+
+
+def _is_admin() -> bool:
+    user = current_user()
+    return bool(user and user.is_admin)
+
+
+def _check_may_submit(form: Form) -> None:
+    """Questionnaires are open to the public; other kinds need a logged-in user (roles: accounts issue)."""
+    if form.kind != "questionnaire" and current_user() is None:
+        raise Unauthorized()

@@ -1,0 +1,64 @@
+"""Configuration from the environment, checked once at start-up."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+ENV_KEYS = (
+    "MONGODB_URI",
+    "SECRET_KEY",
+    "DATA_DIR",
+    "ADMIN_PASSWORD",
+    "SEED_ON_START",
+    "DB_ENGINE_LABEL",
+    "ENV",
+    "MAX_UPLOAD_BYTES",
+)
+DEFAULTS: dict[str, Any] = {
+    "DATA_DIR": "instance",
+    "SEED_ON_START": False,
+    "DB_ENGINE_LABEL": "mongodb",
+    "ENV": "production",
+    "MAX_UPLOAD_BYTES": 15 * 1024 * 1024,
+    "TOKEN_TTL_HOURS": 12,
+    "WTF_CSRF_TIME_LIMIT": None,
+    "BABEL_DEFAULT_LOCALE": "vi",
+}
+URI_SCHEMES = ("mongodb://", "mongodb+srv://", "mongomock://")
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot work; raised once, at start-up, with what to fix."""
+
+
+def _as_bool(value: Any) -> bool:
+    return value if isinstance(value, bool) else str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Defaults, then environment, then explicit overrides; then check the result."""
+    config = dict(DEFAULTS)
+    config.update({key: os.environ[key] for key in ENV_KEYS if os.environ.get(key)})
+    config.update(overrides or {})
+    config["SEED_ON_START"] = _as_bool(config["SEED_ON_START"])
+    config["MAX_UPLOAD_BYTES"] = int(config["MAX_UPLOAD_BYTES"])
+    config["MAX_CONTENT_LENGTH"] = config["MAX_UPLOAD_BYTES"] + 1024 * 1024
+    development = config["ENV"] in ("development", "testing")
+    config.setdefault("SESSION_COOKIE_SECURE", not development)
+    config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    check_config(config)
+    return config
+
+
+def check_config(config: dict[str, Any]) -> None:
+    """Fail loudly on a configuration that would break later."""
+    uri = config.get("MONGODB_URI") or ""
+    if not uri:
+        raise ConfigError("MONGODB_URI is not set: point it at MongoDB, or start the platform with `python run.py`.")
+    if not uri.startswith(URI_SCHEMES):
+        raise ConfigError(f"MONGODB_URI must start with one of {', '.join(URI_SCHEMES)}")
+    secret = config.get("SECRET_KEY") or ""
+    if len(secret) < 16:
+        raise ConfigError("SECRET_KEY must be set to a random string of at least 16 characters.")

@@ -1,0 +1,148 @@
+"""MongoDB documents. String primary keys everywhere (DESIGN §4); every write atomic on one document."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+
+from mongoengine import (
+    BinaryField,
+    BooleanField,
+    DateTimeField,
+    DictField,
+    Document,
+    IntField,
+    ListField,
+    StringField,
+)
+
+
+def new_id() -> str:
+    """A random, URL-safe string id (never an ObjectId, see DESIGN §4)."""
+    return secrets.token_hex(12)
+
+
+def utcnow() -> datetime:
+    """Naive UTC now, as stored by MongoDB."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class User(Document):
+    """A person who logs in. Roles and agency scopes arrive with the accounts issue."""
+
+    id = StringField(primary_key=True, default=new_id)
+    username = StringField(required=True, unique=True, max_length=64)
+    display_name = StringField(max_length=200, default="")
+    password_hash = StringField(required=True)
+    is_admin = BooleanField(default=False)
+    status = StringField(choices=("active", "locked", "closed"), default="active")
+    session_version = IntField(default=0)
+    created_at = DateTimeField(default=utcnow)
+
+    meta = {"collection": "users"}
+
+    @property
+    def can_log_in(self) -> bool:
+        return self.status == "active"
+
+
+class ApiToken(Document):
+    """A bearer token; only its SHA-256 is stored, the token itself is shown once."""
+
+    id = StringField(primary_key=True, default=new_id)
+    token_hash = StringField(required=True, unique=True)
+    user_id = StringField(required=True)
+    name = StringField(default="")
+    expires_at = DateTimeField(required=True)
+    revoked_at = DateTimeField()
+    created_at = DateTimeField(default=utcnow)
+
+    meta = {"collection": "api_tokens", "indexes": ["user_id"]}
+
+
+class Form(Document):
+    """A form: its editable draft and a pointer to its newest published version. The id is the key."""
+
+    id = StringField(primary_key=True, max_length=64)
+    kind = StringField(required=True)
+    title = DictField(required=True)
+    status = StringField(choices=("active", "archived"), default="active")
+    draft = DictField()
+    draft_revision = IntField(default=0)
+    draft_updated_at = DateTimeField()
+    draft_updated_by = StringField()
+    latest_version = IntField(default=0)
+    created_at = DateTimeField(default=utcnow)
+
+    meta = {"collection": "forms", "indexes": ["kind", "status"]}
+
+    @property
+    def key(self) -> str:
+        return self.id
+
+
+class FormVersion(Document):
+    """An immutable published version; (form_key, number) is unique."""
+
+    id = StringField(primary_key=True)
+    form_key = StringField(required=True)
+    number = IntField(required=True, min_value=1)
+    hash = StringField(required=True)
+    definition = DictField(required=True)
+    schema = DictField(required=True)
+    diff = DictField()
+    published_by = StringField()
+    published_at = DateTimeField(default=utcnow)
+    submission_count = IntField(default=0)
+
+    meta = {
+        "collection": "form_versions",
+        "indexes": [{"fields": ["form_key", "number"], "unique": True}],
+    }
+
+    @staticmethod
+    def make_id(key: str, number: int) -> str:
+        return f"{key}@{number}"
+
+
+class Submission(Document):
+    """Answers filed against one pinned version (form key, number and content hash)."""
+
+    id = StringField(primary_key=True, default=new_id)
+    form_key = StringField(required=True)
+    version = IntField(required=True)
+    version_hash = StringField(required=True)
+    data = DictField()
+    score = DictField(null=True)
+    totals = DictField()
+    locale = StringField(choices=("vi", "en"), default="vi")
+    source = StringField(choices=("web", "api", "kiosk"), default="web")
+    submitted_by = StringField()
+    submitted_at = DateTimeField(default=utcnow)
+
+    meta = {
+        "collection": "submissions",
+        "indexes": [{"fields": ["form_key", "-submitted_at"]}, "submitted_by"],
+    }
+
+
+class StoredFile(Document):
+    """An uploaded evidence file, kept in MongoDB (size-capped well below the 16 MB document limit)."""
+
+    id = StringField(primary_key=True, default=new_id)
+    name = StringField(required=True, max_length=255)
+    content_type = StringField(required=True)
+    size = IntField(required=True)
+    sha256 = StringField(required=True)
+    content = BinaryField(required=True)
+    uploaded_by = StringField()
+    created_at = DateTimeField(default=utcnow)
+
+    meta = {"collection": "files"}
+
+    def reference(self) -> dict[str, object]:
+        """The value a file field stores in submission data."""
+        return {"id": self.id, "name": self.name, "size": self.size, "content_type": self.content_type}
+
+
+ALL_DOCUMENTS = (User, ApiToken, Form, FormVersion, Submission, StoredFile)

@@ -1,0 +1,1 @@
+"""Named services: verb_noun() functions that save explicitly and know who acted."""

@@ -1,0 +1,117 @@
+"""Forms: drafts, publishing immutable versions, reading versions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mongoengine.errors import NotUniqueError
+
+from form_definitions.checks import check_definition, missing_translations
+from form_definitions.problems import Problem
+from form_definitions.schema import build_schema
+from form_definitions.versions import Diff, assign_concepts, content_hash, diff_definitions, upgrade
+from formplatform.errors import Conflict, Invalid, NeedsConfirmation, NotFound
+from formplatform.models import Form, FormVersion, User, utcnow
+
+
+def list_forms(*, include_archived: bool = False) -> list[Form]:
+    """Forms that have at least one published version, by key."""
+    query = Form.objects(latest_version__gte=1)
+    if not include_archived:
+        query = query.filter(status="active")
+    return list(query.order_by("id"))
+
+
+def get_form(key: str) -> Form:
+    form = Form.objects(id=key).first()
+    if form is None:
+        raise NotFound()
+    return form
+
+
+def get_version(key: str, number: int | None = None) -> FormVersion:
+    """A published version; the newest one when `number` is None."""
+    if number is None:
+        version = FormVersion.objects(form_key=key).order_by("-number").first()
+    else:
+        version = FormVersion.objects(id=FormVersion.make_id(key, number)).first()
+    if version is None:
+        raise NotFound()
+    return version
+
+
+def list_versions(key: str) -> list[FormVersion]:
+    return list(FormVersion.objects(form_key=key).order_by("number"))
+
+
+def save_draft(key: str, definition: Any, actor: User | None, *, expected_revision: int | None = None) -> Form:
+    """Replace the draft after checking it; a stale `expected_revision` is a conflict, never an overwrite."""
+    problems = check_definition(definition)
+    if isinstance(definition, dict) and definition.get("key") not in (None, key):
+        problems.insert(0, Problem("key", "key_mismatch", {"expected": key}))
+    if problems:
+        raise Invalid(problems, "invalid_definition")
+    definition = upgrade(definition)
+    actor_id = actor.id if actor else None
+    form = Form.objects(id=key).first()
+    if form is None:
+        form = Form(id=key, kind=definition["kind"], title=definition["title"], draft=definition, draft_revision=1,
+                    draft_updated_at=utcnow(), draft_updated_by=actor_id)
+        try:
+            form.save(force_insert=True)
+        except NotUniqueError as error:
+            raise Conflict("draft_conflict") from error
+        return form
+    revision = form.draft_revision if expected_revision is None else expected_revision
+    updated = Form.objects(id=key, draft_revision=revision).modify(
+        new=True, set__draft=definition, set__kind=definition["kind"], set__title=definition["title"],
+        set__draft_updated_at=utcnow(), set__draft_updated_by=actor_id, inc__draft_revision=1,
+    )
+    if updated is None:
+        raise Conflict("draft_conflict", current_revision=form.reload().draft_revision)
+    return updated
+
+
+def draft_warnings(form: Form) -> list[Problem]:
+    """What would stop the draft from being published (missing translations)."""
+    return missing_translations(form.draft) if form.draft else []
+
+
+def preview_publish(key: str) -> tuple[dict[str, Any], Diff]:
+    """The definition that publishing would freeze, and its diff against the latest version."""
+    form = get_form(key)
+    previous = _latest_definition(key)
+    candidate = assign_concepts(form.draft, previous, form.latest_version + 1)
+    return candidate, diff_definitions(previous, candidate)
+
+
+def _latest_definition(key: str) -> dict[str, Any] | None:
+    latest = FormVersion.objects(form_key=key).order_by("-number").first()
+    return latest.definition if latest else None
+
+
+def publish_form(key: str, actor: User | None, *, confirm_breaking: bool = False) -> FormVersion:
+    """Freeze the draft as the next numbered version; breaking changes need `confirm_breaking`."""
+    form = get_form(key)
+    problems = check_definition(form.draft, publishing=True)
+    if problems:
+        raise Invalid(problems, "invalid_definition")
+    candidate, diff = preview_publish(key)
+    latest = get_version(key) if form.latest_version else None
+    if latest is not None and latest.hash == content_hash(candidate):
+        raise Conflict("nothing_to_publish")
+    if diff.breaking and latest is not None and not confirm_breaking:
+        raise NeedsConfirmation(diff.as_dict())
+    number = (latest.number if latest else 0) + 1
+    version = FormVersion(
+        id=FormVersion.make_id(key, number), form_key=key, number=number, hash=content_hash(candidate),
+        definition=candidate, schema=build_schema(candidate), diff=diff.as_dict(),
+        published_by=actor.id if actor else None,
+    )
+    try:
+        version.save(force_insert=True)
+    except NotUniqueError as error:
+        raise Conflict() from error
+    Form.objects(id=key, latest_version__lt=number).update_one(set__latest_version=number)
+    Form.objects(id=key, draft_revision=form.draft_revision).update_one(set__draft=candidate)
+    return version

@@ -1,0 +1,89 @@
+"""Submissions: validated against their pinned version, stored whole or not at all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from form_definitions.answers import check_answers
+from form_definitions.problems import Problem
+from formplatform.errors import Gone, Invalid, NotFound
+from formplatform.models import FormVersion, StoredFile, Submission, User
+from formplatform.services.forms import get_form, get_version
+
+SOURCES = ("web", "api", "kiosk")
+
+
+def submit_form(
+    key: str,
+    data: Any,
+    *,
+    version: int | None = None,
+    locale: str = "vi",
+    source: str = "web",
+    actor: User | None = None,
+) -> Submission:
+    """Check answers against the requested (or newest) version and store them with that version pinned."""
+    form = get_form(key)
+    if form.status != "active":
+        raise Gone()
+    pinned = get_version(key, version)
+    outcome = check_answers(pinned.definition, data)
+    problems = outcome.problems + _missing_files(pinned, outcome.data)
+    if problems:
+        raise Invalid(problems)
+    submission = Submission(
+        form_key=key, version=pinned.number, version_hash=pinned.hash, data=outcome.data, score=outcome.score,
+        totals=outcome.totals, locale=locale if locale in ("vi", "en") else "vi", source=source,
+        submitted_by=actor.id if actor else None,
+    )
+    submission.save(force_insert=True)
+    FormVersion.objects(id=pinned.id).update_one(inc__submission_count=1)
+    return submission
+
+
+def _file_refs(value: Any, path: str) -> list[tuple[str, dict[str, Any]]]:
+    if isinstance(value, dict) and {"id", "name", "size", "content_type"} <= set(value):
+        return [(path, value)]
+    if isinstance(value, dict):
+        return [ref for k, v in value.items() for ref in _file_refs(v, f"{path}.{k}" if path else k)]
+    if isinstance(value, list):
+        return [ref for i, v in enumerate(value) for ref in _file_refs(v, f"{path}.{i}")]
+    return []
+
+
+def _missing_files(version: FormVersion, data: dict[str, Any]) -> list[Problem]:
+    """File references must point at stored files whose size and type match."""
+    refs = _file_refs(data, "")
+    if not refs:
+        return []
+    stored = {f.id: f for f in StoredFile.objects(id__in=[r["id"] for _, r in refs]).only("id", "size", "content_type")}
+    problems = []
+    for path, ref in refs:
+        record = stored.get(ref["id"])
+        if record is None or record.size != ref["size"] or record.content_type != ref["content_type"]:
+            problems.append(Problem(path, "file_missing"))
+    return problems
+
+
+def get_submission(submission_id: str) -> Submission:
+    submission = Submission.objects(id=submission_id).first()
+    if submission is None:
+        raise NotFound()
+    return submission
+
+
+def submission_record(submission: Submission) -> dict[str, Any]:
+    """The API representation of a stored submission, naming the version it pins."""
+    return {
+        "id": submission.id,
+        "form": submission.form_key,
+        "version": submission.version,
+        "version_hash": submission.version_hash,
+        "data": submission.data,
+        "score": submission.score,
+        "totals": submission.totals,
+        "locale": submission.locale,
+        "source": submission.source,
+        "submitted_by": submission.submitted_by,
+        "submitted_at": submission.submitted_at.isoformat() + "Z",
+    }

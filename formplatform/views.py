@@ -1,0 +1,211 @@
+"""HTML pages: the twins of the API for people with a browser."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+
+from form_definitions.formdata import read_form
+from formplatform.auth import current_user, log_in, require_admin
+from formplatform.errors import Forbidden, Invalid, NeedsConfirmation, Unauthorized, localize_problems
+from formplatform.models import FormVersion, Submission
+from formplatform.receipts import can_read_submission, make_receipt
+from formplatform.services import accounts, files, forms, submissions
+from i18n.babel import current_locale
+from i18n.text import localize
+from renderers import render_form
+
+bp = Blueprint("views", __name__, template_folder="templates")
+PAGE_SIZE = 20
+
+
+def render_version(version: FormVersion, mode: str, **kwargs: Any) -> Markup:
+    return render_form(version.definition, mode=mode, locale=current_locale(), gettext=gettext, **kwargs)
+
+
+@bp.get("/")
+def index() -> Any:
+    term = (request.args.get("q") or "").strip().lower()
+    kind = request.args.get("kind") or ""
+    items = forms.list_forms()
+    if kind:
+        items = [f for f in items if f.kind == kind]
+    if term:
+        items = [f for f in items if term in f.id or any(term in str(t).lower() for t in f.title.values())]
+    return render_template("formplatform/index.html", forms=items, q=term, kind=kind)
+
+
+@bp.get("/forms/<key>")
+@bp.get("/forms/<key>/versions/<int:number>")
+def fill(key: str, number: int | None = None) -> Any:
+    form = forms.get_form(key)
+    version = forms.get_version(key, number)
+    action = url_for("views.submit", key=key, number=version.number)
+    body = render_version(version, "fill", action=action, csrf_token=generate_csrf())
+    return render_template("formplatform/form.html", form=form, version=version, body=body,
+                           versions=forms.list_versions(key))
+
+
+@bp.post("/forms/<key>/versions/<int:number>")
+def submit(key: str, number: int) -> Any:
+    form = forms.get_form(key)
+    if form.kind != "questionnaire" and current_user() is None:
+        raise Unauthorized()
+    version = forms.get_version(key, number)
+    uploads = _store_uploads(version)
+    data = read_form(version.definition, request.form.to_dict(flat=False), uploads)
+    try:
+        submission = submissions.submit_form(key, data, version=number, locale=current_locale(), source="web",
+                                             actor=current_user())
+    except Invalid as error:
+        errors = localize_problems(error.problems)
+        body = render_version(version, "fill", data=data, errors=errors, csrf_token=generate_csrf(),
+                              action=url_for("views.submit", key=key, number=number))
+        return render_template("formplatform/form.html", form=form, version=version, body=body,
+                               versions=forms.list_versions(key), errors=errors), 422
+    return redirect(url_for("views.submission", key=key, submission_id=submission.id,
+                            receipt=make_receipt(submission.id), sent=1))
+
+
+def _store_uploads(version: FormVersion) -> dict[str, dict[str, Any]]:
+    """Store each uploaded file of the request; returns input name -> file reference."""
+    stored: dict[str, dict[str, Any]] = {}
+    for name, upload in request.files.items(multi=True):
+        if not upload or not upload.filename:
+            continue
+        if current_user() is None:
+            raise Unauthorized()
+        limit = current_app.config["MAX_UPLOAD_BYTES"]
+        try:
+            record = files.store_file(upload.filename, upload.mimetype, upload.read(limit + 1), max_bytes=limit,
+                                      actor=current_user())
+        except Invalid as error:
+            raise Invalid([type(p)(name, p.code, p.params) for p in error.problems]) from error
+        stored[name] = record.reference()
+    return stored
+
+
+def _readable_submission(key: str, submission_id: str) -> Submission:
+    submission = submissions.get_submission(submission_id)
+    if submission.form_key != key:
+        raise Forbidden()
+    if not can_read_submission(submission, current_user(), request.args.get("receipt")):
+        raise Unauthorized() if current_user() is None else Forbidden()
+    return submission
+
+
+@bp.get("/forms/<key>/submissions/<submission_id>")
+def submission(key: str, submission_id: str) -> Any:
+    record = _readable_submission(key, submission_id)
+    version = forms.get_version(key, record.version)
+    mode = "print" if request.args.get("print") else "view"
+    body = render_version(version, mode, data=record.data, totals=record.totals, score=record.score)
+    template = "formplatform/print.html" if mode == "print" else "formplatform/submission.html"
+    return render_template(template, form=forms.get_form(key), version=version, record=record, body=body,
+                           receipt=request.args.get("receipt"), sent=request.args.get("sent"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    error = None
+    if request.method == "POST":
+        try:
+            user = accounts.authenticate(request.form.get("username", ""), request.form.get("password", ""))
+        except Unauthorized:
+            error = gettext("Wrong user name or password.")
+        else:
+            log_in(user)
+            target = request.args.get("next") or ""
+            return redirect(target if target.startswith("/") and not target.startswith("//") else url_for(".index"))
+    return render_template("formplatform/login.html", error=error), 401 if error else 200
+
+
+@bp.post("/logout")
+def logout() -> Any:
+    from flask import session
+
+    session.clear()
+    return redirect(url_for(".index"))
+
+
+@bp.get("/admin/forms")
+@require_admin
+def admin_forms() -> Any:
+    from formplatform.models import Form
+
+    return render_template("formplatform/admin_forms.html", forms=list(Form.objects.order_by("id")))
+
+
+@bp.route("/admin/forms/new", methods=["GET", "POST"])
+@bp.route("/admin/forms/<key>/draft", methods=["GET", "POST"])
+@require_admin
+def draft(key: str | None = None) -> Any:
+    """A plain JSON editor for a draft, with its problems and its diff against the latest version."""
+    problems: list[dict[str, Any]] = []
+    text = ""
+    status = 200
+    if request.method == "POST":
+        text = request.form.get("definition", "")
+        try:
+            definition = json.loads(text)
+        except json.JSONDecodeError:
+            problems = [{"path": "", "code": "invalid_json", "message": gettext("The request body is not valid JSON.")}]
+            status = 422
+        else:
+            target = key or (definition.get("key") if isinstance(definition, dict) else None) or ""
+            revision = request.form.get("revision", type=int)
+            try:
+                forms.save_draft(target, definition, current_user(), expected_revision=revision)
+                return redirect(url_for(".draft", key=target, saved=1))
+            except Invalid as error:
+                problems, status = localize_problems(error.problems), 422
+    form = forms.get_form(key) if key else None
+    diff = forms.preview_publish(key)[1].as_dict() if form else None
+    if form and not text:
+        text = json.dumps(form.draft, ensure_ascii=False, indent=2)
+    warnings = localize_problems(forms.draft_warnings(form)) if form else []
+    return render_template("formplatform/draft.html", form=form, text=text, problems=problems, diff=diff,
+                           warnings=warnings, saved=request.args.get("saved")), status
+
+
+@bp.post("/admin/forms/<key>/publish")
+@require_admin
+def publish(key: str) -> Any:
+    try:
+        version = forms.publish_form(key, current_user(), confirm_breaking=bool(request.form.get("confirm_breaking")))
+    except NeedsConfirmation:
+        return redirect(url_for(".draft", key=key, needs_confirmation=1))
+    except Invalid as error:
+        form = forms.get_form(key)
+        return render_template("formplatform/draft.html", form=form, diff=forms.preview_publish(key)[1].as_dict(),
+                               text=json.dumps(form.draft, ensure_ascii=False, indent=2),
+                               problems=localize_problems(error.problems), warnings=[]), 422
+    return redirect(url_for(".fill", key=key, number=version.number, published=1))
+
+
+@bp.get("/admin/forms/<key>/submissions")
+@require_admin
+def admin_submissions(key: str) -> Any:
+    form = forms.get_form(key)
+    page = max(request.args.get("page", 1, type=int), 1)
+    query = Submission.objects(form_key=key).order_by("-submitted_at")
+    total = query.count()
+    items = list(query.skip((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
+    return render_template("formplatform/submissions.html", form=form, items=items, page=page, total=total,
+                           pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1))
+
+
+@bp.app_template_global()
+def text(value: Any) -> str:
+    """Bilingual content in the current language (escaped by Jinja like any other string)."""
+    return localize(value, current_locale())
+
+
+@bp.app_template_global()
+def lang() -> str:
+    return current_locale()

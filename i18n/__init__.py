@@ -1,0 +1,1 @@
+"""Internationalisation: bilingual content helpers (i18n.text) and Flask-Babel wiring (i18n.babel)."""

@@ -1,0 +1,76 @@
+"""Words for stable codes: validation problems and error titles, in the request's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+PROBLEMS = {
+    "required": _l("This field is required."),
+    "type": _l("This value has the wrong type (expected %(expected)s)."),
+    "not_an_option": _l("Choose one of the offered options."),
+    "too_small": _l("The value must be at least %(limit)s."),
+    "too_large": _l("The value must be at most %(limit)s."),
+    "too_short": _l("Enter at least %(limit)s characters."),
+    "too_long": _l("Enter at most %(limit)s characters."),
+    "pattern": _l("The value does not have the expected format."),
+    "format": _l("Enter a valid value (%(format)s)."),
+    "too_few": _l("Choose or add at least %(limit)s items."),
+    "too_many": _l("Choose or add at most %(limit)s items."),
+    "duplicate": _l("The same item appears twice."),
+    "unknown_field": _l("This field is not part of the form."),
+    "reviewer_only": _l("Only the reviewing agency may fill this field."),
+    "date_too_early": _l("The date must not be before %(limit)s."),
+    "date_too_late": _l("The date must not be after %(limit)s."),
+    "invalid": _l("This value is not valid."),
+    "unknown_type": _l("Unknown field type %(type)s."),
+    "duplicate_name": _l("The name %(name)s is used more than once."),
+    "duplicate_option": _l("The option value %(value)s is used more than once."),
+    "unknown_variable": _l("The rule refers to %(name)s, which is not a field of this form."),
+    "rows_required": _l("A grid with fixed rows needs at least one row."),
+    "missing_translation": _l("The %(lang)s text is missing."),
+    "key_mismatch": _l("The definition's key must be %(expected)s."),
+    "file_too_large": _l("The file is larger than %(limit)s bytes."),
+    "file_type": _l("This type of file is not accepted."),
+    "file_missing": _l("The referenced file does not exist."),
+    "invalid_json": _l("The request body is not valid JSON."),
+}
+
+ERRORS = {
+    "bad_request": _l("The request could not be understood."),
+    "invalid": _l("Some answers need your attention."),
+    "invalid_definition": _l("The form definition has problems."),
+    "unauthorized": _l("Please log in first."),
+    "invalid_credentials": _l("Wrong user name or password."),
+    "forbidden": _l("You are not allowed to do this."),
+    "not_found": _l("Not found."),
+    "method_not_allowed": _l("This method is not allowed here."),
+    "conflict": _l("Someone else changed this in the meantime; reload and try again."),
+    "draft_conflict": _l("The draft was changed by someone else since you opened it."),
+    "nothing_to_publish": _l("The draft is identical to the latest published version."),
+    "breaking_change_unconfirmed": _l("This version contains breaking changes; confirm them to publish."),
+    "form_archived": _l("This form is archived and accepts no new submissions."),
+    "too_large": _l("The upload is too large."),
+    "too_many_requests": _l("Too many requests; please wait a moment."),
+    "csrf_failed": _l("Your session expired or the form was tampered with; please reload the page."),
+    "http_error": _l("The request failed."),
+    "internal_error": _l("Something went wrong on our side. The error has been logged."),
+}
+
+
+def problem_message(code: str, params: dict[str, Any]) -> str:
+    """A validation problem in words, in the current request's language."""
+    template = PROBLEMS.get(code) or PROBLEMS["invalid"]
+    lang_names = {"vi": _("Vietnamese"), "en": _("English")}
+    safe = {k: lang_names.get(v, v) if k == "lang" else v for k, v in params.items()}
+    try:
+        return str(template) % safe if safe else str(template).replace("%%", "%")
+    except (KeyError, TypeError, ValueError):
+        return str(template)
+
+
+def error_title(code: str, params: dict[str, Any]) -> str:
+    """The headline of an error response."""
+    return str(ERRORS.get(code) or ERRORS["bad_request"])

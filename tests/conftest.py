@@ -1,0 +1,111 @@
+"""Shared fixtures. FP_TEST_ENGINE selects the database: `nx` (embedded nx-27017, default) or
+`mongomock`; with MONGODB_URI set the suite runs against that real server instead."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import mongoengine
+import pytest
+
+ENGINE = "uri" if os.environ.get("MONGODB_URI") else os.environ.get("FP_TEST_ENGINE", "nx")
+ADMIN_PASSWORD = "admin-password-123"
+USER_PASSWORD = "user-password-123"
+
+
+def pytest_report_header() -> str:
+    return f"database engine: {ENGINE}"
+
+
+@pytest.fixture(scope="session")
+def mongo_uri() -> Iterator[str]:
+    if ENGINE == "uri":
+        yield os.environ["MONGODB_URI"]
+    elif ENGINE == "mongomock":
+        yield "mongomock://localhost/fp_test"
+    else:
+        from formplatform.embedded import EmbeddedMongo
+
+        with tempfile.TemporaryDirectory(prefix="fp-test-db-") as data_dir, EmbeddedMongo(Path(data_dir)) as server:
+            yield server.uri
+
+
+@pytest.fixture(scope="session")
+def app(mongo_uri: str) -> Any:
+    from formplatform import create_app
+
+    label = {"nx": "nx-27017 (embedded)", "uri": "mongodb"}.get(ENGINE, "mongomock")
+    return create_app({"MONGODB_URI": mongo_uri, "SECRET_KEY": "test-secret-key-0123456789", "ENV": "testing",
+                       "DB_ENGINE_LABEL": label, "SEED_ON_START": False, "ADMIN_PASSWORD": ""})
+
+
+@pytest.fixture(autouse=True)
+def _empty_database(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every test that uses the app starts from an empty database (indexes kept)."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("app")
+    db = mongoengine.get_db()
+    for name in db.list_collection_names():
+        db[name].delete_many({})
+    yield
+
+
+@pytest.fixture
+def client(app: Any) -> Any:
+    return app.test_client()
+
+
+@pytest.fixture
+def admin(app: Any) -> Any:
+    from formplatform.services.accounts import create_user
+
+    with app.app_context():
+        return create_user("admin", ADMIN_PASSWORD, is_admin=True)
+
+
+@pytest.fixture
+def user(app: Any) -> Any:
+    from formplatform.services.accounts import create_user
+
+    with app.app_context():
+        return create_user("chuyenvien", USER_PASSWORD)
+
+
+@pytest.fixture
+def seeded(app: Any) -> None:
+    from formplatform.services.seed import seed_library
+
+    with app.app_context():
+        seed_library()
+
+
+def bearer(client: Any, username: str, password: str) -> dict[str, str]:
+    response = client.post("/api/v1/auth/token", json={"username": username, "password": password})
+    assert response.status_code == 201, response.get_json()
+    return {"Authorization": f"Bearer {response.get_json()['token']}"}
+
+
+@pytest.fixture
+def admin_headers(client: Any, admin: Any) -> dict[str, str]:
+    return bearer(client, "admin", ADMIN_PASSWORD)
+
+
+def csrf_token(client: Any, path: str = "/login") -> str:
+    """The CSRF token a page hands to the browser, read like a browser would."""
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def log_in(client: Any, username: str, password: str) -> None:
+    response = client.post("/login", data={"username": username, "password": password,
+                                           "csrf_token": csrf_token(client)})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]

@@ -9,4 +9,8 @@ SCHEMA_VERSION = 1
 KINDS = ("report", "kpi_sheet", "assessment", "questionnaire")
 LANGUAGES = ("vi", "en")
 
+# Importing the type modules fills the registry, whichever module a caller imports first.
+import form_definitions.composite  # noqa: E402,F401
+import form_definitions.fields  # noqa: E402,F401
+
 __all__ = ["KINDS", "LANGUAGES", "SCHEMA_VERSION", "Problem"]

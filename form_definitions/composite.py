@@ -10,16 +10,29 @@ GRID_COLUMN_TYPES = ("text", "integer", "decimal", "calculated")
 NUMERIC_COLUMN_TYPES = ("integer", "decimal", "calculated")
 
 
-def object_schema(fields: list[Field]) -> dict[str, Any]:
-    """JSON Schema of an object holding the values of `fields` (sections flattened)."""
-    from form_definitions.walk import data_fields
+def _unconditional(fields: list[Field], conditional: bool = False) -> list[tuple[Field, bool]]:
+    """Data fields with whether any rule (their own or an enclosing section's) governs them."""
+    found: list[tuple[Field, bool]] = []
+    for field in fields:
+        governed = conditional or bool(field.get("visible_if"))
+        if field.get("type") == "section":
+            found += _unconditional(field.get("fields") or [], governed)
+        elif field.get("type") != "static":
+            found.append((field, governed or bool(field.get("required_if"))))
+    return found
 
+
+def object_schema(fields: list[Field]) -> dict[str, Any]:
+    """JSON Schema of an object holding the values of `fields` (sections flattened).
+
+    Only fields required whatever the answers are listed in `required`; rules decide the rest.
+    """
     properties: dict[str, Any] = {}
     required: list[str] = []
-    for field in data_fields(fields):
+    for field, conditional in _unconditional(fields):
         kind = REGISTRY[field["type"]]
         properties[field["name"]] = kind.value_schema(field)
-        if field.get("required") and not field.get("visible_if") and not field.get("required_if"):
+        if field.get("required") and not conditional and field.get("fill_by") != "reviewer":
             required.append(field["name"])
     schema: dict[str, Any] = {"type": "object", "properties": properties, "additionalProperties": False}
     if required:

@@ -87,6 +87,9 @@ def field_changes(old: Field, new: Field) -> tuple[bool, list[str]]:
         reasons.append("option_removed")
     if set(new_options) - set(old_options):
         reasons.append("option_added")
+    old_labels = {o["value"]: o.get("label") for o in old.get("options") or []}
+    if any(old_labels.get(o["value"], o.get("label")) != o.get("label") for o in new.get("options") or []):
+        reasons.append("option_relabelled")
     if any(old_options[v] != new_options[v] for v in set(old_options) & set(new_options)):
         breaking = True
         reasons.append("points_changed")
@@ -107,8 +110,7 @@ def field_changes(old: Field, new: Field) -> tuple[bool, list[str]]:
         loosened = loosened or key in ("visible_if", "required_if", "fill_by", "accept", "pattern", "decimals")
         reasons.append(f"{key}_changed")
         breaking = breaking or not loosened
-    if not reasons and any(old.get(k) != new.get(k) for k in PRESENTATION_KEYS - {"concept"}):
-        reasons.append("presentation_changed")
+    reasons += [f"{k}_changed" for k in sorted(PRESENTATION_KEYS - {"concept"}) if old.get(k) != new.get(k)]
     return breaking, reasons
 
 

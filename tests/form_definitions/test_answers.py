@@ -74,3 +74,17 @@ def test_reviewer_only_fields_are_refused_from_fillers():
 
 def test_non_object_answers_are_one_problem():
     assert codes(check_answers(sample_v1(), [1, 2])) == {("", "type")}
+
+
+def test_required_field_inside_a_hidden_section_is_not_demanded():
+    definition = {
+        "schema_version": 1, "key": "hidden-section", "kind": "report", "title": {"vi": "T", "en": "T"},
+        "fields": [
+            {"type": "yes_no", "name": "has", "label": {"vi": "Có?", "en": "Any?"}},
+            {"type": "section", "name": "details", "label": {"vi": "Chi tiết", "en": "Details"},
+             "visible_if": {"var": "has"},
+             "fields": [{"type": "text", "name": "x", "label": {"vi": "X", "en": "X"}, "required": True}]},
+        ],
+    }
+    assert check_answers(definition, {"has": False}).ok
+    assert {(p.path, p.code) for p in check_answers(definition, {"has": True}).problems} == {("x", "required")}

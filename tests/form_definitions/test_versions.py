@@ -75,3 +75,11 @@ def test_merge_aligns_by_concept_keeps_old_only_fields_and_newest_labels():
     assert merged["sample-report.level.v3"].names == {3: "level"}
     order = [m.concept for m in merge_fields({1: v1, 2: v2, 3: v3})]
     assert order.index("sample-report.quality") > order.index("sample-report.staff_x2")
+
+
+def test_relabelled_option_shows_in_the_diff_as_compatible():
+    v1 = published(sample_v1())[0]
+    relabelled = sample_v1()
+    relabelled["fields"][2]["options"][0]["label"] = t("Rất tốt", "Very good")
+    [change] = diff_definitions(v1, assign_concepts(relabelled, v1, 2)).changes
+    assert change.name == "quality" and change.reasons == ["option_relabelled"] and not change.breaking

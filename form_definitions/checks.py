@@ -57,9 +57,25 @@ def check_definition(definition: Any, *, publishing: bool = False) -> list[Probl
     fields = definition.get("fields")
     if isinstance(fields, list):
         problems += _check_fields(fields, "fields", set(_top_names(fields)))
-    if publishing or not problems:
-        problems += missing_translations(definition) if publishing else []
+    problems += storable_keys(definition)
+    if publishing:
+        problems += missing_translations(definition)
     return problems
+
+
+def storable_keys(node: Any, path: str = "") -> list[Problem]:
+    """Object keys must be storable in MongoDB: not empty, no leading "$", no "."."""
+    found: list[Problem] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            here = join_path(path, key)
+            if not isinstance(key, str) or not key or key.startswith("$") or "." in key:
+                found.append(Problem(here, "bad_key"))
+            found += storable_keys(value, here)
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            found += storable_keys(item, join_path(path, index))
+    return found
 
 
 def _top_names(fields: list[Field]) -> list[str]:

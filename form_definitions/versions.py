@@ -144,7 +144,7 @@ def diff_definitions(old: Definition | None, new: Definition) -> Diff:
     for concept, spec in new_fields.items():
         previous_concept = concept if concept in old_fields else unmatched_old.pop(spec["name"], None)
         if previous_concept is None:
-            required = spec.get("required") and not spec.get("visible_if")
+            required = old is not None and spec.get("required") and not spec.get("visible_if")
             changes.append(Change("added", spec["name"], concept, bool(required),
                                   ["added_required" if required else "added"], "new"))
             continue

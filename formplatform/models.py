@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from datetime import UTC, datetime
+from typing import Any
 
 from mongoengine import (
     BinaryField,
@@ -89,7 +91,8 @@ class FormVersion(Document):
     number = IntField(required=True, min_value=1)
     hash = StringField(required=True)
     definition = DictField(required=True)
-    schema = DictField(required=True)
+    # The JSON Schema uses "$schema"/"$id" keys, which MongoDB refuses as field names: stored as text.
+    schema_json = StringField(required=True)
     diff = DictField()
     published_by = StringField()
     published_at = DateTimeField(default=utcnow)
@@ -103,6 +106,10 @@ class FormVersion(Document):
     @staticmethod
     def make_id(key: str, number: int) -> str:
         return f"{key}@{number}"
+
+    @property
+    def schema(self) -> dict[str, Any]:
+        return json.loads(self.schema_json)
 
 
 class Submission(Document):

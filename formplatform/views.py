@@ -169,7 +169,7 @@ def draft(key: str | None = None) -> Any:
     if form and not text:
         text = json.dumps(form.draft, ensure_ascii=False, indent=2)
     warnings = localize_problems(forms.draft_warnings(form)) if form else []
-    return render_template("formplatform/draft.html", form=form, text=text, problems=problems, diff=diff,
+    return render_template("formplatform/draft.html", form=form, definition_text=text, problems=problems, diff=diff,
                            warnings=warnings, saved=request.args.get("saved")), status
 
 
@@ -183,7 +183,7 @@ def publish(key: str) -> Any:
     except Invalid as error:
         form = forms.get_form(key)
         return render_template("formplatform/draft.html", form=form, diff=forms.preview_publish(key)[1].as_dict(),
-                               text=json.dumps(form.draft, ensure_ascii=False, indent=2),
+                               definition_text=json.dumps(form.draft, ensure_ascii=False, indent=2),
                                problems=localize_problems(error.problems), warnings=[]), 422
     return redirect(url_for(".fill", key=key, number=version.number, published=1))
 

@@ -1,4 +1,4 @@
-"""Flask-Babel wiring: locale from ?lang=, then the cookie, then Accept-Language; Vietnamese default."""
+"""Flask-Babel wiring: locale from ?lang=, then the cookie; Vietnamese by default."""
 
 from __future__ import annotations
 
@@ -25,7 +25,8 @@ def select_locale() -> str:
     remembered = request.cookies.get(COOKIE)
     if remembered in LANGUAGES:
         return remembered
-    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LOCALE
+    # Vietnamese unless the visitor chose otherwise: many officials run English-language browsers.
+    return DEFAULT_LOCALE
 
 
 def compile_catalogs(directory: Path = TRANSLATIONS) -> None:

@@ -31,6 +31,7 @@ PROBLEMS = {
     "unknown_variable": _l("The rule refers to %(name)s, which is not a field of this form."),
     "rows_required": _l("A grid with fixed rows needs at least one row."),
     "missing_translation": _l("The %(lang)s text is missing."),
+    "bad_key": _l("Names may not be empty, start with $ or contain a dot."),
     "key_mismatch": _l("The definition's key must be %(expected)s."),
     "file_too_large": _l("The file is larger than %(limit)s bytes."),
     "file_type": _l("This type of file is not accepted."),

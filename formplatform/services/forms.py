@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from mongoengine.errors import NotUniqueError
@@ -105,7 +106,7 @@ def publish_form(key: str, actor: User | None, *, confirm_breaking: bool = False
     number = (latest.number if latest else 0) + 1
     version = FormVersion(
         id=FormVersion.make_id(key, number), form_key=key, number=number, hash=content_hash(candidate),
-        definition=candidate, schema=build_schema(candidate), diff=diff.as_dict(),
+        definition=candidate, schema_json=json.dumps(build_schema(candidate), ensure_ascii=False), diff=diff.as_dict(),
         published_by=actor.id if actor else None,
     )
     try:

@@ -41,6 +41,11 @@ PROBLEMS = {
 
 ERRORS = {
     "bad_request": _l("The request could not be understood."),
+    "invalid_json": _l("The request body is not valid JSON."),
+    "bad_revision": _l("The draft revision must be a whole number."),
+    "bad_version": _l("The version must be a whole number."),
+    "file_required": _l("Attach a file in the field named file."),
+    "password_too_short": _l("The password is too short."),
     "invalid": _l("Some answers need your attention."),
     "invalid_definition": _l("The form definition has problems."),
     "unauthorized": _l("Please log in first."),

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The README's test command: install test dependencies on a fresh machine, then run every check.
+#   Debian's chromium for the browser tests (never a downloaded browser), pinned Python packages,
+#   then tools/check.py: ruff, translations, the suite on nx-27017 and again on mongomock.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v chromium >/dev/null 2>&1; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+fi
+python -m pip install -q -r requirements-dev.txt
+exec python -m tools.check "$@"

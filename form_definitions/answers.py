@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,28 +32,29 @@ class Outcome:
 
 
 def compute(definition: dict[str, Any], data: Data) -> tuple[Data, dict[str, Any]]:
-    """Fill calculated fields and grid columns; return (data, grid totals). Pure."""
-    result = dict(data)
+    """Fill calculated fields and grid columns of a copy of `data`; return (copy, grid totals by path)."""
+    result = copy.deepcopy(data)
     totals: dict[str, Any] = {}
     for _ in range(2):  # a second pass lets a formula read another formula defined after it
-        _compute_fields(definition.get("fields") or [], result, result, totals)
+        _compute_fields(definition.get("fields") or [], result, result, totals, "")
     return result, totals
 
 
-def _compute_fields(fields: list[Field], values: Data, scope: Data, totals: dict[str, Any]) -> None:
+def _compute_fields(fields: list[Field], values: Data, scope: Data, totals: dict[str, Any], base: str) -> None:
     for spec in fields:
         kind = spec.get("type")
         name = spec.get("name")
         if kind == "section":
-            _compute_fields(spec.get("fields") or [], values, scope, totals)
+            _compute_fields(spec.get("fields") or [], values, scope, totals, base)
         elif kind == "calculated":
             values[name] = round_to(evaluate(spec.get("formula"), scope), spec.get("decimals"))
         elif kind == "group" and isinstance(values.get(name), list):
-            for row in values[name]:
+            for index, row in enumerate(values[name]):
                 if isinstance(row, dict):
-                    _compute_fields(spec.get("fields") or [], row, {**scope, **row}, totals)
+                    where = join_path(base, name, index)
+                    _compute_fields(spec.get("fields") or [], row, {**scope, **row}, totals, where)
         elif kind == "grid" and values.get(name) is not None:
-            totals[name] = _compute_grid(spec, values[name], scope)
+            totals[join_path(base, name)] = _compute_grid(spec, values[name], scope)
 
 
 def _grid_rows(value: Any) -> list[tuple[str, Data]]:
@@ -74,7 +76,8 @@ def _compute_grid(spec: Field, value: Any, scope: Data) -> dict[str, Any]:
     for key, row in _grid_rows(value):
         for column in columns:
             if column["type"] == "calculated":
-                row[column["name"]] = round_to(evaluate(column.get("formula"), {**scope, **row}), column.get("decimals"))
+                result = evaluate(column.get("formula"), {**scope, **row})
+                row[column["name"]] = round_to(result, column.get("decimals"))
         numbers = [_number(row.get(c["name"])) for c in columns if c["type"] in NUMERIC_COLUMN_TYPES]
         if spec.get("row_total"):
             row_totals[key] = round_to(sum(n for n in numbers if n is not None), 6)

@@ -92,8 +92,10 @@ def _check_fields(
         if not isinstance(spec, dict) or spec.get("type") not in REGISTRY:
             problems.append(Problem(join_path(path, "type"), "unknown_type", {"type": str(spec)[:40]}))
             continue
-        problems += [Problem(join_path(path, p.path), p.code, p.params) for p in
-                     jsonschema_problems(_TYPE_VALIDATORS[spec["type"]], spec)]
+        problems += [
+            Problem(join_path(path, p.path), p.code, p.params)
+            for p in jsonschema_problems(_TYPE_VALIDATORS[spec["type"]], spec)
+        ]
         name = spec.get("name")
         if sibling_scope and isinstance(name, str):
             if name in seen:

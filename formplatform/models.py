@@ -14,7 +14,6 @@ from mongoengine import (
     DictField,
     Document,
     IntField,
-    ListField,
     StringField,
 )
 
@@ -74,6 +73,7 @@ class Form(Document):
     draft_updated_at = DateTimeField()
     draft_updated_by = StringField()
     latest_version = IntField(default=0)
+    version_hashes = DictField()  # str(number) -> content hash of each published version
     created_at = DateTimeField(default=utcnow)
 
     meta = {"collection": "forms", "indexes": ["kind", "status"]}

@@ -44,11 +44,12 @@ def index() -> Any:
 @bp.get("/forms/<key>/versions/<int:number>")
 def fill(key: str, number: int | None = None) -> Any:
     form = forms.get_form(key)
-    version = forms.get_version(key, number)
+    version = forms.get_version(key, number, form=form)
     action = url_for("views.submit", key=key, number=version.number)
     body = render_version(version, "fill", action=action, csrf_token=generate_csrf())
-    return render_template("formplatform/form.html", form=form, version=version, body=body,
-                           versions=forms.list_versions(key))
+    return render_template(
+        "formplatform/form.html", form=form, version=version, body=body, versions=forms.list_versions(key)
+    )
 
 
 @bp.post("/forms/<key>/versions/<int:number>")
@@ -56,20 +57,34 @@ def submit(key: str, number: int) -> Any:
     form = forms.get_form(key)
     if form.kind != "questionnaire" and current_user() is None:
         raise Unauthorized()
-    version = forms.get_version(key, number)
+    version = forms.get_version(key, number, form=form)
     uploads = _store_uploads(version)
     data = read_form(version.definition, request.form.to_dict(flat=False), uploads)
     try:
-        submission = submissions.submit_form(key, data, version=number, locale=current_locale(), source="web",
-                                             actor=current_user())
+        submission = submissions.submit_form(
+            key, data, version=number, locale=current_locale(), source="web", actor=current_user()
+        )
     except Invalid as error:
         errors = localize_problems(error.problems)
-        body = render_version(version, "fill", data=data, errors=errors, csrf_token=generate_csrf(),
-                              action=url_for("views.submit", key=key, number=number))
-        return render_template("formplatform/form.html", form=form, version=version, body=body,
-                               versions=forms.list_versions(key), errors=errors), 422
-    return redirect(url_for("views.submission", key=key, submission_id=submission.id,
-                            receipt=make_receipt(submission.id), sent=1))
+        body = render_version(
+            version,
+            "fill",
+            data=data,
+            errors=errors,
+            csrf_token=generate_csrf(),
+            action=url_for("views.submit", key=key, number=number),
+        )
+        return render_template(
+            "formplatform/form.html",
+            form=form,
+            version=version,
+            body=body,
+            versions=forms.list_versions(key),
+            errors=errors,
+        ), 422
+    return redirect(
+        url_for("views.submission", key=key, submission_id=submission.id, receipt=make_receipt(submission.id), sent=1)
+    )
 
 
 def _store_uploads(version: FormVersion) -> dict[str, dict[str, Any]]:
@@ -82,8 +97,9 @@ def _store_uploads(version: FormVersion) -> dict[str, dict[str, Any]]:
             raise Unauthorized()
         limit = current_app.config["MAX_UPLOAD_BYTES"]
         try:
-            record = files.store_file(upload.filename, upload.mimetype, upload.read(limit + 1), max_bytes=limit,
-                                      actor=current_user())
+            record = files.store_file(
+                upload.filename, upload.mimetype, upload.read(limit + 1), max_bytes=limit, actor=current_user()
+            )
         except Invalid as error:
             raise Invalid([type(p)(name, p.code, p.params) for p in error.problems]) from error
         stored[name] = record.reference()
@@ -106,8 +122,15 @@ def submission(key: str, submission_id: str) -> Any:
     mode = "print" if request.args.get("print") else "view"
     body = render_version(version, mode, data=record.data, totals=record.totals, score=record.score)
     template = "formplatform/print.html" if mode == "print" else "formplatform/submission.html"
-    return render_template(template, form=forms.get_form(key), version=version, record=record, body=body,
-                           receipt=request.args.get("receipt"), sent=request.args.get("sent"))
+    return render_template(
+        template,
+        form=forms.get_form(key),
+        version=version,
+        record=record,
+        body=body,
+        receipt=request.args.get("receipt"),
+        sent=request.args.get("sent"),
+    )
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -164,13 +187,20 @@ def draft(key: str | None = None) -> Any:
                 return redirect(url_for(".draft", key=target, saved=1))
             except Invalid as error:
                 problems, status = localize_problems(error.problems), 422
-    form = forms.get_form(key) if key else None
+    form = forms.get_form(key, with_draft=True) if key else None
     diff = forms.preview_publish(key)[1].as_dict() if form else None
     if form and not text:
         text = json.dumps(form.draft, ensure_ascii=False, indent=2)
     warnings = localize_problems(forms.draft_warnings(form)) if form else []
-    return render_template("formplatform/draft.html", form=form, definition_text=text, problems=problems, diff=diff,
-                           warnings=warnings, saved=request.args.get("saved")), status
+    return render_template(
+        "formplatform/draft.html",
+        form=form,
+        definition_text=text,
+        problems=problems,
+        diff=diff,
+        warnings=warnings,
+        saved=request.args.get("saved"),
+    ), status
 
 
 @bp.post("/admin/forms/<key>/publish")
@@ -181,10 +211,15 @@ def publish(key: str) -> Any:
     except NeedsConfirmation:
         return redirect(url_for(".draft", key=key, needs_confirmation=1))
     except Invalid as error:
-        form = forms.get_form(key)
-        return render_template("formplatform/draft.html", form=form, diff=forms.preview_publish(key)[1].as_dict(),
-                               definition_text=json.dumps(form.draft, ensure_ascii=False, indent=2),
-                               problems=localize_problems(error.problems), warnings=[]), 422
+        form = forms.get_form(key, with_draft=True)
+        return render_template(
+            "formplatform/draft.html",
+            form=form,
+            diff=forms.preview_publish(key)[1].as_dict(),
+            definition_text=json.dumps(form.draft, ensure_ascii=False, indent=2),
+            problems=localize_problems(error.problems),
+            warnings=[],
+        ), 422
     return redirect(url_for(".fill", key=key, number=version.number, published=1))
 
 
@@ -196,8 +231,14 @@ def admin_submissions(key: str) -> Any:
     query = Submission.objects(form_key=key).order_by("-submitted_at")
     total = query.count()
     items = list(query.skip((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
-    return render_template("formplatform/submissions.html", form=form, items=items, page=page, total=total,
-                           pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1))
+    return render_template(
+        "formplatform/submissions.html",
+        form=form,
+        items=items,
+        page=page,
+        total=total,
+        pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+    )
 
 
 @bp.app_template_global()

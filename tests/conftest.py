@@ -40,8 +40,16 @@ def app(mongo_uri: str) -> Any:
     from formplatform import create_app
 
     label = {"nx": "nx-27017 (embedded)", "uri": "mongodb"}.get(ENGINE, "mongomock")
-    return create_app({"MONGODB_URI": mongo_uri, "SECRET_KEY": "test-secret-key-0123456789", "ENV": "testing",
-                       "DB_ENGINE_LABEL": label, "SEED_ON_START": False, "ADMIN_PASSWORD": ""})
+    return create_app(
+        {
+            "MONGODB_URI": mongo_uri,
+            "SECRET_KEY": "test-secret-key-0123456789",
+            "ENV": "testing",
+            "DB_ENGINE_LABEL": label,
+            "SEED_ON_START": False,
+            "ADMIN_PASSWORD": "",
+        }
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -106,6 +114,7 @@ def csrf_token(client: Any, path: str = "/login") -> str:
 
 
 def log_in(client: Any, username: str, password: str) -> None:
-    response = client.post("/login", data={"username": username, "password": password,
-                                           "csrf_token": csrf_token(client)})
+    response = client.post(
+        "/login", data={"username": username, "password": password, "csrf_token": csrf_token(client)}
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:500]

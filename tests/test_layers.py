@@ -51,5 +51,7 @@ def test_package_imports_only_what_its_layer_may(package):
 
 
 def test_only_the_app_factory_imports_kiosk_from_formplatform():
-    importers = [p for p in (ROOT / "formplatform").rglob("*.py") if "kiosk" in {m.split(".")[0] for m in imports_of(p)}]
+    importers = [
+        p for p in (ROOT / "formplatform").rglob("*.py") if "kiosk" in {m.split(".")[0] for m in imports_of(p)}
+    ]
     assert [p.name for p in importers] == ["__init__.py"]

@@ -32,8 +32,11 @@ def main() -> None:
     primary = "real MongoDB" if os.environ.get("MONGODB_URI") else "nx-27017"
     run(f"tests on {primary}", [sys.executable, "-m", "pytest", *extra])
     if not os.environ.get("MONGODB_URI"):
-        run("tests on mongomock", [sys.executable, "-m", "pytest", "-m", "not embedded_only", *extra],
-            env={"FP_TEST_ENGINE": "mongomock"})
+        run(
+            "tests on mongomock",
+            [sys.executable, "-m", "pytest", "-m", "not embedded_only", *extra],
+            env={"FP_TEST_ENGINE": "mongomock"},
+        )
     print("\nAll checks passed.")
 
 

@@ -1,7 +1,7 @@
 """Message catalogs: extract UI strings from code and templates, and merge them into vi/en catalogs.
 
-    python -m tools.i18n update     # add new msgids (empty translations), drop obsolete ones
-    python -m tools.i18n missing    # list msgids lacking a vi or en translation (exit 1 if any)
+python -m tools.i18n update     # add new msgids (empty translations), drop obsolete ones
+python -m tools.i18n missing    # list msgids lacking a vi or en translation (exit 1 if any)
 """
 
 from __future__ import annotations

@@ -25,8 +25,12 @@ def hash_password(password: str) -> str:
 
 def create_user(username: str, password: str, *, is_admin: bool = False, display_name: str = "") -> User:
     """Create an active account."""
-    user = User(username=username.strip().lower(), password_hash=hash_password(password), is_admin=is_admin,
-                display_name=display_name)
+    user = User(
+        username=username.strip().lower(),
+        password_hash=hash_password(password),
+        is_admin=is_admin,
+        display_name=display_name,
+    )
     user.save(force_insert=True)
     return user
 
@@ -50,8 +54,9 @@ def _digest(token: str) -> str:
 def issue_token(user: User, *, hours: int, name: str = "") -> tuple[str, ApiToken]:
     """A new bearer token; the plain token is returned once and only its hash is stored."""
     token = "fp_" + secrets.token_urlsafe(32)
-    record = ApiToken(token_hash=_digest(token), user_id=user.id, name=name,
-                      expires_at=utcnow() + timedelta(hours=hours))
+    record = ApiToken(
+        token_hash=_digest(token), user_id=user.id, name=name, expires_at=utcnow() + timedelta(hours=hours)
+    )
     record.save(force_insert=True)
     return token, record
 

@@ -42,8 +42,13 @@ def store_file(name: str, content_type: str, content: bytes, *, max_bytes: int, 
     if not content or not sniff_ok(content_type, content):
         raise Invalid([Problem("file", "file_type")])
     safe_name = (name or "file").replace("/", "_").replace("\\", "_")[-255:]
-    record = StoredFile(name=safe_name, content_type=content_type, size=len(content),
-                        sha256=hashlib.sha256(content).hexdigest(), content=content,
-                        uploaded_by=actor.id if actor else None)
+    record = StoredFile(
+        name=safe_name,
+        content_type=content_type,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        content=content,
+        uploaded_by=actor.id if actor else None,
+    )
     record.save(force_insert=True)
     return record

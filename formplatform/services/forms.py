@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
 from mongoengine.errors import NotUniqueError
@@ -23,26 +24,44 @@ def list_forms(*, include_archived: bool = False) -> list[Form]:
     return list(query.order_by("id"))
 
 
-def get_form(key: str) -> Form:
-    form = Form.objects(id=key).first()
+SUMMARY_FIELDS = ("id", "kind", "title", "status", "latest_version", "version_hashes", "draft_revision", "created_at")
+VERSION_SUMMARY_FIELDS = ("id", "form_key", "number", "hash", "published_by", "published_at", "submission_count")
+
+
+def get_form(key: str, *, with_draft: bool = False) -> Form:
+    """A form; its (possibly large) draft is loaded only when asked for."""
+    query = Form.objects(id=key)
+    form = (query if with_draft else query.only(*SUMMARY_FIELDS)).first()
     if form is None:
         raise NotFound()
     return form
 
 
-def get_version(key: str, number: int | None = None) -> FormVersion:
-    """A published version; the newest one when `number` is None."""
-    if number is None:
-        version = FormVersion.objects(form_key=key).order_by("-number").first()
-    else:
-        version = FormVersion.objects(id=FormVersion.make_id(key, number)).first()
+@lru_cache(maxsize=512)
+def _frozen_version(version_id: str, content_hash_: str) -> FormVersion | None:
+    """Published versions never change: each (id, hash) is read from the database once per process.
+
+    Keying by the content hash the form document lists makes the cache safe even if the database
+    is replaced underneath (a restore): a different version has a different hash.
+    """
+    version = FormVersion.objects(id=version_id).exclude("submission_count").first()
+    return version if version is not None and version.hash == content_hash_ else None
+
+
+def get_version(key: str, number: int | None = None, *, form: Form | None = None) -> FormVersion:
+    """A published version (immutable, cached); the newest one when `number` is None."""
+    form = form or get_form(key)
+    number = number or form.latest_version
+    known_hash = (form.version_hashes or {}).get(str(number))
+    version = _frozen_version(FormVersion.make_id(key, number), known_hash) if known_hash else None
     if version is None:
         raise NotFound()
     return version
 
 
 def list_versions(key: str) -> list[FormVersion]:
-    return list(FormVersion.objects(form_key=key).order_by("number"))
+    """Version summaries (no definitions), oldest first, with live submission counts."""
+    return list(FormVersion.objects(form_key=key).only(*VERSION_SUMMARY_FIELDS).order_by("number"))
 
 
 def save_draft(key: str, definition: Any, actor: User | None, *, expected_revision: int | None = None) -> Form:
@@ -54,10 +73,17 @@ def save_draft(key: str, definition: Any, actor: User | None, *, expected_revisi
         raise Invalid(problems, "invalid_definition")
     definition = upgrade(definition)
     actor_id = actor.id if actor else None
-    form = Form.objects(id=key).first()
+    form = Form.objects(id=key).only(*SUMMARY_FIELDS).first()
     if form is None:
-        form = Form(id=key, kind=definition["kind"], title=definition["title"], draft=definition, draft_revision=1,
-                    draft_updated_at=utcnow(), draft_updated_by=actor_id)
+        form = Form(
+            id=key,
+            kind=definition["kind"],
+            title=definition["title"],
+            draft=definition,
+            draft_revision=1,
+            draft_updated_at=utcnow(),
+            draft_updated_by=actor_id,
+        )
         try:
             form.save(force_insert=True)
         except NotUniqueError as error:
@@ -65,11 +91,16 @@ def save_draft(key: str, definition: Any, actor: User | None, *, expected_revisi
         return form
     revision = form.draft_revision if expected_revision is None else expected_revision
     updated = Form.objects(id=key, draft_revision=revision).modify(
-        new=True, set__draft=definition, set__kind=definition["kind"], set__title=definition["title"],
-        set__draft_updated_at=utcnow(), set__draft_updated_by=actor_id, inc__draft_revision=1,
+        new=True,
+        set__draft=definition,
+        set__kind=definition["kind"],
+        set__title=definition["title"],
+        set__draft_updated_at=utcnow(),
+        set__draft_updated_by=actor_id,
+        inc__draft_revision=1,
     )
     if updated is None:
-        raise Conflict("draft_conflict", current_revision=form.reload().draft_revision)
+        raise Conflict("draft_conflict", current_revision=get_form(key).draft_revision)
     return updated
 
 
@@ -80,39 +111,45 @@ def draft_warnings(form: Form) -> list[Problem]:
 
 def preview_publish(key: str) -> tuple[dict[str, Any], Diff]:
     """The definition that publishing would freeze, and its diff against the latest version."""
-    form = get_form(key)
+    form = get_form(key, with_draft=True)
     previous = _latest_definition(key)
     candidate = assign_concepts(form.draft, previous, form.latest_version + 1)
     return candidate, diff_definitions(previous, candidate)
 
 
 def _latest_definition(key: str) -> dict[str, Any] | None:
-    latest = FormVersion.objects(form_key=key).order_by("-number").first()
-    return latest.definition if latest else None
+    form = get_form(key)
+    return get_version(key, form=form).definition if form.latest_version else None
 
 
 def publish_form(key: str, actor: User | None, *, confirm_breaking: bool = False) -> FormVersion:
     """Freeze the draft as the next numbered version; breaking changes need `confirm_breaking`."""
-    form = get_form(key)
+    form = get_form(key, with_draft=True)
     problems = check_definition(form.draft, publishing=True)
     if problems:
         raise Invalid(problems, "invalid_definition")
     candidate, diff = preview_publish(key)
-    latest = get_version(key) if form.latest_version else None
+    latest = get_version(key, form=form) if form.latest_version else None
     if latest is not None and latest.hash == content_hash(candidate):
         raise Conflict("nothing_to_publish")
     if diff.breaking and latest is not None and not confirm_breaking:
         raise NeedsConfirmation(diff.as_dict())
     number = (latest.number if latest else 0) + 1
     version = FormVersion(
-        id=FormVersion.make_id(key, number), form_key=key, number=number, hash=content_hash(candidate),
-        definition=candidate, schema_json=json.dumps(build_schema(candidate), ensure_ascii=False), diff=diff.as_dict(),
+        id=FormVersion.make_id(key, number),
+        form_key=key,
+        number=number,
+        hash=content_hash(candidate),
+        definition=candidate,
+        schema_json=json.dumps(build_schema(candidate), ensure_ascii=False),
+        diff=diff.as_dict(),
         published_by=actor.id if actor else None,
     )
     try:
         version.save(force_insert=True)
     except NotUniqueError as error:
         raise Conflict() from error
+    Form.objects(id=key).update_one(**{f"set__version_hashes__{number}": version.hash})
     Form.objects(id=key, latest_version__lt=number).update_one(set__latest_version=number)
     Form.objects(id=key, draft_revision=form.draft_revision).update_one(set__draft=candidate)
     return version

@@ -6,7 +6,7 @@ from typing import Any
 
 from form_definitions.answers import check_answers
 from form_definitions.problems import Problem
-from formplatform.errors import Gone, Invalid, NotFound
+from formplatform.errors import Gone, Invalid, NotFound, Unauthorized
 from formplatform.models import FormVersion, StoredFile, Submission, User
 from formplatform.services.forms import get_form, get_version
 
@@ -22,18 +22,29 @@ def submit_form(
     source: str = "web",
     actor: User | None = None,
 ) -> Submission:
-    """Check answers against the requested (or newest) version and store them with that version pinned."""
+    """Check answers against the requested (or newest) version and store them with that version pinned.
+
+    Questionnaires are open to anyone; other kinds need a logged-in user (roles: accounts issue).
+    """
     form = get_form(key)
+    if form.kind != "questionnaire" and actor is None:
+        raise Unauthorized()
     if form.status != "active":
         raise Gone()
-    pinned = get_version(key, version)
+    pinned = get_version(key, version, form=form)
     outcome = check_answers(pinned.definition, data)
-    problems = outcome.problems + _missing_files(pinned, outcome.data)
+    problems = outcome.problems + _foreign_files(outcome.data, actor)
     if problems:
         raise Invalid(problems)
     submission = Submission(
-        form_key=key, version=pinned.number, version_hash=pinned.hash, data=outcome.data, score=outcome.score,
-        totals=outcome.totals, locale=locale if locale in ("vi", "en") else "vi", source=source,
+        form_key=key,
+        version=pinned.number,
+        version_hash=pinned.hash,
+        data=outcome.data,
+        score=outcome.score,
+        totals=outcome.totals,
+        locale=locale if locale in ("vi", "en") else "vi",
+        source=source,
         submitted_by=actor.id if actor else None,
     )
     submission.save(force_insert=True)
@@ -51,16 +62,23 @@ def _file_refs(value: Any, path: str) -> list[tuple[str, dict[str, Any]]]:
     return []
 
 
-def _missing_files(version: FormVersion, data: dict[str, Any]) -> list[Problem]:
-    """File references must point at stored files whose size and type match."""
+def _foreign_files(data: dict[str, Any], actor: User | None) -> list[Problem]:
+    """File references must name stored files this user uploaded, with matching size and type."""
     refs = _file_refs(data, "")
     if not refs:
         return []
-    stored = {f.id: f for f in StoredFile.objects(id__in=[r["id"] for _, r in refs]).only("id", "size", "content_type")}
+    fields = ("id", "size", "content_type", "uploaded_by")
+    stored = {f.id: f for f in StoredFile.objects(id__in=[r["id"] for _, r in refs]).only(*fields)}
     problems = []
     for path, ref in refs:
         record = stored.get(ref["id"])
-        if record is None or record.size != ref["size"] or record.content_type != ref["content_type"]:
+        if (
+            record is None
+            or record.size != ref["size"]
+            or record.content_type != ref["content_type"]
+            or actor is None
+            or record.uploaded_by != actor.id
+        ):
             problems.append(Problem(path, "file_missing"))
     return problems
 

@@ -33,8 +33,13 @@ def test_each_wrong_value_is_reported_at_its_path():
     answers["annex"]["docs"]["plan"] = "many"
     answers["events"][0].pop("title")
     found = codes(check_answers(sample_v1(), answers))
-    assert {("staff", "too_small"), ("level", "not_an_option"), ("bogus", "unknown_field"),
-            ("annex.docs.plan", "type"), ("events.0.title", "required")} <= found
+    assert {
+        ("staff", "too_small"),
+        ("level", "not_an_option"),
+        ("bogus", "unknown_field"),
+        ("annex.docs.plan", "type"),
+        ("events.0.title", "required"),
+    } <= found
 
 
 def test_required_only_when_visible():
@@ -66,8 +71,9 @@ def test_client_cannot_override_calculated_values():
 
 def test_reviewer_only_fields_are_refused_from_fillers():
     definition = sample_v1()
-    definition["fields"].append({"type": "decimal", "name": "verified", "label": {"vi": "Thẩm định", "en": "Verified"},
-                                 "fill_by": "reviewer"})
+    definition["fields"].append(
+        {"type": "decimal", "name": "verified", "label": {"vi": "Thẩm định", "en": "Verified"}, "fill_by": "reviewer"}
+    )
     assert ("verified", "reviewer_only") in codes(check_answers(definition, {**valid_answers(), "verified": 3}))
     assert check_answers(definition, {**valid_answers(), "verified": 3}, role="reviewer").ok
 
@@ -78,13 +84,62 @@ def test_non_object_answers_are_one_problem():
 
 def test_required_field_inside_a_hidden_section_is_not_demanded():
     definition = {
-        "schema_version": 1, "key": "hidden-section", "kind": "report", "title": {"vi": "T", "en": "T"},
+        "schema_version": 1,
+        "key": "hidden-section",
+        "kind": "report",
+        "title": {"vi": "T", "en": "T"},
         "fields": [
             {"type": "yes_no", "name": "has", "label": {"vi": "Có?", "en": "Any?"}},
-            {"type": "section", "name": "details", "label": {"vi": "Chi tiết", "en": "Details"},
-             "visible_if": {"var": "has"},
-             "fields": [{"type": "text", "name": "x", "label": {"vi": "X", "en": "X"}, "required": True}]},
+            {
+                "type": "section",
+                "name": "details",
+                "label": {"vi": "Chi tiết", "en": "Details"},
+                "visible_if": {"var": "has"},
+                "fields": [{"type": "text", "name": "x", "label": {"vi": "X", "en": "X"}, "required": True}],
+            },
         ],
     }
     assert check_answers(definition, {"has": False}).ok
     assert {(p.path, p.code) for p in check_answers(definition, {"has": True}).problems} == {("x", "required")}
+
+
+def test_checking_leaves_the_callers_data_untouched():
+    answers = valid_answers()
+    snapshot = repr(answers)
+    check_answers(sample_v1(), answers)
+    assert repr(answers) == snapshot
+
+
+def test_grid_totals_inside_repeatable_groups_are_kept_per_row():
+    definition = {
+        "schema_version": 1,
+        "key": "nested-grid",
+        "kind": "report",
+        "title": {"vi": "T", "en": "T"},
+        "fields": [
+            {
+                "type": "group",
+                "name": "units",
+                "label": {"vi": "Đơn vị", "en": "Units"},
+                "fields": [
+                    {
+                        "type": "grid",
+                        "name": "figures",
+                        "label": {"vi": "Số liệu", "en": "Figures"},
+                        "rows": [
+                            {"key": "a", "label": {"vi": "A", "en": "A"}},
+                            {"key": "b", "label": {"vi": "B", "en": "B"}},
+                        ],
+                        "columns": [{"name": "n", "type": "integer", "label": {"vi": "Số", "en": "N"}, "total": True}],
+                    }
+                ],
+            }
+        ],
+    }
+    outcome = check_answers(
+        definition,
+        {"units": [{"figures": {"a": {"n": 1}, "b": {"n": 2}}}, {"figures": {"a": {"n": 10}, "b": {"n": 20}}}]},
+    )
+    assert outcome.ok, outcome.problems
+    assert outcome.totals["units.0.figures"]["columns"] == {"n": 3}
+    assert outcome.totals["units.1.figures"]["columns"] == {"n": 30}

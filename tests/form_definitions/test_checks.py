@@ -18,8 +18,26 @@ def test_sample_definition_is_clean_even_for_publishing():
 
 
 def test_registry_holds_every_documented_type():
-    documented = {"text", "textarea", "integer", "decimal", "date", "choice", "multi_choice", "yes_no", "rating",
-                  "scored_choice", "email", "phone", "file", "section", "group", "grid", "calculated", "static"}
+    documented = {
+        "text",
+        "textarea",
+        "integer",
+        "decimal",
+        "date",
+        "choice",
+        "multi_choice",
+        "yes_no",
+        "rating",
+        "scored_choice",
+        "email",
+        "phone",
+        "file",
+        "section",
+        "group",
+        "grid",
+        "calculated",
+        "static",
+    }
     assert set(REGISTRY) == documented
 
 

@@ -47,8 +47,9 @@ def test_invalid_definition_is_refused_with_paths_and_nothing_saved(client, admi
     broken["fields"][0]["fields"][0]["type"] = "sparkle"
     response = client.put(f"/api/v1/forms/{KEY}/draft", json=broken, headers=admin_headers)
     assert response.status_code == 422
-    assert {"path": "fields.0.fields.0.type", "code": "unknown_type"}.items() <= response.get_json()["error"][
-        "errors"][0].items()
+    assert {"path": "fields.0.fields.0.type", "code": "unknown_type"}.items() <= response.get_json()["error"]["errors"][
+        0
+    ].items()
     assert client.get(f"/api/v1/forms/{KEY}/draft", headers=admin_headers).status_code == 404
 
 
@@ -101,9 +102,12 @@ def test_submission_errors_come_back_per_field_in_the_requested_language(client,
     by_path_vi = {e["path"]: e for e in vi["error"]["errors"]}
     by_path_en = {e["path"]: e for e in en["error"]["errors"]}
     assert by_path_en["staff"]["code"] == "too_small" and by_path_en["staff"]["message"] == (
-        "The value must be at least 0.")
-    assert by_path_vi["level"]["code"] == "not_an_option" and by_path_vi["level"]["message"] != by_path_en[
-        "level"]["message"]
+        "The value must be at least 0."
+    )
+    assert (
+        by_path_vi["level"]["code"] == "not_an_option"
+        and by_path_vi["level"]["message"] != by_path_en["level"]["message"]
+    )
     from formplatform.models import Submission
 
     assert Submission.objects.count() == 0
@@ -119,18 +123,21 @@ def test_old_submission_keeps_its_version_after_a_new_one_is_published(client, a
     again = client.get(f"/api/v1/submissions/{record['id']}", headers=admin_headers).get_json()
     assert again["version"] == 1 and again["version_hash"] == record["version_hash"]
     assert again["data"]["annex"]["docs"]["pct"] == 80
-    pinned = client.post(f"/api/v1/forms/{KEY}/submissions", json={"data": valid_answers(), "version": 1},
-                         headers=admin_headers)
+    pinned = client.post(
+        f"/api/v1/forms/{KEY}/submissions", json={"data": valid_answers(), "version": 1}, headers=admin_headers
+    )
     assert pinned.get_json()["version"] == 1
-    latest = client.post(f"/api/v1/forms/{KEY}/submissions", json={"data": {**valid_answers(), "level": "ward"}},
-                         headers=admin_headers)
+    latest = client.post(
+        f"/api/v1/forms/{KEY}/submissions", json={"data": {**valid_answers(), "level": "ward"}}, headers=admin_headers
+    )
     assert latest.status_code == 201 and latest.get_json()["version"] == 2
 
 
 def test_submissions_are_private_except_with_the_receipt(client, admin_headers, user):
     publish(client, admin_headers, sample_v1())
-    record = client.post(f"/api/v1/forms/{KEY}/submissions", json={"data": valid_answers()},
-                         headers=admin_headers).get_json()
+    record = client.post(
+        f"/api/v1/forms/{KEY}/submissions", json={"data": valid_answers()}, headers=admin_headers
+    ).get_json()
     assert client.get(f"/api/v1/submissions/{record['id']}").status_code == 401
     other = bearer(client, "chuyenvien", USER_PASSWORD)
     assert client.get(f"/api/v1/submissions/{record['id']}", headers=other).status_code == 403
@@ -153,8 +160,11 @@ def test_openapi_document_describes_every_route(client, app):
     document = client.get("/api/v1/openapi.json").get_json()
     assert document["openapi"].startswith("3.1")
     routes = {str(rule) for rule in app.url_map.iter_rules() if str(rule).startswith("/api/v1/")}
-    described = {"/api/v1" + path.replace("{id}", "<submission_id>").replace("{key}", "<key>").replace(
-        "{number}", "<int:number>") for path in document["paths"]}
+    described = {
+        "/api/v1"
+        + path.replace("{id}", "<submission_id>").replace("{key}", "<key>").replace("{number}", "<int:number>")
+        for path in document["paths"]
+    }
     assert routes - {"/api/v1/openapi.json"} <= described
 
 

@@ -31,8 +31,13 @@ def test_satisfaction_rating_scores_out_of_18_for_anyone(client, seeded):
     assert body["version"] == 2 and body["score"]["total"] == 18 and body["score"]["max"] == 18
     assert body["score"]["band"] == "excellent" and body["source"] == "api" and body["submitted_by"] is None
     mixed = {**RATING, "c1": "0", "c2": "1"}
-    assert client.post("/api/v1/forms/dossier-satisfaction/submissions", json={"data": mixed, "version": 1},
-                       ).get_json()["score"]["total"] == 15
+    assert (
+        client.post(
+            "/api/v1/forms/dossier-satisfaction/submissions",
+            json={"data": mixed, "version": 1},
+        ).get_json()["score"]["total"]
+        == 15
+    )
 
 
 def test_admin_is_created_once_with_a_generated_password(app):

@@ -25,8 +25,16 @@ def publish(app, definition, confirm=True):
 
 
 def form_fields(level="district"):
-    return {"agency": "UBND Quận 3", "staff": "7", "level": level, "has_plan": "yes",
-            "annex.docs.plan": "10", "annex.docs.actual": "5", "quality": "fair", "events.0.title": "Họp"}
+    return {
+        "agency": "UBND Quận 3",
+        "staff": "7",
+        "level": level,
+        "has_plan": "yes",
+        "annex.docs.plan": "10",
+        "annex.docs.actual": "5",
+        "quality": "fair",
+        "events.0.title": "Họp",
+    }
 
 
 def test_index_lists_forms_in_the_chosen_language_and_remembers_it(client, app):
@@ -49,8 +57,10 @@ def test_search_filters_and_empty_state(client, app):
 def test_fill_submit_and_read_back_with_receipt(client, app):
     publish(app, survey())
     page = client.get(f"/forms/{KEY}").get_data(as_text=True)
-    assert 'for="agency"' in page or "for=\"f-agency\"" in page or "agency" in page
-    response = client.post(f"/forms/{KEY}/versions/1", data={**form_fields(), "csrf_token": csrf_token(client, f"/forms/{KEY}")})
+    assert 'for="agency"' in page or 'for="f-agency"' in page or "agency" in page
+    response = client.post(
+        f"/forms/{KEY}/versions/1", data={**form_fields(), "csrf_token": csrf_token(client, f"/forms/{KEY}")}
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:800]
     shown = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "UBND Quận 3" in shown and "Quận" in shown
@@ -70,8 +80,9 @@ def test_invalid_answers_rerender_with_errors_next_to_fields_and_keep_input(clie
 
 def test_old_submission_renders_with_its_own_version_labels(client, app):
     publish(app, survey(1))
-    response = client.post(f"/forms/{KEY}/versions/1?lang=en",
-                           data={**form_fields(), "csrf_token": csrf_token(client, f"/forms/{KEY}")})
+    response = client.post(
+        f"/forms/{KEY}/versions/1?lang=en", data={**form_fields(), "csrf_token": csrf_token(client, f"/forms/{KEY}")}
+    )
     location = response.headers["Location"]
     publish(app, survey(2))
     html = client.get(location + "&lang=en").get_data(as_text=True)

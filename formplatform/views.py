@@ -25,7 +25,9 @@ PAGE_SIZE = 20
 
 
 def render_version(version: FormVersion, mode: str, **kwargs: Any) -> Markup:
-    return render_form(version.definition, mode=mode, locale=current_locale(), gettext=gettext, **kwargs)
+    return render_form(
+        version.definition, mode=mode, locale=current_locale(), gettext=gettext, show_title=False, **kwargs
+    )
 
 
 @bp.get("/")

@@ -57,7 +57,8 @@ def _compute_fields(fields: list[Field], values: Data, scope: Data, totals: dict
             totals[join_path(base, name)] = _compute_grid(spec, values[name], scope)
 
 
-def _grid_rows(value: Any) -> list[tuple[str, Data]]:
+def grid_rows(value: Any) -> list[tuple[str, Data]]:
+    """(key, row) pairs of a grid value: row keys of fixed grids, list indices of addable ones."""
     if isinstance(value, dict):
         return [(k, r) for k, r in value.items() if isinstance(r, dict)]
     if isinstance(value, list):
@@ -69,16 +70,13 @@ def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def _compute_grid(spec: Field, value: Any, scope: Data) -> dict[str, Any]:
-    columns = spec.get("columns") or []
+def grid_totals(spec: Field, value: Any) -> dict[str, Any]:
+    """Column totals (columns with `total`) and row totals (when `row_total`) of a grid value."""
+    columns = [c for c in spec.get("columns") or [] if isinstance(c, dict)]
     column_totals: dict[str, Any] = {c["name"]: None for c in columns if c.get("total")}
     row_totals: dict[str, Any] = {}
-    for key, row in _grid_rows(value):
-        for column in columns:
-            if column["type"] == "calculated":
-                result = evaluate(column.get("formula"), {**scope, **row})
-                row[column["name"]] = round_to(result, column.get("decimals"))
-        numbers = [_number(row.get(c["name"])) for c in columns if c["type"] in NUMERIC_COLUMN_TYPES]
+    for key, row in grid_rows(value):
+        numbers = [_number(row.get(c["name"])) for c in columns if c.get("type") in NUMERIC_COLUMN_TYPES]
         if spec.get("row_total"):
             row_totals[key] = round_to(sum(n for n in numbers if n is not None), 6)
         for name in column_totals:
@@ -86,6 +84,16 @@ def _compute_grid(spec: Field, value: Any, scope: Data) -> dict[str, Any]:
             if cell is not None:
                 column_totals[name] = round_to((column_totals[name] or 0) + cell, 6)
     return {"columns": column_totals, "rows": row_totals}
+
+
+def _compute_grid(spec: Field, value: Any, scope: Data) -> dict[str, Any]:
+    """Fill each row's calculated columns, then total the grid."""
+    for _key, row in grid_rows(value):
+        for column in spec.get("columns") or []:
+            if column["type"] == "calculated":
+                result = evaluate(column.get("formula"), {**scope, **row})
+                row[column["name"]] = round_to(result, column.get("decimals"))
+    return grid_totals(spec, value)
 
 
 def _prune(fields: list[Field], values: Data, scope: Data, base: str, problems: list[Problem], role: str) -> None:

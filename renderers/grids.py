@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from form_definitions.composite import NUMERIC_COLUMN_TYPES
-from form_definitions.rules import round_to
+from form_definitions.answers import grid_rows, grid_totals
 from renderers.values import format_number, input_text, is_number
 from renderers.views import ROW_PLACEHOLDER, CellView, ColumnView, FieldView, RowView, join
 
@@ -13,35 +12,6 @@ if TYPE_CHECKING:
     from renderers.build import ViewBuilder
 
 Row = dict[str, Any]
-
-
-def grid_rows(value: Any) -> list[tuple[str, Row]]:
-    """(key, row) pairs of a grid value: row keys of fixed grids, list indices of addable ones."""
-    if isinstance(value, dict):
-        return [(k, r) for k, r in value.items() if isinstance(r, dict)]
-    if isinstance(value, list):
-        return [(str(i), r) for i, r in enumerate(value) if isinstance(r, dict)]
-    return []
-
-
-def _number(value: Any) -> float | None:
-    return float(value) if is_number(value) else None
-
-
-def grid_totals(spec: dict[str, Any], value: Any) -> dict[str, Any]:
-    """Column and row totals exactly as form_definitions.answers.compute sums them (and form.js)."""
-    columns = [c for c in spec.get("columns") or [] if isinstance(c, dict)]
-    column_totals: dict[str, Any] = {c["name"]: None for c in columns if c.get("total")}
-    row_totals: dict[str, Any] = {}
-    for key, row in grid_rows(value):
-        numbers = [_number(row.get(c["name"])) for c in columns if c.get("type") in NUMERIC_COLUMN_TYPES]
-        if spec.get("row_total"):
-            row_totals[key] = round_to(sum(n for n in numbers if n is not None), 6)
-        for name in column_totals:
-            cell = _number(row.get(name))
-            if cell is not None:
-                column_totals[name] = round_to((column_totals[name] or 0) + cell, 6)
-    return {"columns": column_totals, "rows": row_totals}
 
 
 def _sources(builder: ViewBuilder, view: FieldView) -> list[tuple[str, str, str, Row]]:

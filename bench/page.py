@@ -93,15 +93,19 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
     from formplatform import create_app
+    from formplatform.accounts.services import create_user
     from formplatform.embedded import EmbeddedMongo
-    from formplatform.services.accounts import create_user
     from formplatform.services.forms import publish_form, save_draft
+    from formplatform.services.seed import ensure_core_agencies
     from formplatform.services.submissions import submit_form
 
     with tempfile.TemporaryDirectory() as data_dir, EmbeddedMongo(Path(data_dir)) as server:
         app = create_app({"MONGODB_URI": server.uri, "SECRET_KEY": "bench-secret-key-0123456789", "ENV": "testing"})
         with app.app_context():
-            admin = create_user("admin", "bench-password-1", is_admin=True)
+            root, _ = ensure_core_agencies()
+            admin = create_user(
+                "admin", "bench-password-1", roles=[("admin", root.id)], agency_id=root.id, must_change_password=False
+            )
             save_draft(KEY, kpi_definition(), admin)
             publish_form(KEY, admin)
             record = submit_form(KEY, answers(), actor=admin)
@@ -111,7 +115,7 @@ def main() -> None:
 
             with app.app_context():
                 session["user_id"] = User.objects(username="admin").first().id
-                session["sv"] = 0
+                session["sv"] = User.objects(username="admin").first().session_version
         fill = timed(client, f"/forms/{KEY}", args.requests)
         view = timed(client, f"/forms/{KEY}/submissions/{record.id}", args.requests)
     print(

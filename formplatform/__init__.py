@@ -48,8 +48,17 @@ def seed(app: Flask) -> None:
     """Create the administrator and publish the built-in definitions (idempotent)."""
     from formplatform.services.seed import ensure_admin, seed_library
 
+    from formplatform.config import ConfigError
+    from formplatform.errors import BadRequest
+
     with app.app_context():
-        generated = ensure_admin(app.config.get("ADMIN_PASSWORD"))
+        try:
+            generated = ensure_admin(app.config.get("ADMIN_PASSWORD"))
+        except BadRequest as error:
+            raise ConfigError(
+                "ADMIN_PASSWORD does not meet the password policy: at least 10 characters, letters and digits, "
+                "not containing the user name."
+            ) from error
         if generated:
             print(f"\n  Administrator created: user 'admin', password '{generated}' (shown once)\n", flush=True)
         seed_library()

@@ -6,13 +6,15 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 
-from formplatform.auth import current_user, require_admin, require_login
-from formplatform.errors import BadRequest, Forbidden, Unauthorized, localize_problems
+from formplatform.accounts import services as accounts
+from formplatform.auth import current_principal, current_user, require_login, require_permission
+from formplatform.errors import BadRequest, Forbidden, NotFound, localize_problems
 from formplatform.models import Form, FormVersion
 from formplatform.openapi import openapi_document
+from formplatform.permissions import allows, design_owner
 from formplatform.receipts import can_read_submission, make_receipt
 from formplatform.security import protect_session_writes
-from formplatform.services import accounts, files, forms, submissions
+from formplatform.services import files, forms, submissions
 from i18n.babel import current_locale
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -59,7 +61,9 @@ def issue_token() -> Any:
     body = json_body()
     if not isinstance(body, dict):
         raise BadRequest("invalid_json")
-    user = accounts.authenticate(str(body.get("username", "")), str(body.get("password", "")))
+    user = accounts.authenticate(str(body.get("username", "")), str(body.get("password", "")), ip=client_ip())
+    if user.must_change_password:
+        raise Forbidden("password_change_required")
     token, record = accounts.issue_token(user, hours=current_app.config["TOKEN_TTL_HOURS"], name="api")
     return jsonify({"token": token, "token_type": "Bearer", "expires_at": record.expires_at.isoformat() + "Z"}), 201
 
@@ -74,8 +78,8 @@ def list_forms() -> Any:
 @bp.get("/forms/<key>")
 def read_form(key: str) -> Any:
     form = forms.get_form(key)
-    if form.latest_version == 0 and not _is_admin():
-        raise Forbidden()
+    if form.latest_version == 0 and not allows(current_principal(), "forms.design", form.owner_agency_id):
+        raise NotFound()
     versions = [version_summary(v) for v in forms.list_versions(key)]
     return jsonify({**form_summary(form), "versions": versions})
 
@@ -95,8 +99,9 @@ def read_version(key: str, number: int) -> Any:
 
 
 @bp.get("/forms/<key>/draft")
-@require_admin
+@require_permission("forms.design")
 def read_draft(key: str) -> Any:
+    design_owner(current_principal(), key)
     form = forms.get_form(key, with_draft=True)
     _, diff = forms.preview_publish(key)
     return jsonify(
@@ -111,8 +116,9 @@ def read_draft(key: str) -> Any:
 
 
 @bp.put("/forms/<key>/draft")
-@require_admin
+@require_permission("forms.design")
 def write_draft(key: str) -> Any:
+    owner = design_owner(current_principal(), key)
     definition = json_body()
     expected = request.headers.get("If-Match") or request.args.get("revision")
     if expected is not None and not str(expected).strip('"').isdigit():
@@ -123,6 +129,7 @@ def write_draft(key: str) -> Any:
         definition,
         current_user(),
         expected_revision=int(str(expected).strip('"')) if expected is not None else None,
+        owner_agency_id=owner,
     )
     _, diff = forms.preview_publish(key)
     body = {
@@ -135,8 +142,9 @@ def write_draft(key: str) -> Any:
 
 
 @bp.post("/forms/<key>/publish")
-@require_admin
+@require_permission("forms.design")
 def publish(key: str) -> Any:
+    design_owner(current_principal(), key)
     body = request.get_json(silent=True) or {}
     confirm = bool(body.get("confirm_breaking")) if isinstance(body, dict) else False
     version = forms.publish_form(key, current_user(), confirm_breaking=confirm)
@@ -151,8 +159,17 @@ def submit(key: str) -> Any:
     version = body.get("version")
     if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
         raise BadRequest("bad_version")
+    agency_id = body.get("agency_id")
+    if agency_id is not None and not isinstance(agency_id, str):
+        raise BadRequest("bad_agency")
     submission = submissions.submit_form(
-        key, body["data"], version=version, locale=current_locale(), source="api", actor=current_user()
+        key,
+        body["data"],
+        version=version,
+        locale=current_locale(),
+        source="api",
+        actor=current_principal(),
+        agency_id=agency_id,
     )
     record = submissions.submission_record(submission)
     record["receipt"] = make_receipt(submission.id)
@@ -162,9 +179,36 @@ def submit(key: str) -> Any:
 @bp.get("/submissions/<submission_id>")
 def read_submission(submission_id: str) -> Any:
     submission = submissions.get_submission(submission_id)
-    if not can_read_submission(submission, current_user(), request.args.get("receipt")):
-        raise Unauthorized() if current_user() is None else Forbidden()
+    if not can_read_submission(submission, current_principal(), request.args.get("receipt")):
+        raise NotFound()  # outside the caller's scope: do not even confirm it exists
     return jsonify(submissions.submission_record(submission))
+
+
+@bp.get("/forms/<key>/submissions")
+@require_permission("submissions.read")
+def list_form_submissions(key: str) -> Any:
+    forms.get_form(key)
+    page, per_page = page_args()
+    items, total = submissions.list_submissions(key, current_principal(), page=page, per_page=per_page)
+    return jsonify(
+        {"items": [submissions.submission_record(s) for s in items], "total": total, "page": page, "per_page": per_page}
+    )
+
+
+def page_args() -> tuple[int, int]:
+    """?page= and ?per_page= (1–100), with a 400 on nonsense."""
+    try:
+        page = int(request.args.get("page", 1))
+        per_page = int(request.args.get("per_page", 20))
+    except ValueError as error:
+        raise BadRequest("bad_page") from error
+    if page < 1 or not 1 <= per_page <= 100:
+        raise BadRequest("bad_page")
+    return page, per_page
+
+
+def client_ip() -> str:
+    return request.remote_addr or ""
 
 
 @bp.post("/files")
@@ -182,8 +226,3 @@ def upload_file() -> Any:
         actor=current_user(),
     )
     return jsonify(record.reference()), 201
-
-
-def _is_admin() -> bool:
-    user = current_user()
-    return bool(user and user.is_admin)

@@ -29,10 +29,29 @@ def init_app(app: Flask) -> None:
         app.config["DB_ENGINE_LABEL"] = "mongomock"
     else:
         mongoengine.connect(host=uri, serverSelectionTimeoutMS=10000, **options)
-    from formplatform import models
-
-    for document in models.ALL_DOCUMENTS:
+    for document in all_documents():
         document.ensure_indexes()
+
+
+def all_documents() -> tuple[type[mongoengine.Document], ...]:
+    """Every document class of the platform, for index creation and tests."""
+    from formplatform.accounts.models import ApiToken, LoginThrottle, PasswordRequest, User
+    from formplatform.agencies.models import Agency
+    from formplatform.audit.models import AuditEvent
+    from formplatform.models import Form, FormVersion, StoredFile, Submission
+
+    return (
+        Agency,
+        User,
+        ApiToken,
+        LoginThrottle,
+        PasswordRequest,
+        AuditEvent,
+        Form,
+        FormVersion,
+        Submission,
+        StoredFile,
+    )
 
 
 def engine_status(app: Flask) -> dict[str, Any]:

@@ -46,6 +46,10 @@ class Conflict(AppError):
     status, code = 409, "conflict"
 
 
+class TooManyRequests(AppError):
+    status, code = 429, "too_many_requests"
+
+
 class Gone(AppError):
     status, code = 410, "form_archived"
 

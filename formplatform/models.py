@@ -1,4 +1,4 @@
-"""MongoDB documents. String primary keys everywhere (DESIGN §4); every write atomic on one document."""
+"""Form documents: forms, versions, submissions, files. String primary keys everywhere (DESIGN §4)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from typing import Any
 
 from mongoengine import (
     BinaryField,
-    BooleanField,
     DateTimeField,
     DictField,
     Document,
@@ -28,39 +27,6 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-class User(Document):
-    """A person who logs in. Roles and agency scopes arrive with the accounts issue."""
-
-    id = StringField(primary_key=True, default=new_id)
-    username = StringField(required=True, unique=True, max_length=64)
-    display_name = StringField(max_length=200, default="")
-    password_hash = StringField(required=True)
-    is_admin = BooleanField(default=False)
-    status = StringField(choices=("active", "locked", "closed"), default="active")
-    session_version = IntField(default=0)
-    created_at = DateTimeField(default=utcnow)
-
-    meta = {"collection": "users"}
-
-    @property
-    def can_log_in(self) -> bool:
-        return self.status == "active"
-
-
-class ApiToken(Document):
-    """A bearer token; only its SHA-256 is stored, the token itself is shown once."""
-
-    id = StringField(primary_key=True, default=new_id)
-    token_hash = StringField(required=True, unique=True)
-    user_id = StringField(required=True)
-    name = StringField(default="")
-    expires_at = DateTimeField(required=True)
-    revoked_at = DateTimeField()
-    created_at = DateTimeField(default=utcnow)
-
-    meta = {"collection": "api_tokens", "indexes": ["user_id"]}
-
-
 class Form(Document):
     """A form: its editable draft and a pointer to its newest published version. The id is the key."""
 
@@ -72,6 +38,7 @@ class Form(Document):
     draft_revision = IntField(default=0)
     draft_updated_at = DateTimeField()
     draft_updated_by = StringField()
+    owner_agency_id = StringField()  # the agency whose designers maintain it (Sở Nội vụ by default)
     latest_version = IntField(default=0)
     version_hashes = DictField()  # str(number) -> content hash of each published version
     created_at = DateTimeField(default=utcnow)
@@ -124,12 +91,13 @@ class Submission(Document):
     totals = DictField()
     locale = StringField(choices=("vi", "en"), default="vi")
     source = StringField(choices=("web", "api", "kiosk"), default="web")
+    agency_id = StringField()  # the agency the answers belong to; None for anonymous public ratings
     submitted_by = StringField()
     submitted_at = DateTimeField(default=utcnow)
 
     meta = {
         "collection": "submissions",
-        "indexes": [{"fields": ["form_key", "-submitted_at"]}, "submitted_by"],
+        "indexes": [{"fields": ["form_key", "-submitted_at"]}, "submitted_by", "agency_id"],
     }
 
 
@@ -150,6 +118,3 @@ class StoredFile(Document):
     def reference(self) -> dict[str, object]:
         """The value a file field stores in submission data."""
         return {"id": self.id, "name": self.name, "size": self.size, "content_type": self.content_type}
-
-
-ALL_DOCUMENTS = (User, ApiToken, Form, FormVersion, Submission, StoredFile)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from formplatform.models import Submission, User
+from formplatform.models import Submission
+from formplatform.permissions import Principal, allows
 
 
 def _serializer() -> URLSafeSerializer:
@@ -25,8 +26,10 @@ def receipt_matches(receipt: str | None, submission_id: str) -> bool:
         return False
 
 
-def can_read_submission(submission: Submission, user: User | None, receipt: str | None) -> bool:
-    """Administrators, the submitter, or whoever holds the receipt."""
-    if user is not None and (user.is_admin or user.id == submission.submitted_by):
+def can_read_submission(submission: Submission, principal: Principal | None, receipt: str | None) -> bool:
+    """Readers of the submission's agency subtree, its submitter, or whoever holds the receipt."""
+    if principal is not None and (
+        principal.id == submission.submitted_by or allows(principal, "submissions.read", submission.agency_id)
+    ):
         return True
     return receipt_matches(receipt, submission.id)

@@ -11,12 +11,24 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from form_definitions.formdata import read_form
-from formplatform.auth import current_user, log_in, require_admin
-from formplatform.errors import Forbidden, Invalid, NeedsConfirmation, Unauthorized, localize_problems
+from formplatform.accounts import services as accounts
+from formplatform.audit.services import record_event
+from formplatform.auth import current_principal, current_user, log_in, require_login, require_permission
+from formplatform.errors import (
+    BadRequest,
+    Invalid,
+    NeedsConfirmation,
+    NotFound,
+    TooManyRequests,
+    Unauthorized,
+    localize_problems,
+)
 from formplatform.models import FormVersion, Submission
+from formplatform.permissions import allows, design_owner
 from formplatform.receipts import can_read_submission, make_receipt
-from formplatform.services import accounts, files, forms, submissions
+from formplatform.services import files, forms, submissions
 from i18n.babel import current_locale
+from i18n.messages import error_title
 from i18n.text import localize
 from renderers import render_form
 
@@ -111,9 +123,9 @@ def _store_uploads(version: FormVersion) -> dict[str, dict[str, Any]]:
 def _readable_submission(key: str, submission_id: str) -> Submission:
     submission = submissions.get_submission(submission_id)
     if submission.form_key != key:
-        raise Forbidden()
-    if not can_read_submission(submission, current_user(), request.args.get("receipt")):
-        raise Unauthorized() if current_user() is None else Forbidden()
+        raise NotFound()
+    if not can_read_submission(submission, current_principal(), request.args.get("receipt")):
+        raise Unauthorized() if current_user() is None else NotFound()
     return submission
 
 
@@ -138,37 +150,74 @@ def submission(key: str, submission_id: str) -> Any:
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
     error = None
+    status = 200
     if request.method == "POST":
         try:
-            user = accounts.authenticate(request.form.get("username", ""), request.form.get("password", ""))
-        except Unauthorized:
-            error = gettext("Wrong user name or password.")
+            user = accounts.authenticate(
+                request.form.get("username", ""), request.form.get("password", ""), ip=request.remote_addr or ""
+            )
+        except (Unauthorized, TooManyRequests) as failure:
+            error, status = error_title(failure.code, {}), failure.status
         else:
             log_in(user)
             target = request.args.get("next") or ""
-            return redirect(target if target.startswith("/") and not target.startswith("//") else url_for(".index"))
-    return render_template("formplatform/login.html", error=error), 401 if error else 200
+            safe = target if target.startswith("/") and not target.startswith("//") else url_for(".index")
+            return redirect(url_for(".password", next=safe) if user.must_change_password else safe)
+    return render_template("formplatform/login.html", error=error), status
 
 
 @bp.post("/logout")
 def logout() -> Any:
     from flask import session
 
+    user = current_user()
+    if user is not None:
+        record_event("logout", actor=user, target_type="user", target_id=user.id)
     session.clear()
     return redirect(url_for(".index"))
 
 
+@bp.route("/account/password", methods=["GET", "POST"])
+@require_login
+def password() -> Any:
+    """Change one's own password (forced after the first login and after a reset)."""
+    user = current_user()
+    assert user is not None
+    error = None
+    if request.method == "POST":
+        new = request.form.get("new_password", "")
+        if new != request.form.get("confirm_password", ""):
+            error = gettext("The two new passwords differ.")
+        else:
+            try:
+                accounts.change_password(user, request.form.get("current_password", ""), new)
+            except BadRequest as failure:
+                error = error_title(failure.code, failure.params)
+            else:
+                log_in(user)  # this session continues; every other one has ended
+                target = request.args.get("next") or ""
+                safe = target if target.startswith("/") and not target.startswith("//") else url_for(".index")
+                return redirect(safe)
+    return render_template("formplatform/password.html", error=error, forced=user.must_change_password), (
+        422 if error else 200
+    )
+
+
 @bp.get("/admin/forms")
-@require_admin
+@require_permission("forms.design")
 def admin_forms() -> Any:
     from formplatform.models import Form
 
-    return render_template("formplatform/admin_forms.html", forms=list(Form.objects.order_by("id")))
+    principal = current_principal()
+    items = [
+        f for f in Form.objects.exclude("draft").order_by("id") if allows(principal, "forms.design", f.owner_agency_id)
+    ]
+    return render_template("formplatform/admin_forms.html", forms=items)
 
 
 @bp.route("/admin/forms/new", methods=["GET", "POST"])
 @bp.route("/admin/forms/<key>/draft", methods=["GET", "POST"])
-@require_admin
+@require_permission("forms.design")
 def draft(key: str | None = None) -> Any:
     """A plain JSON editor for a draft, with its problems and its diff against the latest version."""
     problems: list[dict[str, Any]] = []
@@ -185,10 +234,13 @@ def draft(key: str | None = None) -> Any:
             target = key or (definition.get("key") if isinstance(definition, dict) else None) or ""
             revision = request.form.get("revision", type=int)
             try:
-                forms.save_draft(target, definition, current_user(), expected_revision=revision)
+                owner = design_owner(current_principal(), target)
+                forms.save_draft(target, definition, current_user(), expected_revision=revision, owner_agency_id=owner)
                 return redirect(url_for(".draft", key=target, saved=1))
             except Invalid as error:
                 problems, status = localize_problems(error.problems), 422
+    if key:
+        design_owner(current_principal(), key)
     form = forms.get_form(key, with_draft=True) if key else None
     diff = forms.preview_publish(key)[1].as_dict() if form else None
     if form and not text:
@@ -206,8 +258,9 @@ def draft(key: str | None = None) -> Any:
 
 
 @bp.post("/admin/forms/<key>/publish")
-@require_admin
+@require_permission("forms.design")
 def publish(key: str) -> Any:
+    design_owner(current_principal(), key)
     try:
         version = forms.publish_form(key, current_user(), confirm_breaking=bool(request.form.get("confirm_breaking")))
     except NeedsConfirmation:
@@ -225,14 +278,13 @@ def publish(key: str) -> Any:
     return redirect(url_for(".fill", key=key, number=version.number, published=1))
 
 
-@bp.get("/admin/forms/<key>/submissions")
-@require_admin
-def admin_submissions(key: str) -> Any:
+@bp.get("/forms/<key>/submissions")
+@require_permission("submissions.read")
+def form_submissions(key: str) -> Any:
+    """Submissions of a form that the caller may read: only their own agency subtrees."""
     form = forms.get_form(key)
     page = max(request.args.get("page", 1, type=int), 1)
-    query = Submission.objects(form_key=key).order_by("-submitted_at")
-    total = query.count()
-    items = list(query.skip((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
+    items, total = submissions.list_submissions(key, current_principal(), page=page, per_page=PAGE_SIZE)
     return render_template(
         "formplatform/submissions.html",
         form=form,

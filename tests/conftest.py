@@ -14,8 +14,8 @@ import mongoengine
 import pytest
 
 ENGINE = "uri" if os.environ.get("MONGODB_URI") else os.environ.get("FP_TEST_ENGINE", "nx")
-ADMIN_PASSWORD = "admin-password-123"
-USER_PASSWORD = "user-password-123"
+ADMIN_PASSWORD = "quantri-2026-pass"
+USER_PASSWORD = "hoso-2026-matkhau"
 
 
 def pytest_report_header() -> str:
@@ -71,19 +71,39 @@ def client(app: Any) -> Any:
 
 
 @pytest.fixture
-def admin(app: Any) -> Any:
-    from formplatform.services.accounts import create_user
+def core(app: Any) -> Any:
+    """The city committee (root) and Sở Nội vụ."""
+    from formplatform.services.seed import ensure_core_agencies
 
     with app.app_context():
-        return create_user("admin", ADMIN_PASSWORD, is_admin=True)
+        return ensure_core_agencies()
 
 
 @pytest.fixture
-def user(app: Any) -> Any:
-    from formplatform.services.accounts import create_user
+def admin(app: Any, core: Any) -> Any:
+    from formplatform.accounts.services import create_user
 
+    root, _ = core
     with app.app_context():
-        return create_user("chuyenvien", USER_PASSWORD)
+        return create_user(
+            "admin", ADMIN_PASSWORD, roles=[("admin", root.id)], agency_id=root.id, must_change_password=False
+        )
+
+
+@pytest.fixture
+def user(app: Any, core: Any) -> Any:
+    """A specialist of Sở Nội vụ."""
+    from formplatform.accounts.services import create_user
+
+    _, home_affairs = core
+    with app.app_context():
+        return create_user(
+            "chuyenvien",
+            USER_PASSWORD,
+            roles=[("specialist", home_affairs.id)],
+            agency_id=home_affairs.id,
+            must_change_password=False,
+        )
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from formplatform.embedded import EmbeddedMongo
 pytestmark = pytest.mark.embedded_only  # starts the platform in subprocesses on its own databases
 
 ROOT = Path(__file__).resolve().parents[1]
-ADMIN_PASSWORD = "run-test-admin-pw"
+ADMIN_PASSWORD = "run-test-quantri-2026"
 RATING = {**{f"c{i}": "2" for i in range(1, 10)}, "c4": "1", "overall": "very_satisfied"}
 CONFIG_VARS = ("MONGODB_URI", "SECRET_KEY", "SEED_ON_START", "DB_ENGINE_LABEL", "ENV", "HOST", "PORT", "DATA_DIR")
 

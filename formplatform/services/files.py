@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 
 from form_definitions.problems import Problem
+from formplatform.accounts.models import User
 from formplatform.errors import Invalid
-from formplatform.models import StoredFile, User
+from formplatform.models import StoredFile
 
 # content type -> magic-number prefixes; the declared type must match what the bytes say.
 SIGNATURES: dict[str, tuple[bytes, ...]] = {

@@ -12,8 +12,10 @@ from form_definitions.checks import check_definition, missing_translations
 from form_definitions.problems import Problem
 from form_definitions.schema import build_schema
 from form_definitions.versions import Diff, assign_concepts, content_hash, diff_definitions, upgrade
+from formplatform.accounts.models import User
+from formplatform.audit.services import record_event
 from formplatform.errors import Conflict, Invalid, NeedsConfirmation, NotFound
-from formplatform.models import Form, FormVersion, User, utcnow
+from formplatform.models import Form, FormVersion, utcnow
 
 
 def list_forms(*, include_archived: bool = False) -> list[Form]:
@@ -24,7 +26,17 @@ def list_forms(*, include_archived: bool = False) -> list[Form]:
     return list(query.order_by("id"))
 
 
-SUMMARY_FIELDS = ("id", "kind", "title", "status", "latest_version", "version_hashes", "draft_revision", "created_at")
+SUMMARY_FIELDS = (
+    "id",
+    "kind",
+    "title",
+    "status",
+    "owner_agency_id",
+    "latest_version",
+    "version_hashes",
+    "draft_revision",
+    "created_at",
+)
 VERSION_SUMMARY_FIELDS = ("id", "form_key", "number", "hash", "published_by", "published_at", "submission_count")
 
 
@@ -64,8 +76,18 @@ def list_versions(key: str) -> list[FormVersion]:
     return list(FormVersion.objects(form_key=key).only(*VERSION_SUMMARY_FIELDS).order_by("number"))
 
 
-def save_draft(key: str, definition: Any, actor: User | None, *, expected_revision: int | None = None) -> Form:
-    """Replace the draft after checking it; a stale `expected_revision` is a conflict, never an overwrite."""
+def save_draft(
+    key: str,
+    definition: Any,
+    actor: User | None,
+    *,
+    expected_revision: int | None = None,
+    owner_agency_id: str | None = None,
+) -> Form:
+    """Replace the draft after checking it; a stale `expected_revision` is a conflict, never an overwrite.
+
+    A new form belongs to `owner_agency_id`, whose designers maintain it.
+    """
     problems = check_definition(definition)
     if isinstance(definition, dict) and definition.get("key") not in (None, key):
         problems.insert(0, Problem("key", "key_mismatch", {"expected": key}))
@@ -83,11 +105,20 @@ def save_draft(key: str, definition: Any, actor: User | None, *, expected_revisi
             draft_revision=1,
             draft_updated_at=utcnow(),
             draft_updated_by=actor_id,
+            owner_agency_id=owner_agency_id,
         )
         try:
             form.save(force_insert=True)
         except NotUniqueError as error:
             raise Conflict("draft_conflict") from error
+        record_event(
+            "form.create",
+            actor=actor,
+            target_type="form",
+            target_id=key,
+            agency_id=owner_agency_id,
+            after={"revision": 1, "kind": form.kind},
+        )
         return form
     revision = form.draft_revision if expected_revision is None else expected_revision
     updated = Form.objects(id=key, draft_revision=revision).modify(
@@ -101,6 +132,15 @@ def save_draft(key: str, definition: Any, actor: User | None, *, expected_revisi
     )
     if updated is None:
         raise Conflict("draft_conflict", current_revision=get_form(key).draft_revision)
+    record_event(
+        "form.draft_save",
+        actor=actor,
+        target_type="form",
+        target_id=key,
+        agency_id=form.owner_agency_id,
+        before={"revision": revision},
+        after={"revision": updated.draft_revision},
+    )
     return updated
 
 
@@ -149,6 +189,19 @@ def publish_form(key: str, actor: User | None, *, confirm_breaking: bool = False
         version.save(force_insert=True)
     except NotUniqueError as error:
         raise Conflict() from error
+    record_event(
+        "form.publish",
+        actor=actor,
+        target_type="form",
+        target_id=key,
+        agency_id=form.owner_agency_id,
+        after={
+            "version": number,
+            "hash": version.hash,
+            "breaking": diff.breaking,
+            "confirmed_breaking": bool(confirm_breaking and diff.breaking),
+        },
+    )
     Form.objects(id=key).update_one(**{f"set__version_hashes__{number}": version.hash})
     Form.objects(id=key, latest_version__lt=number).update_one(set__latest_version=number)
     Form.objects(id=key, draft_revision=form.draft_revision).update_one(set__draft=candidate)

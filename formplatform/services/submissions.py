@@ -6,8 +6,11 @@ from typing import Any
 
 from form_definitions.answers import check_answers
 from form_definitions.problems import Problem
-from formplatform.errors import Gone, Invalid, NotFound, Unauthorized
-from formplatform.models import FormVersion, StoredFile, Submission, User
+from formplatform.accounts.models import ApiToken, User
+from formplatform.audit.services import record_event
+from formplatform.errors import BadRequest, Gone, Invalid, NotFound
+from formplatform.models import FormVersion, StoredFile, Submission
+from formplatform.permissions import Principal, require, scope_filter
 from formplatform.services.forms import get_form, get_version
 
 SOURCES = ("web", "api", "kiosk")
@@ -20,20 +23,25 @@ def submit_form(
     version: int | None = None,
     locale: str = "vi",
     source: str = "web",
-    actor: User | None = None,
+    actor: Principal | None = None,
+    agency_id: str | None = None,
 ) -> Submission:
     """Check answers against the requested (or newest) version and store them with that version pinned.
 
-    Questionnaires are open to anyone; other kinds need a logged-in user (roles: accounts issue).
+    Questionnaires are open to anyone. Other kinds are filed for an agency (the actor's own unless
+    another is named) by someone allowed to create submissions there.
     """
     form = get_form(key)
-    if form.kind != "questionnaire" and actor is None:
-        raise Unauthorized()
+    if form.kind != "questionnaire":
+        agency_id = agency_id or (actor.agency_id if isinstance(actor, User | ApiToken) else None)
+        if agency_id is None and actor is not None:
+            raise BadRequest("agency_required")
+        require(actor, "submissions.create", agency_id)
     if form.status != "active":
         raise Gone()
     pinned = get_version(key, version, form=form)
     outcome = check_answers(pinned.definition, data)
-    problems = outcome.problems + _foreign_files(outcome.data, actor)
+    problems = outcome.problems + _foreign_files(outcome.data, actor if isinstance(actor, User) else None)
     if problems:
         raise Invalid(problems)
     submission = Submission(
@@ -45,10 +53,20 @@ def submit_form(
         totals=outcome.totals,
         locale=locale if locale in ("vi", "en") else "vi",
         source=source,
+        agency_id=agency_id if form.kind != "questionnaire" else None,
         submitted_by=actor.id if actor else None,
     )
     submission.save(force_insert=True)
     FormVersion.objects(id=pinned.id).update_one(inc__submission_count=1)
+    if actor is not None:
+        record_event(
+            "submission.create",
+            actor=actor,
+            target_type="submission",
+            target_id=submission.id,
+            agency_id=submission.agency_id,
+            details={"form": key, "version": pinned.number, "source": source},
+        )
     return submission
 
 
@@ -90,6 +108,16 @@ def get_submission(submission_id: str) -> Submission:
     return submission
 
 
+def list_submissions(
+    key: str, principal: Principal | None, *, page: int = 1, per_page: int = 20
+) -> tuple[list[Submission], int]:
+    """A page of a form's submissions that the principal may read (its agency subtrees), newest first."""
+    restriction = scope_filter(principal, "submissions.read") or {}
+    query = Submission.objects(form_key=key, __raw__=restriction).order_by("-submitted_at")
+    total = query.count()
+    return list(query.skip((page - 1) * per_page).limit(per_page)), total
+
+
 def submission_record(submission: Submission) -> dict[str, Any]:
     """The API representation of a stored submission, naming the version it pins."""
     return {
@@ -102,6 +130,7 @@ def submission_record(submission: Submission) -> dict[str, Any]:
         "totals": submission.totals,
         "locale": submission.locale,
         "source": submission.source,
+        "agency_id": submission.agency_id,
         "submitted_by": submission.submitted_by,
         "submitted_at": submission.submitted_at.isoformat() + "Z",
     }

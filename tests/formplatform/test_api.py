@@ -138,10 +138,10 @@ def test_submissions_are_private_except_with_the_receipt(client, admin_headers, 
     record = client.post(
         f"/api/v1/forms/{KEY}/submissions", json={"data": valid_answers()}, headers=admin_headers
     ).get_json()
-    assert client.get(f"/api/v1/submissions/{record['id']}").status_code == 401
+    assert client.get(f"/api/v1/submissions/{record['id']}").status_code == 404
     other = bearer(client, "chuyenvien", USER_PASSWORD)
-    assert client.get(f"/api/v1/submissions/{record['id']}", headers=other).status_code == 403
-    assert client.get(f"/api/v1/submissions/{record['id']}?receipt=forged").status_code == 401
+    assert client.get(f"/api/v1/submissions/{record['id']}", headers=other).status_code == 404
+    assert client.get(f"/api/v1/submissions/{record['id']}?receipt=forged").status_code == 404
     assert client.get(f"/api/v1/submissions/{record['id']}?receipt={record['receipt']}").status_code == 200
 
 

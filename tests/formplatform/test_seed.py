@@ -41,8 +41,8 @@ def test_satisfaction_rating_scores_out_of_18_for_anyone(client, seeded):
 
 
 def test_admin_is_created_once_with_a_generated_password(app):
-    from formplatform.models import User
-    from formplatform.services.accounts import authenticate
+    from formplatform.accounts.models import User
+    from formplatform.accounts.services import authenticate
     from formplatform.services.seed import ensure_admin
 
     with app.app_context():

@@ -1,0 +1,120 @@
+"""Accounts with role grants scoped to agency subtrees, and API tokens (user and integration)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from mongoengine import (
+    BooleanField,
+    DateTimeField,
+    Document,
+    EmbeddedDocument,
+    EmbeddedDocumentListField,
+    IntField,
+    ListField,
+    StringField,
+)
+
+from formplatform.models import new_id, utcnow
+
+# Stable role names, stored in the database. Each grant is scoped to one agency's subtree.
+ROLES = ("admin", "designer", "reviewer", "specialist", "division_head", "agency_head", "viewer")
+STATUSES = ("active", "locked", "closed")
+# What an integration client's token may be allowed to do.
+TOKEN_SCOPES = ("forms:read", "submissions:read", "submissions:create")
+
+
+class RoleGrant(EmbeddedDocument):
+    """One role over one agency subtree."""
+
+    role = StringField(required=True, choices=ROLES)
+    agency_id = StringField(required=True)
+
+
+class User(Document):
+    """A person who logs in. A closed account keeps its history and can never log in again."""
+
+    id = StringField(primary_key=True, default=new_id)
+    username = StringField(required=True, unique=True, max_length=64)
+    display_name = StringField(max_length=200, default="")
+    email = StringField(max_length=254, default="")
+    phone = StringField(max_length=20, default="")
+    position = StringField(max_length=200, default="")
+    agency_id = StringField()  # home agency (where the person works)
+    roles = EmbeddedDocumentListField(RoleGrant)
+    password_hash = StringField(required=True)
+    must_change_password = BooleanField(default=False)
+    status = StringField(choices=STATUSES, default="active")
+    failed_logins = IntField(default=0)
+    locked_until = DateTimeField()  # temporary lockout after repeated failures
+    session_version = IntField(default=0)  # bumped to end every session of this account
+    last_login_at = DateTimeField()
+    password_changed_at = DateTimeField()
+    closed_at = DateTimeField()
+    created_at = DateTimeField(default=utcnow)
+
+    meta = {"collection": "users", "indexes": ["agency_id", "status", "roles.agency_id"]}
+
+    @property
+    def can_log_in(self) -> bool:
+        return self.status == "active"
+
+    @property
+    def is_admin(self) -> bool:
+        return any(grant.role == "admin" for grant in self.roles)
+
+    def temporarily_locked(self, now: datetime | None = None) -> bool:
+        return self.locked_until is not None and self.locked_until > (now or utcnow())
+
+
+class ApiToken(Document):
+    """A bearer token; only its SHA-256 is stored, the token itself is shown once.
+
+    `kind` is "user" (acts as its user, issued at /auth/token) or "integration" (a client of another
+    system, limited to `scopes` over the `agency_id` subtree, issued by an administrator).
+    """
+
+    id = StringField(primary_key=True, default=new_id)
+    token_hash = StringField(required=True, unique=True)
+    kind = StringField(choices=("user", "integration"), default="user")
+    user_id = StringField()
+    name = StringField(default="", max_length=200)
+    scopes = ListField(StringField(choices=TOKEN_SCOPES))
+    agency_id = StringField()
+    created_by = StringField()
+    expires_at = DateTimeField(required=True)
+    revoked_at = DateTimeField()
+    last_used_at = DateTimeField()
+    created_at = DateTimeField(default=utcnow)
+
+    meta = {"collection": "api_tokens", "indexes": ["user_id", "kind"]}
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > utcnow()
+
+
+class LoginThrottle(Document):
+    """Failed logins from one address in one time window (atomic upsert counter)."""
+
+    id = StringField(primary_key=True)  # "<ip>|<window start, epoch minutes>"
+    count = IntField(default=0)
+    expires_at = DateTimeField(required=True)
+
+    meta = {"collection": "login_throttle", "indexes": [{"fields": ["expires_at"], "expireAfterSeconds": 0}]}
+
+
+class PasswordRequest(Document):
+    """A "forgot password" request, waiting for an administrator."""
+
+    id = StringField(primary_key=True, default=new_id)
+    username = StringField(required=True, max_length=64)
+    user_id = StringField()  # None when no such account: the requester is not told either way
+    message = StringField(default="", max_length=500)
+    ip = StringField(default="")
+    status = StringField(choices=("open", "done", "dismissed"), default="open")
+    handled_by = StringField()
+    handled_at = DateTimeField()
+    created_at = DateTimeField(default=utcnow)
+
+    meta = {"collection": "password_requests", "indexes": ["status", "-created_at"]}

@@ -1,0 +1,1 @@
+"""The agency tree: City People's Committee, Sở/ban/ngành, districts, their divisions and wards."""

@@ -19,6 +19,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     import i18n.babel
     from formplatform import api, auth, db, errors, security, views
+    from formplatform.accounts import api as accounts_api
+    from formplatform.accounts import views as accounts_views
+    from formplatform.agencies import api as agencies_api
+    from formplatform.agencies import views as agencies_views
+    from formplatform.audit import api as audit_api
+    from formplatform.audit import views as audit_views
     from kiosk import bp as kiosk_bp
 
     i18n.babel.init_app(app)
@@ -26,11 +32,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     auth.init_app(app)
     csrf.init_app(app)
-    csrf.exempt(api.bp)
     security.init_app(app)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(views.bp)
-    app.register_blueprint(kiosk_bp)
+    for api_bp in (api.bp, accounts_api.bp, agencies_api.bp, audit_api.bp):
+        csrf.exempt(api_bp)  # API writes with a session cookie are CSRF-checked by protect_session_writes
+        app.register_blueprint(api_bp)
+    for page_bp in (views.bp, accounts_views.bp, agencies_views.bp, audit_views.bp, kiosk_bp):
+        app.register_blueprint(page_bp)
 
     @app.get("/healthz")
     def healthz() -> Any:

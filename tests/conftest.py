@@ -138,3 +138,12 @@ def log_in(client: Any, username: str, password: str) -> None:
         "/login", data={"username": username, "password": password, "csrf_token": csrf_token(client)}
     )
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
+
+
+@pytest.fixture
+def city(app: Any) -> Any:
+    """Agencies of two departments and two districts, one account per role (tests/fixtures/city.py)."""
+    from tests.fixtures.city import build_city
+
+    with app.app_context():
+        return build_city()

@@ -90,3 +90,13 @@ def problem_message(code: str, params: dict[str, Any]) -> str:
 def error_title(code: str, params: dict[str, Any]) -> str:
     """The headline of an error response."""
     return str(ERRORS.get(code) or ERRORS["bad_request"])
+
+
+def register_errors(messages: dict[str, Any]) -> None:
+    """Let an area add the headlines of its own error codes (call at import, with lazy_gettext texts)."""
+    ERRORS.update(messages)
+
+
+def register_problems(messages: dict[str, Any]) -> None:
+    """Let an area add the messages of its own validation problem codes."""
+    PROBLEMS.update(messages)

@@ -95,6 +95,7 @@ def main() -> int:
             os.environ["MONGODB_URI"] = embedded.start()
             os.environ["DB_ENGINE_LABEL"] = EMBEDDED_LABEL
             os.environ.setdefault("SEED_ON_START", "1")  # a bare machine gets the built-in forms and an admin
+            os.environ.setdefault("DEMO_DATA", "1")  # and a demo city to try every role; DEMO_DATA=0 turns it off
 
         from formplatform import create_app
 

@@ -27,6 +27,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from formplatform.audit import views as audit_views
     from kiosk import bp as kiosk_bp
 
+    from formplatform.accounts.services import configure_hashing
+
+    configure_hashing(app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_KIB"])
     i18n.babel.init_app(app)
     db.init_app(app)
     errors.init_app(app)
@@ -53,10 +56,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def seed(app: Flask) -> None:
     """Create the administrator and publish the built-in definitions (idempotent)."""
-    from formplatform.services.seed import ensure_admin, seed_library
-
     from formplatform.config import ConfigError
     from formplatform.errors import BadRequest
+    from formplatform.services.seed import ensure_admin, seed_library
 
     with app.app_context():
         try:
@@ -69,3 +71,7 @@ def seed(app: Flask) -> None:
         if generated:
             print(f"\n  Administrator created: user 'admin', password '{generated}' (shown once)\n", flush=True)
         seed_library()
+        if app.config["DEMO_DATA"]:
+            from formplatform.services.demo import seed_demo
+
+            seed_demo()

@@ -44,7 +44,7 @@ def _force_password_change() -> Any:
     user = g.get("user")
     if user is None or not user.must_change_password or g.get("via_token"):
         return None
-    if request.endpoint in OPEN_WHILE_CHANGING or (request.endpoint or "").startswith("api."):
+    if request.endpoint in OPEN_WHILE_CHANGING or request.path.startswith("/api/"):
         return None
     return redirect(url_for("views.password", next=request.path))
 

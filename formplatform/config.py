@@ -14,10 +14,16 @@ ENV_KEYS = (
     "DB_ENGINE_LABEL",
     "ENV",
     "MAX_UPLOAD_BYTES",
+    "DEMO_DATA",
+    "ARGON2_TIME_COST",
+    "ARGON2_MEMORY_KIB",
 )
 DEFAULTS: dict[str, Any] = {
     "DATA_DIR": "instance",
     "SEED_ON_START": False,
+    "DEMO_DATA": False,
+    "ARGON2_TIME_COST": 3,
+    "ARGON2_MEMORY_KIB": 65536,
     "DB_ENGINE_LABEL": "mongodb",
     "ENV": "production",
     "MAX_UPLOAD_BYTES": 15 * 1024 * 1024,
@@ -42,6 +48,9 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     config.update({key: os.environ[key] for key in ENV_KEYS if os.environ.get(key)})
     config.update(overrides or {})
     config["SEED_ON_START"] = _as_bool(config["SEED_ON_START"])
+    config["DEMO_DATA"] = _as_bool(config["DEMO_DATA"])
+    config["ARGON2_TIME_COST"] = int(config["ARGON2_TIME_COST"])
+    config["ARGON2_MEMORY_KIB"] = int(config["ARGON2_MEMORY_KIB"])
     config["MAX_UPLOAD_BYTES"] = int(config["MAX_UPLOAD_BYTES"])
     config["MAX_CONTENT_LENGTH"] = config["MAX_UPLOAD_BYTES"] + 1024 * 1024
     development = config["ENV"] in ("development", "testing")

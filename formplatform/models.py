@@ -7,14 +7,32 @@ import secrets
 from datetime import UTC, datetime
 from typing import Any
 
+import mongoengine
 from mongoengine import (
     BinaryField,
-    DateTimeField,
     DictField,
     Document,
     IntField,
     StringField,
 )
+
+
+class DateTimeField(mongoengine.DateTimeField):
+    """A DateTimeField that also reads back dates stored as text.
+
+    The embedded nx-27017 engine stores a datetime written by a top-level `$set` as a string
+    ("2026-11-22 12:00:00.123000"), while inserts keep the date type. Reading either gives a
+    datetime; but a date written by `$set` cannot be compared inside a query on that engine, so
+    query only on dates written at insert (or with `$currentDate`).
+    """
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                return datetime.fromisoformat(value)
+            except ValueError:
+                return value
+        return value
 
 
 def new_id() -> str:

@@ -150,6 +150,113 @@ def openapi_document() -> dict[str, Any]:
             ],
             "get": _op("A stored submission with the version it pins", "Submission", 401, 403, 404),
         },
+        "/agencies": {
+            "get": _op(
+                "Agencies the caller may read (`q` searches code and names, `type` filters; paged by code)",
+                "`{items, total, page, per_page}`",
+                400,
+                401,
+                403,
+                auth=True,
+            )
+            | {
+                "parameters": [
+                    {"name": "q", "in": "query", "schema": {"type": "string"}},
+                    {
+                        "name": "type",
+                        "in": "query",
+                        "schema": {"enum": ["city", "department", "district", "division", "ward"]},
+                    },
+                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+                ]
+            }
+        },
+        "/agencies/{agency_id}": {
+            "parameters": [{"name": "agency_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "get": _op(
+                "An agency with its contact person (404 outside the caller's scope)", "Agency", 401, 404, auth=True
+            ),
+        },
+        "/agencies/{agency_id}/contact": {
+            "parameters": [{"name": "agency_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "put": _op(
+                "Replace the agency's contact person (cán bộ đầu mối)",
+                "Agency with the new contact",
+                400,
+                401,
+                404,
+                422,
+                auth=True,
+                body={
+                    "type": "object",
+                    "required": ["name", "phone", "email"],
+                    "properties": {
+                        "name": {"type": "string", "maxLength": 200},
+                        "position": {"type": "string", "maxLength": 200},
+                        "phone": {"type": "string", "description": "0 or +84 followed by 9–10 digits"},
+                        "email": {"type": "string", "format": "email"},
+                    },
+                },
+            ),
+        },
+        "/me": {
+            "get": _op(
+                "Who the bearer is: a user with roles and agency, or an integration client", "Caller", 401, auth=True
+            )
+        },
+        "/users": {
+            "parameters": [
+                {"name": "q", "in": "query", "schema": {"type": "string"}, "description": "User name, name or e-mail."},
+                {
+                    "name": "agency_id",
+                    "in": "query",
+                    "schema": {"type": "string"},
+                    "description": "Home agency subtree.",
+                },
+                {"name": "role", "in": "query", "schema": {"type": "string"}},
+                {"name": "status", "in": "query", "schema": {"enum": ["active", "locked", "closed"]}},
+                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+            ],
+            "get": _op(
+                "Accounts whose home agency is in the caller's users.manage scope", "Accounts", 400, 401, 403, auth=True
+            ),
+        },
+        "/users/{user_id}": {
+            "parameters": [{"name": "user_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "get": _op("One account (404 outside the caller's scope)", "Account", 401, 403, 404, auth=True),
+        },
+        "/audit": {
+            "parameters": [
+                {"name": "action", "in": "query", "schema": {"type": "string"}, "description": "Action prefix."},
+                {"name": "actor", "in": "query", "schema": {"type": "string"}, "description": "Part of a user name."},
+                {"name": "target", "in": "query", "schema": {"type": "string"}, "description": "Target id."},
+                {"name": "outcome", "in": "query", "schema": {"enum": ["ok", "failed"]}},
+                {
+                    "name": "date_from",
+                    "in": "query",
+                    "schema": {"type": "string"},
+                    "description": "First day (UTC), dd/mm/yyyy or yyyy-mm-dd.",
+                },
+                {
+                    "name": "date_to",
+                    "in": "query",
+                    "schema": {"type": "string"},
+                    "description": "Last day (UTC, inclusive), dd/mm/yyyy or yyyy-mm-dd.",
+                },
+                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+            ],
+            "get": _op(
+                "Audit events in the caller's scope, newest first (read-only: events are append-only)",
+                "`{items, total, page, per_page}`",
+                400,
+                401,
+                403,
+                auth=True,
+            ),
+        },
         "/files": {
             "post": {
                 "summary": "Upload an evidence file (multipart field `file`)",

@@ -48,6 +48,9 @@ def app(mongo_uri: str) -> Any:
             "DB_ENGINE_LABEL": label,
             "SEED_ON_START": False,
             "ADMIN_PASSWORD": "",
+            # still Argon2id, at a test-sized cost: the suite hashes hundreds of passwords
+            "ARGON2_TIME_COST": 1,
+            "ARGON2_MEMORY_KIB": 1024,
         }
     )
 

@@ -6,7 +6,6 @@ from datetime import datetime
 
 from mongoengine import (
     BooleanField,
-    DateTimeField,
     Document,
     EmbeddedDocument,
     EmbeddedDocumentListField,
@@ -15,7 +14,7 @@ from mongoengine import (
     StringField,
 )
 
-from formplatform.models import new_id, utcnow
+from formplatform.models import DateTimeField, new_id, utcnow
 
 # Stable role names, stored in the database. Each grant is scoped to one agency's subtree.
 ROLES = ("admin", "designer", "reviewer", "specialist", "division_head", "agency_head", "viewer")

@@ -2,25 +2,51 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from mongoengine import NotUniqueError
 
-from formplatform.accounts.models import ApiToken, LoginThrottle, RoleGrant, User
+from form_definitions.problems import Problem
+from formplatform.accounts.checks import check_authority, check_details, check_grants, clean_details
+from formplatform.accounts.models import LoginThrottle, PasswordRequest, RoleGrant, User
+from formplatform.accounts.password_requests import (  # noqa: F401 - re-exported
+    request_password_reset,
+    resolve_password_request,
+)
+from formplatform.accounts.tokens import (  # noqa: F401 - re-exported: callers import token functions from here
+    issue_client_token,
+    issue_integration_token,
+    issue_token,
+    principal_for_token,
+    revoke_token,
+    revoke_user_tokens,
+    stamp,
+)
 from formplatform.audit.services import record_event
-from formplatform.errors import BadRequest, Conflict, TooManyRequests, Unauthorized
+from formplatform.errors import BadRequest, Conflict, Invalid, TooManyRequests, Unauthorized
 from formplatform.models import utcnow
 
 _hasher = PasswordHasher()
+
+
+def configure_hashing(time_cost: int, memory_kib: int) -> None:
+    """Set Argon2id cost for new hashes (config ARGON2_TIME_COST, ARGON2_MEMORY_KIB; tests use less)."""
+    global _hasher
+    _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib)
+
+# Generated temporary passwords carry ~75 random bits, so they need no slow key stretching; lighter
+# parameters keep a 1000-row import in seconds. Verification reads the parameters from each hash.
+_temporary_hasher = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
 MIN_PASSWORD_LENGTH = 10
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
 ADDRESS_WINDOW_MINUTES = 10
 MAX_FAILURES_PER_ADDRESS = 30
+EDITABLE = ("display_name", "email", "phone", "position", "agency_id")
 COMMON_PASSWORDS = {"1234567890", "0123456789", "password123", "matkhau123", "qwertyuiop", "abc123456789"}
 
 
@@ -35,15 +61,53 @@ def check_password_policy(password: str, username: str = "") -> None:
         raise BadRequest("password_too_simple")
 
 
-def hash_password(password: str, username: str = "") -> str:
-    """Argon2id hash of a password that meets the policy."""
+def hash_password(password: str, username: str = "", *, generated: bool = False) -> str:
+    """Argon2id hash of a password that meets the policy (lighter for a generated temporary one)."""
     check_password_policy(password, username)
-    return _hasher.hash(password)
+    return (_temporary_hasher if generated else _hasher).hash(password)
 
 
 def temporary_password() -> str:
     """A random password that meets the policy, for new accounts and resets."""
     return secrets.token_urlsafe(9) + str(secrets.randbelow(10)) + "a"
+
+
+def _temporary_password_for(username: str) -> str:
+    """A temporary password that passes the policy for this user name (retried in the rare clash)."""
+    while True:
+        password = temporary_password()
+        if username.lower() not in password.lower():
+            return password
+
+
+def create_account(fields: dict[str, Any], roles: list[tuple[str, str]], actor: User) -> tuple[User, str]:
+    """An administrator opens an account within their scope; returns it with its temporary password."""
+    fields = clean_details({"username": "", **fields})
+    roles = _unique(roles)
+    problems = check_details(fields, new=True) + check_grants(actor, fields.get("agency_id"), roles)
+    if not problems and User.objects(username=fields["username"]).only("id").first() is not None:
+        problems.append(Problem("username", "username_taken"))
+    if problems:
+        raise Invalid(problems)
+    password = _temporary_password_for(fields["username"])
+    try:
+        user = create_user(
+            fields["username"],
+            password,
+            roles=roles,
+            agency_id=fields["agency_id"],
+            **{key: fields.get(key, "") for key in ("display_name", "email", "phone", "position")},
+            must_change_password=True,
+            actor=actor,
+            generated=True,
+        )
+    except NotUniqueError as error:
+        raise Invalid([Problem("username", "username_taken")]) from error
+    return user, password
+
+
+def _unique(roles: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return list(dict.fromkeys((str(r or "").strip(), str(a or "").strip()) for r, a in roles))
 
 
 def create_user(
@@ -58,12 +122,13 @@ def create_user(
     position: str = "",
     must_change_password: bool = True,
     actor: User | None = None,
+    generated: bool = False,
 ) -> User:
     """Create an active account with role grants `[(role, agency_id)]`; it must change its password first."""
     name = username.strip().lower()
     user = User(
         username=name,
-        password_hash=hash_password(password, name),
+        password_hash=hash_password(password, name, generated=generated),
         agency_id=agency_id,
         roles=[RoleGrant(role=r, agency_id=a) for r, a in roles or []],
         display_name=display_name,
@@ -98,6 +163,48 @@ def user_snapshot(user: User) -> dict[str, Any]:
     }
 
 
+def update_user(user: User, changes: dict[str, Any], roles: list[tuple[str, str]] | None, actor: User) -> User:
+    """Change an account's details and, when `roles` is given, its grants; each change is audited."""
+    if user.status == "closed":
+        raise Conflict("account_closed")
+    check_authority(actor, user)
+    details = clean_details({key: changes[key] for key in EDITABLE if key in changes})
+    merged = {**{key: getattr(user, key) for key in EDITABLE}, **details}
+    current = [(grant.role, grant.agency_id) for grant in user.roles]
+    grants = current if roles is None else _unique(roles)
+    if set(grants) != set(current) and actor.id == user.id:
+        raise BadRequest("cannot_change_own_roles")
+    problems = check_details(merged, new=False) + check_grants(actor, merged["agency_id"], grants)
+    if problems:
+        raise Invalid(problems)
+    before = user_snapshot(user)
+    if any(merged[key] != getattr(user, key) for key in EDITABLE):
+        User.objects(id=user.id).update_one(**{f"set__{key}": merged[key] for key in EDITABLE})
+        user.reload()
+        _record_change("user.update", user, actor, before, user_snapshot(user))
+    if set(grants) != set(current):
+        User.objects(id=user.id).update_one(set__roles=[RoleGrant(role=r, agency_id=a) for r, a in grants])
+        user.reload()
+        _record_change(
+            "user.roles_change", user, actor, {"roles": before["roles"]}, {"roles": user_snapshot(user)["roles"]}
+        )
+    return user
+
+
+def _record_change(action: str, user: User, actor: User, before: dict[str, Any], after: dict[str, Any]) -> None:
+    record_event(
+        action, actor=actor, target_type="user", target_id=user.id, agency_id=user.agency_id, before=before, after=after
+    )
+
+
+def temporarily_locked(user: User) -> bool:
+    """Whether repeated failures block this account's logins right now."""
+    until = user.locked_until
+    if isinstance(until, str):  # a future time can only be written with `$set`: see stamp()
+        until = datetime.fromisoformat(until)
+    return until is not None and until > utcnow()
+
+
 def _throttle_address(ip: str) -> None:
     """Count a failure from `ip`; too many in the window answers 429 for a while."""
     window = int(utcnow().timestamp() // 60 // ADDRESS_WINDOW_MINUTES)
@@ -122,7 +229,7 @@ def authenticate(username: str, password: str, *, ip: str = "") -> User:
         raise TooManyRequests()
     name = (username or "").strip().lower()
     user = User.objects(username=name).first()
-    if user is not None and user.temporarily_locked():
+    if user is not None and temporarily_locked(user):
         record_event(
             "login.failed",
             actor=user,
@@ -139,7 +246,7 @@ def authenticate(username: str, password: str, *, ip: str = "") -> User:
     if not valid or user is None or not user.can_log_in:
         _count_failure(user, name, ip, "closed" if user and user.status == "closed" else "bad_credentials")
         raise Unauthorized("invalid_credentials")
-    User.objects(id=user.id).update_one(set__failed_logins=0, set__last_login_at=utcnow(), unset__locked_until=True)
+    User.objects(id=user.id).update_one(set__failed_logins=0, unset__locked_until=True, __raw__=stamp("last_login_at"))
     record_event("login.ok", actor=user, target_type="user", target_id=user.id)
     return user
 
@@ -180,20 +287,34 @@ def change_password(user: User, current: str, new: str) -> None:
 
 def reset_password(user: User, actor: User) -> str:
     """An administrator resets a password: a temporary one, to be changed at the next login."""
-    password = temporary_password()
+    if user.status == "closed":
+        raise Conflict("account_closed")
+    check_authority(actor, user)
+    password = _temporary_password_for(user.username)
+    before = {"must_change_password": user.must_change_password}
     _set_password(user, password, must_change=True)
-    record_event("user.password_reset", actor=actor, target_type="user", target_id=user.id, agency_id=user.agency_id)
+    record_event(
+        "user.password_reset",
+        actor=actor,
+        target_type="user",
+        target_id=user.id,
+        agency_id=user.agency_id,
+        before=before,
+        after={"must_change_password": True},
+    )
+    for request in PasswordRequest.objects(user_id=user.id, status="open"):
+        resolve_password_request(request, actor, "done")
     return password
 
 
 def _set_password(user: User, password: str, *, must_change: bool) -> None:
     User.objects(id=user.id).update_one(
-        set__password_hash=hash_password(password, user.username),
+        set__password_hash=hash_password(password, user.username, generated=must_change),
         set__must_change_password=must_change,
-        set__password_changed_at=utcnow(),
         inc__session_version=1,
         set__failed_logins=0,
         unset__locked_until=True,
+        __raw__=stamp("password_changed_at"),
     )
     revoke_user_tokens(user)
     user.reload()
@@ -201,17 +322,22 @@ def _set_password(user: User, password: str, *, must_change: bool) -> None:
 
 def set_status(user: User, status: str, actor: User) -> User:
     """Lock, unlock or close an account; a closed account never opens again. Sessions end at once."""
+    if status not in ("active", "locked", "closed"):
+        raise BadRequest()
     if user.status == "closed":
         raise Conflict("account_closed")
     if actor.id == user.id and status != "active":
         raise BadRequest("cannot_lock_yourself")
+    check_authority(actor, user)
     before = user_snapshot(user)
     changes: dict[str, Any] = {"set__status": status, "inc__session_version": 1}
     if status == "closed":
-        changes["set__closed_at"] = utcnow()
+        changes["__raw__"] = stamp("closed_at")
     if status == "active":
         changes.update(set__failed_logins=0, unset__locked_until=True)
-    User.objects(id=user.id).update_one(**changes)
+    # The status condition makes closing final even when two administrators act at the same moment.
+    if not User.objects(id=user.id, status__ne="closed").update_one(**changes):
+        raise Conflict("account_closed")
     if status != "active":
         revoke_user_tokens(user)
     user.reload()
@@ -226,65 +352,3 @@ def set_status(user: User, status: str, actor: User) -> User:
         after=user_snapshot(user),
     )
     return user
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def issue_token(user: User, *, hours: int, name: str = "") -> tuple[str, ApiToken]:
-    """A user's bearer token; the plain token is returned once and only its hash is stored."""
-    token = "fp_" + secrets.token_urlsafe(32)
-    record = ApiToken(
-        token_hash=_digest(token), kind="user", user_id=user.id, name=name, expires_at=utcnow() + timedelta(hours=hours)
-    )
-    record.save(force_insert=True)
-    record_event("token.issue", actor=user, target_type="token", target_id=record.id, details={"kind": "user"})
-    return token, record
-
-
-def issue_integration_token(
-    name: str, scopes: list[str], agency_id: str, days: int, actor: User
-) -> tuple[str, ApiToken]:
-    """A token for another system, limited to `scopes` over one agency subtree, expiring after `days`."""
-    token = "fpi_" + secrets.token_urlsafe(32)
-    record = ApiToken(
-        token_hash=_digest(token),
-        kind="integration",
-        name=name,
-        scopes=scopes,
-        agency_id=agency_id,
-        created_by=actor.id,
-        expires_at=utcnow() + timedelta(days=days),
-    )
-    record.save(force_insert=True)
-    record_event(
-        "token.issue",
-        actor=actor,
-        target_type="token",
-        target_id=record.id,
-        agency_id=agency_id,
-        after={"name": name, "scopes": scopes, "agency_id": agency_id, "days": days, "kind": "integration"},
-    )
-    return token, record
-
-
-def revoke_token(record: ApiToken, actor: User) -> None:
-    """Revoke a token at once (idempotent)."""
-    ApiToken.objects(id=record.id, revoked_at=None).update_one(set__revoked_at=utcnow())
-    record_event("token.revoke", actor=actor, target_type="token", target_id=record.id, agency_id=record.agency_id)
-
-
-def revoke_user_tokens(user: User) -> None:
-    ApiToken.objects(user_id=user.id, revoked_at=None).update(set__revoked_at=utcnow())
-
-
-def principal_for_token(token: str) -> User | ApiToken | None:
-    """The active user behind a user token, or the integration token itself; None if invalid."""
-    record = ApiToken.objects(token_hash=_digest(token)).first()
-    if record is None or not record.active:
-        return None
-    if record.kind == "integration":
-        return record
-    user = User.objects(id=record.user_id).first()
-    return user if user is not None and user.can_log_in and not user.must_change_password else None

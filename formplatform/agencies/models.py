@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from mongoengine import BooleanField, DateTimeField, DictField, Document, ListField, StringField
+from mongoengine import BooleanField, DictField, Document, ListField, StringField
 
-from formplatform.models import new_id, utcnow
+from formplatform.models import DateTimeField, new_id, utcnow
 
 # City committee; Sở/ban/ngành; quận/huyện and TP Thủ Đức; phòng (divisions); phường/xã (wards).
 AGENCY_TYPES = ("city", "department", "district", "division", "ward")

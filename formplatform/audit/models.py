@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from mongoengine import DateTimeField, DictField, Document, QuerySet, StringField
+from mongoengine import DictField, Document, QuerySet, StringField
 
-from formplatform.models import new_id, utcnow
+from formplatform.models import DateTimeField, new_id, utcnow
 
 
 class AppendOnlyError(RuntimeError):

@@ -21,13 +21,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from formplatform import api, auth, db, errors, security, views
     from formplatform.accounts import api as accounts_api
     from formplatform.accounts import views as accounts_views
+    from formplatform.accounts.services import configure_hashing
     from formplatform.agencies import api as agencies_api
     from formplatform.agencies import views as agencies_views
     from formplatform.audit import api as audit_api
     from formplatform.audit import views as audit_views
     from kiosk import bp as kiosk_bp
-
-    from formplatform.accounts.services import configure_hashing
 
     configure_hashing(app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_KIB"])
     i18n.babel.init_app(app)

@@ -38,6 +38,7 @@ def configure_hashing(time_cost: int, memory_kib: int) -> None:
     global _hasher
     _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib)
 
+
 # Generated temporary passwords carry ~75 random bits, so they need no slow key stretching; lighter
 # parameters keep a 1000-row import in seconds. Verification reads the parameters from each hash.
 _temporary_hasher = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)

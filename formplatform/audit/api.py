@@ -8,7 +8,7 @@ from flask import Blueprint, jsonify, request
 
 from formplatform.audit.labels import action_label
 from formplatform.audit.models import AuditEvent
-from formplatform.audit.views import PER_PAGE, find_events, parse_query
+from formplatform.audit.views import MAX_PAGE, PER_PAGE, find_events, parse_query
 from formplatform.auth import current_principal, require_permission
 from formplatform.errors import BadRequest
 from formplatform.security import protect_session_writes
@@ -45,7 +45,7 @@ def _page_args() -> tuple[int, int]:
         per_page = int(request.args.get("per_page", PER_PAGE))
     except ValueError as error:
         raise BadRequest("bad_page") from error
-    if page < 1 or not 1 <= per_page <= 100:
+    if not 1 <= page <= MAX_PAGE or not 1 <= per_page <= 100:
         raise BadRequest("bad_page")
     return page, per_page
 

@@ -31,6 +31,7 @@ from formplatform.permissions import scope_filter
 
 bp = Blueprint("audit", __name__, template_folder="templates")
 PER_PAGE = 50
+MAX_PAGE = 100_000  # beyond this, skip() would overflow the database's 64-bit integers
 DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")
 TIME_FORMAT = "%d/%m/%Y %H:%M:%S"
 # Spreadsheets run cells starting with these as formulas; user names typed at the login page land here.
@@ -149,8 +150,9 @@ def diff_rows(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, s
 
 
 def page_number() -> int:
+    """?page= for the HTML page: nonsense falls back to the nearest sensible page."""
     page = request.args.get("page", 1, type=int) or 1
-    return max(page, 1)
+    return min(max(page, 1), MAX_PAGE)
 
 
 @bp.context_processor

@@ -199,11 +199,14 @@ def test_pages_of_fifty_newest_first_with_the_total(app, client, city):
     assert body["items"][0]["target_id"] == "n119" and body["items"][0]["at"] == "2025-01-01T01:59:00Z"
     last = api(client, "quantri", action="form", page="3").get_json()
     assert [i["target_id"] for i in last["items"]] == [f"n{n:03}" for n in range(19, -1, -1)]
-    assert api(client, "quantri", page="0").status_code == 400
+    for nonsense in ("0", "x", "99999999999999999999"):
+        assert api(client, "quantri", page=nonsense).status_code == 400
     log_in(client, "quantri", CITY_PASSWORD)
     html = client.get("/admin/audit?lang=en&action=form&page=2").get_data(as_text=True)
     assert "Page 2 of 3" in html and html.count("<time ") == 50 and "120 events" in html
     assert "/admin/audit?page=3&amp;action=form" in html or "/admin/audit?action=form&amp;page=3" in html
+    beyond = client.get("/admin/audit?lang=en&page=99999999999999999999")
+    assert beyond.status_code == 200 and "There are no events on this page." in beyond.get_data(as_text=True)
 
 
 def test_a_district_administrator_sees_only_events_of_the_district(client, city, events, d1_admin):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 
 from mongoengine import (
@@ -13,6 +14,7 @@ from mongoengine import (
     ListField,
     StringField,
 )
+from mongoengine.errors import NotUniqueError
 
 from formplatform.models import DateTimeField, new_id, utcnow
 
@@ -101,6 +103,18 @@ class LoginThrottle(Document):
     expires_at = DateTimeField(required=True)
 
     meta = {"collection": "login_throttle", "indexes": [{"fields": ["expires_at"], "expireAfterSeconds": 0}]}
+
+    @classmethod
+    def bump(cls, key: str, expires_at: datetime) -> int:
+        """Add one to the counter `key` atomically and return the new count.
+
+        The document is inserted first (so `expires_at` keeps its date type for the TTL index on
+        every engine: nx-27017 drops `$setOnInsert` and stores `$set` dates as text), then `$inc`ed.
+        """
+        with contextlib.suppress(NotUniqueError):  # another request may have created it first
+            cls(id=key, count=0, expires_at=expires_at).save(force_insert=True)
+        record = cls.objects(id=key).modify(new=True, inc__count=1)
+        return record.count if record is not None else 1
 
 
 class PasswordRequest(Document):

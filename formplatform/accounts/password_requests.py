@@ -18,10 +18,7 @@ MAX_LISTED = 500
 def _count_request(ip: str) -> int:
     """Count one request from `ip` in the current hour (atomic upsert); returns the count so far."""
     hour = int(utcnow().timestamp() // 3600)
-    record = LoginThrottle.objects(id=f"password-request|{ip}|{hour}").modify(
-        upsert=True, new=True, inc__count=1, set_on_insert__expires_at=utcnow() + timedelta(hours=2)
-    )
-    return record.count if record is not None else 1
+    return LoginThrottle.bump(f"password-request|{ip}|{hour}", utcnow() + timedelta(hours=2))
 
 
 def request_password_reset(username: str, message: str, ip: str) -> PasswordRequest:

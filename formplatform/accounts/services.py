@@ -209,12 +209,7 @@ def temporarily_locked(user: User) -> bool:
 def _throttle_address(ip: str) -> None:
     """Count a failure from `ip`; too many in the window answers 429 for a while."""
     window = int(utcnow().timestamp() // 60 // ADDRESS_WINDOW_MINUTES)
-    LoginThrottle.objects(id=f"{ip}|{window}").modify(
-        upsert=True,
-        new=True,
-        inc__count=1,
-        set_on_insert__expires_at=utcnow() + timedelta(minutes=2 * ADDRESS_WINDOW_MINUTES),
-    )
+    LoginThrottle.bump(f"{ip}|{window}", utcnow() + timedelta(minutes=2 * ADDRESS_WINDOW_MINUTES))
 
 
 def address_blocked(ip: str) -> bool:

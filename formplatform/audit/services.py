@@ -39,7 +39,9 @@ def record_event(
         actor_name=actor_name or getattr(actor, "username", None) or getattr(actor, "name", "") or "",
         target_type=target_type,
         target_id=target_id or "",
-        agency_id=agency_id,
+        # without an explicit agency the event concerns the acting person's agency, so that the
+        # administrators of that agency (not only city-wide ones) see it
+        agency_id=agency_id if agency_id is not None else getattr(actor, "agency_id", None),
         before=_clean(before),
         after=_clean(after),
         details=_clean(details),

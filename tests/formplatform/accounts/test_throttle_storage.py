@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import mongoengine
 
@@ -13,6 +13,7 @@ def test_throttle_counter_counts_and_keeps_a_date_for_expiry(app):
     from formplatform.models import utcnow
 
     with app.app_context():
-        assert [LoginThrottle.bump("10.0.0.1|1", utcnow()) for _ in range(3)] == [1, 2, 3]
+        later = utcnow() + timedelta(minutes=20)
+        assert [LoginThrottle.bump("10.0.0.1|1", later) for _ in range(3)] == [1, 2, 3]
         raw = mongoengine.get_db()["login_throttle"].find_one({"_id": "10.0.0.1|1"})
         assert isinstance(raw["expires_at"], datetime) and raw["count"] == 3

@@ -65,11 +65,11 @@ class Platform:
         while time.monotonic() < deadline:
             assert self.proc.poll() is None, f"run.py exited with {self.proc.returncode}:\n{self.log()}"
             try:
-                response = requests.get(f"{self.url}/healthz", timeout=2)
+                response = requests.get(f"{self.url}/healthz", timeout=10)
                 if response.status_code == 200:
                     return response.json()
-            except requests.ConnectionError:
-                pass
+            except requests.RequestException:
+                pass  # not listening yet, or still starting
             time.sleep(0.2)
         raise AssertionError(f"run.py did not become healthy in {timeout}s:\n{self.log()}")
 
@@ -189,8 +189,8 @@ def test_gunicorn_serves_run_app_on_the_given_mongodb(tmp_path: Path) -> None:
             deadline = time.monotonic() + 60
             while health is None and time.monotonic() < deadline and server.poll() is None:
                 try:
-                    health = requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2).json()
-                except requests.ConnectionError:
+                    health = requests.get(f"http://127.0.0.1:{port}/healthz", timeout=10).json()
+                except requests.RequestException:  # not listening yet, or the worker is still building the app
                     time.sleep(0.2)
             assert health is not None, f"gunicorn did not serve /healthz (exit {server.poll()})"
             assert health["database"]["engine"] == "mongodb"

@@ -150,3 +150,20 @@ def city(app: Any) -> Any:
 
     with app.app_context():
         return build_city()
+
+
+@pytest.fixture
+def district_admin(app: Any, city: Any) -> Any:
+    """`qt_q1`: an administrator whose grant covers District 1 only (home agency District 1)."""
+    from formplatform.accounts.services import create_user
+    from tests.fixtures.city import CITY_PASSWORD
+
+    with app.app_context():
+        return create_user(
+            "qt_q1",
+            CITY_PASSWORD,
+            roles=[("admin", city.id("d1"))],
+            agency_id=city.id("d1"),
+            display_name="Quản trị Quận 1",
+            must_change_password=False,
+        )

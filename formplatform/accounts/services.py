@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -198,14 +198,6 @@ def _record_change(action: str, user: User, actor: User, before: dict[str, Any],
     )
 
 
-def temporarily_locked(user: User) -> bool:
-    """Whether repeated failures block this account's logins right now."""
-    until = user.locked_until
-    if isinstance(until, str):  # a future time can only be written with `$set`: see stamp()
-        until = datetime.fromisoformat(until)
-    return until is not None and until > utcnow()
-
-
 def _throttle_address(ip: str) -> None:
     """Count a failure from `ip`; too many in the window answers 429 for a while."""
     window = int(utcnow().timestamp() // 60 // ADDRESS_WINDOW_MINUTES)
@@ -225,7 +217,7 @@ def authenticate(username: str, password: str, *, ip: str = "") -> User:
         raise TooManyRequests()
     name = (username or "").strip().lower()
     user = User.objects(username=name).first()
-    if user is not None and temporarily_locked(user):
+    if user is not None and user.temporarily_locked():
         record_event(
             "login.failed",
             actor=user,

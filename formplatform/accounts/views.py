@@ -172,7 +172,7 @@ def user_context(account: User) -> dict[str, Any]:
         "wider": not changeable and account.status != "closed",
         "places": queries.agencies_by_id(places),
         "done": request.args.get("done", ""),
-        "temporarily_locked": services.temporarily_locked(account),
+        "temporarily_locked": account.temporarily_locked(),
     }
 
 

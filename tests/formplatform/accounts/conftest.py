@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from tests.conftest import csrf_token, log_in
 from tests.fixtures.city import CITY_PASSWORD
 
@@ -20,22 +18,6 @@ def as_user(app: Any, username: str, password: str = CITY_PASSWORD) -> Any:
     client = app.test_client()
     log_in(client, username, password)
     return client
-
-
-@pytest.fixture
-def district_admin(app: Any, city: Any) -> Any:
-    """An administrator of District 1 only (home agency District 1)."""
-    from formplatform.accounts.services import create_user
-
-    with app.app_context():
-        return create_user(
-            "qt_q1",
-            CITY_PASSWORD,
-            roles=[("admin", city.id("d1"))],
-            agency_id=city.id("d1"),
-            display_name="Quản trị Quận 1",
-            must_change_password=False,
-        )
 
 
 def new_account_form(agency_id: str, grants: list[tuple[str, str]], **fields: str) -> dict[str, Any]:

@@ -14,20 +14,6 @@ def html(response) -> str:
     return response.get_data(as_text=True)
 
 
-def district_admin(app, city):
-    """An administrator of District 1 only."""
-    from formplatform.accounts.services import create_user
-
-    with app.app_context():
-        return create_user(
-            "quantri_q1",
-            CITY_PASSWORD,
-            roles=[("admin", city.id("d1"))],
-            agency_id=city.id("d1"),
-            must_change_password=False,
-        )
-
-
 def test_anonymous_visitors_must_log_in(client, city):
     for path in ("/admin/agencies", "/admin/agencies/new", "/agency", f"/agencies/{city.id('d1')}/contact"):
         assert client.get(path).status_code == 401, path
@@ -53,11 +39,10 @@ def test_search_and_type_filter_narrow_the_list(client, city):
     assert empty.status_code == 200 and "No agency matches your search." in html(empty)
 
 
-def test_a_district_administrator_manages_only_its_subtree(client, app, city):
+def test_a_district_administrator_manages_only_its_subtree(client, app, city, district_admin):
     from formplatform.agencies.models import Agency
 
-    district_admin(app, city)
-    log_in(client, "quantri_q1", CITY_PASSWORD)
+    log_in(client, "qt_q1", CITY_PASSWORD)
     page = html(client.get("/admin/agencies"))
     assert {"000.00.31.H29", "000.01.31.H29", "000.31.31.H29"} <= set(re.findall(r"\d{3}\.\d\d\.\d\d\.H29", page))
     for outside in ("000.00.33.H29", "000.33.33.H29", "000.00.12.H29", "000.00.00.H29"):

@@ -69,21 +69,6 @@ def events(app: Any, city: Any) -> dict[str, AuditEvent]:
     return made
 
 
-@pytest.fixture
-def d1_admin(app: Any, city: Any) -> Any:
-    """An administrator whose grant covers District 1 only."""
-    from formplatform.accounts.services import create_user
-
-    with app.app_context():
-        return create_user(
-            "qt_q1",
-            CITY_PASSWORD,
-            roles=[("admin", city.id("d1"))],
-            agency_id=city.id("d1"),
-            must_change_password=False,
-        )
-
-
 def api(client: Any, username: str, **params: str) -> Any:
     return client.get("/api/v1/audit", query_string=params, headers=bearer(client, username, CITY_PASSWORD))
 
@@ -209,7 +194,7 @@ def test_pages_of_fifty_newest_first_with_the_total(app, client, city):
     assert beyond.status_code == 200 and "There are no events on this page." in beyond.get_data(as_text=True)
 
 
-def test_a_district_administrator_sees_only_events_of_the_district(client, city, events, d1_admin):
+def test_a_district_administrator_sees_only_events_of_the_district(client, city, events, district_admin):
     response = api(client, "qt_q1")
     assert found(response, events) == {"lock_d1", "ward"}
     district = {city.id(short) for short in ("d1", "d1_division", "d1_ward")}

@@ -37,6 +37,36 @@ PROBLEMS = {
     "file_type": _l("This type of file is not accepted."),
     "file_missing": _l("The referenced file does not exist."),
     "invalid_json": _l("The request body is not valid JSON."),
+    # Importing definitions (form_definitions.interchange): what could not be kept, by row or component.
+    "import_not_xlsx": _l("The file is not an Excel workbook (.xlsx)."),
+    "import_sheet_missing": _l("The workbook has no sheet named %(sheet)s."),
+    "import_column_missing": _l("The %(sheet)s sheet has no %(column)s column."),
+    "import_unclosed": _l("The %(type)s on this row is never closed."),
+    "import_unexpected_end": _l("The %(type)s on this row does not close an open group, repeat or matrix."),
+    "import_column_empty": _l("The %(column)s cell of this row is empty; the row was skipped."),
+    "import_unsupported_type": _l("The question type %(type)s is not supported; it was skipped."),
+    "import_unsupported_column": _l("The column %(column)s is not supported here; its content was ignored."),
+    "import_unsupported_appearance": _l("The appearance %(appearance)s is not supported; it was ignored."),
+    "import_type_option": _l("The addition %(option)s to the question type is not supported; it was ignored."),
+    "import_bad_value": _l("The value %(value)s in column %(column)s is not valid; it was ignored."),
+    "import_bad_expression": _l("The expression %(value)s in column %(column)s cannot become a rule; it was ignored."),
+    "import_bad_json": _l("Column %(column)s does not hold valid JSON; it was ignored."),
+    "import_bad_name": _l("The name %(name)s is not valid: use a-z, 0-9 and _, starting with a letter."),
+    "import_list_missing": _l("The choice list %(list)s is not on the choices sheet."),
+    "import_list_unused": _l("The choice list %(list)s is not used by any question; it was ignored."),
+    "import_points_missing": _l("Option %(value)s of list %(list)s has no points, although other options do."),
+    "import_unreadable": _l("The Form.io definition could not be read."),
+    "import_unsupported_component": _l("Form.io component %(key)s (type %(type)s) is not supported; it was skipped."),
+    "import_javascript": _l(
+        "%(property)s of %(key)s holds a script or logic, which is never run here; it was ignored."
+    ),
+    "import_unsupported_setting": _l("The setting %(property)s of %(key)s is not supported; it was ignored."),
+    "import_layout_flattened": _l("The %(type)s layout %(key)s was removed; its fields were kept in order."),
+    "import_renamed": _l("The key %(key)s is not a valid field name; it was renamed to %(name)s."),
+    "import_markup_dropped": _l("The formatting of %(key)s was dropped; only its text was kept."),
+    "import_time_dropped": _l("%(key)s also asks for a time of day; only the date was kept."),
+    "import_bad_condition": _l("The display condition of %(key)s cannot be translated; it was ignored."),
+    "import_option_skipped": _l("An option of %(key)s has no value; it was skipped."),
 }
 
 ERRORS = {

@@ -1,0 +1,70 @@
+"""Form.io form JSON -> definition, read through formio-data's Builder; JavaScript is reported, never run."""
+
+from __future__ import annotations
+
+import json
+import pkgutil
+from collections.abc import Iterator
+from typing import Any
+
+import formiodata.components
+from formiodata.builder import Builder
+from formiodata.components.component import Component
+
+from form_definitions import SCHEMA_VERSION
+from form_definitions.interchange.common import Imported, finish
+from form_definitions.interchange.formio_fields import FIELD_HANDLERS
+from form_definitions.interchange.formio_layout import LAYOUT_HANDLERS
+from form_definitions.interchange.formio_reader import FormioReader
+from form_definitions.problems import Problem
+
+DEFAULT_KIND = "questionnaire"
+_KNOWN_CLASSES = {m.name for m in pkgutil.iter_modules(formiodata.components.__path__)}
+_UNREADABLE = (ValueError, TypeError, KeyError, AttributeError, IndexError)
+
+
+def definition_from_formio(schema: dict[str, Any] | str, *, key: str, language: str = "vi") -> Imported:
+    """Read a Form.io form (its JSON or the parsed dict); labels land in `language` only."""
+    try:
+        raw = json.loads(schema) if isinstance(schema, str) else schema
+        if not isinstance(raw, dict) or not isinstance(raw.get("components"), list):
+            raise TypeError("a Form.io form is an object with a components list")
+        builder = Builder(raw, language=language, component_class_mapping=_fallback_classes(raw["components"]))
+    except _UNREADABLE as error:
+        return Imported(None, [Problem("", "import_unreadable", {"error": str(error)[:200]})])
+    problems: list[Problem] = []
+    reader = FormioReader({**FIELD_HANDLERS, **LAYOUT_HANDLERS}, _objects(builder), language, problems)
+    fields = reader.components(builder.raw_components, "components")
+    definition: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "key": key, "kind": DEFAULT_KIND}
+    title = raw.get("title") or raw.get("name")
+    if isinstance(title, str) and title.strip():
+        definition["title"] = {language: title.strip()}
+    definition["fields"] = fields
+    return finish(definition, problems)
+
+
+def _walk(components: list[Any]) -> Iterator[dict[str, Any]]:
+    """Every component dict, however it is nested (panels, columns, table cells, tabs, grids)."""
+    for component in components:
+        if not isinstance(component, dict):
+            continue
+        yield component
+        yield from _walk(component.get("components") or [])
+        for column in component.get("columns") or []:
+            if isinstance(column, dict):
+                yield from _walk(column.get("components") or [])
+        for row in component.get("rows") or []:
+            for cell in row if isinstance(row, list) else []:
+                if isinstance(cell, dict):
+                    yield from _walk(cell.get("components") or [])
+
+
+def _fallback_classes(components: list[Any]) -> dict[str, Any]:
+    """Types formio-data has no class for get its base Component (instead of a logged warning)."""
+    types = {c.get("type") for c in _walk(components)}
+    return {t: Component for t in types if isinstance(t, str) and t not in _KNOWN_CLASSES}
+
+
+def _objects(builder: Builder) -> dict[int, Any]:
+    """Builder component objects by the identity of their raw dict, to pair the raw tree with its objects."""
+    return {id(component.raw): component for component in builder.component_ids.values()}

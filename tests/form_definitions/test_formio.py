@@ -1,0 +1,189 @@
+"""Form.io import: fields, labels and conditions arrive; every unsupported construct is reported."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from form_definitions.checks import check_definition
+from form_definitions.interchange import definition_from_formio
+from form_definitions.walk import data_fields
+
+SAMPLE = Path(__file__).resolve().parent.parent / "fixtures" / "formio_sample.json"
+
+
+def sample() -> dict[str, Any]:
+    return json.loads(SAMPLE.read_text(encoding="utf-8"))
+
+
+def by_name(definition: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    found = {f["name"]: f for f in data_fields(definition["fields"])}
+    found.update({f["name"]: f for f in definition["fields"] if f["type"] == "section"})
+    return found
+
+
+def pairs(problems: list[Any]) -> list[tuple[str, str]]:
+    return [(p.path, p.code) for p in problems]
+
+
+def test_the_sample_form_arrives_with_fields_labels_and_conditions():
+    imported = definition_from_formio(sample(), key="khao-sat-hai-long")
+    definition = imported.definition
+    assert definition["key"] == "khao-sat-hai-long" and definition["kind"] == "questionnaire"
+    assert definition["title"] == {"vi": "Khảo sát mức độ hài lòng khi nộp hồ sơ"}
+    assert [f.get("name") for f in definition["fields"]] == [
+        None, "thong_tin_chung", "kenh_nop", "quan_huyen", "van_de", "chi_tiet_van_de", "da_nhan_ket_qua",
+        "ngay_nhan", "ly_do_chua_nhan", "can_bo_tiep_nhan", "giay_hen", "ghi_chu_nguoi_cao_tuoi", "diem_trung_binh",
+    ]  # fmt: skip
+    fields = by_name(definition)
+    intro = definition["fields"][0]
+    assert intro == {
+        "type": "static",
+        "content": {"vi": "Xin ông/bà dành một phút cho phiếu khảo sát này.\nPhiếu không ghi tên."},
+    }
+    general = fields["thong_tin_chung"]
+    assert general["type"] == "section" and general["label"] == {"vi": "Thông tin chung"}
+    # The columns layout is gone; its two fields stay in place, in order.
+    assert [f["name"] for f in general["fields"]] == ["ho_ten", "email", "so_dien_thoai", "tuoi", "ngay_nop"]
+    assert fields["ho_ten"] == {
+        "type": "text",
+        "name": "ho_ten",
+        "label": {"vi": "Họ và tên"},
+        "help": {"vi": "Ghi đầy đủ họ tên như trên giấy tờ tùy thân."},
+        "required": True,
+        "max_length": 100,
+    }
+    assert fields["so_dien_thoai"]["type"] == "phone" and fields["so_dien_thoai"]["help"] == {
+        "vi": "Để cơ quan liên hệ khi cần."
+    }
+    assert (fields["tuoi"]["type"], fields["tuoi"]["minimum"], fields["tuoi"]["maximum"]) == ("integer", 18, 100)
+    assert fields["ngay_nop"] == {
+        "type": "date", "name": "ngay_nop", "label": {"vi": "Ngày nộp hồ sơ"}, "required": True, "minimum": "2024-01-01"
+    }  # fmt: skip
+    assert [o["value"] for o in fields["kenh_nop"]["options"]] == ["counter", "online", "postal"]
+    assert fields["kenh_nop"]["options"][0]["label"] == {"vi": "Trực tiếp tại Bộ phận Một cửa"}
+    assert fields["kenh_nop"]["required"] is True and "widget" not in fields["kenh_nop"]
+    assert fields["quan_huyen"]["widget"] == "select"
+    assert fields["van_de"]["type"] == "multi_choice"
+    assert fields["chi_tiet_van_de"]["visible_if"] == {"in": ["thai_do", {"var": "van_de"}]}
+    assert fields["da_nhan_ket_qua"]["type"] == "yes_no"
+    assert fields["ngay_nhan"]["visible_if"] == {"==": [{"var": "da_nhan_ket_qua"}, True]}
+    assert fields["ly_do_chua_nhan"]["visible_if"] == {"!=": [{"var": "da_nhan_ket_qua"}, True]}
+    grid = fields["can_bo_tiep_nhan"]
+    assert (grid["type"], grid["max_items"]) == ("group", 5)
+    assert grid["fields"][1] == {
+        "type": "decimal", "name": "diem_danh_gia", "label": {"vi": "Điểm đánh giá"}, "minimum": 0, "maximum": 10,
+        "decimals": 1,
+    }  # fmt: skip
+    assert fields["giay_hen"]["accept"] == ["application/pdf", "image/jpeg"]
+    assert fields["giay_hen"]["max_size"] == 5 * 1024 * 1024
+    # The scripted condition and calculation are not run, so these fields are plain (and reported below).
+    assert "visible_if" not in fields["ghi_chu_nguoi_cao_tuoi"] and fields["diem_trung_binh"]["type"] == "decimal"
+    assert check_definition(definition) == []
+
+
+def test_every_unsupported_item_of_the_sample_is_reported_once():
+    problems = definition_from_formio(sample(), key="khao-sat").problems
+    renamed = {p.params["key"]: p.params["name"] for p in problems if p.code == "import_renamed"}
+    assert renamed["soDienThoai"] == "so_dien_thoai" and "email" not in renamed and "tuoi" not in renamed
+    assert len(renamed) == 17
+    others = [(p.path, p.code, p.params.get("property") or p.params.get("type")) for p in problems]
+    assert [o for o in others if o[1] != "import_renamed"] == [
+        ("components[0]", "import_markup_dropped", None),
+        ("components[1].components[1]", "import_layout_flattened", "columns"),
+        ("components[7]", "import_time_dropped", None),
+        ("components[11]", "import_javascript", "customConditional"),
+        ("components[12]", "import_javascript", "calculateValue"),
+        ("components[12]", "import_unsupported_setting", "disabled"),
+        ("components[13]", "import_unsupported_component", "signature"),
+        ("components[14]", "import_unsupported_component", "hidden"),
+        ("components[15]", "import_unsupported_component", "button"),
+    ]
+    assert {p.params["key"] for p in problems} >= {"chuKy", "maHoSo", "submit", "columns1"}
+
+
+def test_json_text_and_language_choice():
+    imported = definition_from_formio(SAMPLE.read_text(encoding="utf-8"), key="khao-sat", language="en")
+    assert imported.definition["title"] == {"en": "Khảo sát mức độ hài lòng khi nộp hồ sơ"}
+    assert imported.definition["fields"][2]["label"] == {"en": "Ông/bà đã nộp hồ sơ bằng hình thức nào?"}
+
+
+@pytest.mark.parametrize("schema", ["{not json", "[]", {"title": "x"}, {"components": [{"type": "columns"}]}])
+def test_unreadable_forms_give_no_definition(schema):
+    imported = definition_from_formio(schema, key="x-form")
+    assert imported.definition is None
+    assert pairs(imported.problems) == [("", "import_unreadable")]
+
+
+def component(type_: str, key: str, **settings: Any) -> dict[str, Any]:
+    return {"type": type_, "key": key, "label": key.replace("_", " ").title(), "input": True, **settings}
+
+
+def test_wizard_pages_tabs_tables_and_surveys():
+    form = {
+        "title": "Wizard",
+        "display": "wizard",
+        "components": [
+            component("panel", "page1", title="Trang 1", components=[component("textfield", "a")]),
+            component(
+                "tabs",
+                "tabs",
+                components=[{"key": "tab_one", "label": "Thẻ 1", "components": [component("checkbox", "b")]}],
+            ),
+            component("table", "table", rows=[[{"components": [component("email", "c")]}, {"components": []}]]),
+            component(
+                "survey",
+                "rate",
+                questions=[{"label": "Nhanh", "value": "speed"}, {"label": "Thân thiện", "value": "manner"}],
+                values=[{"label": "Tốt", "value": "good"}, {"label": "Kém", "value": "poor"}],
+                validate={"required": True},
+            ),
+            component("select", "remote", dataSrc="url", data={"url": "https://example.org/list"}),
+        ],
+    }
+    imported = definition_from_formio(form, key="wizard")
+    fields = imported.definition["fields"]
+    assert [(f["type"], f.get("name")) for f in fields] == [
+        ("section", "page1"), ("section", "tab_one"), ("email", "c"), ("section", "rate"),
+    ]  # fmt: skip
+    assert fields[1]["label"] == {"vi": "Thẻ 1"} and fields[1]["fields"][0]["type"] == "yes_no"
+    speed = fields[3]["fields"][0]
+    assert speed["name"] == "rate_speed" and speed["required"] is True
+    assert [o["value"] for o in speed["options"]] == ["good", "poor"]
+    assert pairs(imported.problems) == [
+        ("components[2]", "import_layout_flattened"),
+        ("components[4]", "import_unsupported_component"),
+    ]
+
+
+def test_new_style_and_json_logic_conditions():
+    form = {
+        "title": "Điều kiện",
+        "components": [
+            component("number", "age", validate={"integer": True}),
+            component("radio", "kind", values=[{"label": "A", "value": "a"}]),
+            component(
+                "textfield",
+                "x",
+                conditional={
+                    "show": True,
+                    "conjunction": "any",
+                    "conditions": [
+                        {"component": "age", "operator": "greaterThan", "value": 60},
+                        {"component": "kind", "operator": "isEqual", "value": "a"},
+                    ],
+                },
+            ),
+            component("textfield", "y", conditional={"json": {">=": [{"var": "data.age"}, 18]}}),
+            component("textfield", "z", conditional={"json": {"==": [{"var": "instance.x"}, 1]}}),
+        ],
+    }
+    imported = definition_from_formio(form, key="rules")
+    fields = {f["name"]: f for f in imported.definition["fields"]}
+    assert fields["x"]["visible_if"] == {"or": [{">": [{"var": "age"}, 60]}, {"==": [{"var": "kind"}, "a"]}]}
+    assert fields["y"]["visible_if"] == {">=": [{"var": "age"}, 18]}
+    assert "visible_if" not in fields["z"]
+    assert pairs(imported.problems) == [("components[4]", "import_bad_condition")]

@@ -1,0 +1,117 @@
+"""UI text of the guided rule editor (formplatform/static/js/designer/rule-editor.js).
+
+The designer page embeds `rule_editor_messages()` as JSON and hands it to `FPRuleEditor.create`. `%(name)s`
+placeholders are filled in by the browser. The script carries the same English as a fallback;
+tests/browser/test_rule_editor_js.py keeps the two identical.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+RULE_EDITOR_MESSAGES = {
+    # conditions
+    "all": _l("All of these conditions are true"),
+    "any": _l("Any of these conditions is true"),
+    "join_label": _l("Combine conditions"),
+    "group_join_label": _l("Combine the conditions of group %(number)s"),
+    "condition_n": _l("Condition %(number)s"),
+    "group_n": _l("Group %(number)s"),
+    "field": _l("Field"),
+    "operator": _l("Comparison"),
+    "value": _l("Value"),
+    "values": _l("Values"),
+    "choose_field": _l("Choose a field…"),
+    "choose_value": _l("Choose a value…"),
+    "yes": _l("Yes"),
+    "no": _l("No"),
+    "op_eq": _l("equals"),
+    "op_ne": _l("does not equal"),
+    "op_lt": _l("is less than"),
+    "op_lte": _l("is less than or equal to"),
+    "op_gt": _l("is greater than"),
+    "op_gte": _l("is greater than or equal to"),
+    "op_before": _l("is before"),
+    "op_on_or_before": _l("is on or before"),
+    "op_after": _l("is after"),
+    "op_on_or_after": _l("is on or after"),
+    "op_answered": _l("is answered"),
+    "op_unanswered": _l("is not answered"),
+    "op_in": _l("is one of"),
+    "op_includes": _l("includes"),
+    "op_excludes": _l("does not include"),
+    "add_condition": _l("Add condition"),
+    "add_condition_to_group": _l("Add condition to group %(number)s"),
+    "add_group": _l("Add group"),
+    "remove": _l("Remove"),
+    "remove_condition": _l("Remove condition %(number)s"),
+    "remove_group": _l("Remove group %(number)s"),
+    "no_conditions": _l("No conditions yet: add one to make this depend on other answers."),
+    "no_fields": _l("No fields can be used in a rule yet."),
+    "incomplete": _l("Complete this condition or remove it."),
+    # formulas
+    "formula_operation": _l("Calculation"),
+    "choose_operation": _l("Choose a calculation…"),
+    "fop_sum": _l("Sum of fields"),
+    "fop_difference": _l("Difference (a − b)"),
+    "fop_product": _l("Product (a × b)"),
+    "fop_ratio": _l("Ratio (a ÷ b)"),
+    "fop_percentage": _l("Percentage (a ÷ b × 100)"),
+    "fop_average": _l("Average of fields"),
+    "formula_fields": _l("Fields"),
+    "formula_a": _l("Field a"),
+    "formula_b": _l("Field b"),
+    "formula_blank_zero": _l("A blank answer counts as 0."),
+    "formula_incomplete": _l("Choose the fields for this calculation."),
+    "no_numeric_fields": _l("There are no number fields to calculate with."),
+    # JSON view
+    "show_json": _l("Edit as JSON"),
+    "show_guided": _l("Use the guided editor"),
+    "json_label": _l("Rule as JSON (JSON Logic)"),
+    "json_help": _l("Leave empty for no rule."),
+    "too_complex": _l("This rule is too complex for the guided editor; edit it as JSON."),
+    "fix_json_first": _l("Fix the errors in the JSON to go back to the guided editor."),
+    "err_syntax": _l("JSON syntax error at line %(line)s, column %(column)s."),
+    "err_syntax_end": _l("The JSON ends too early: a bracket, brace or quote is not closed."),
+    "err_unknown_operator": _l("Unknown operator “%(operator)s”."),
+    "err_unknown_field": _l("“%(name)s” is not a field of this form."),
+    "err_not_operation": _l("An operation must have exactly one key, its operator (found: %(keys)s)."),
+    "err_condition_type": _l("A condition must be a JSON object, true or false."),
+    "err_formula_type": _l("A formula must be a JSON object."),
+    # summary line
+    "summary_visible_if": _l("Shown when: %(rule)s"),
+    "summary_required_if": _l("Required when: %(rule)s"),
+    "summary_condition": _l("Applies when: %(rule)s"),
+    "summary_formula": _l("Calculated as: %(rule)s"),
+    "summary_none_visible_if": _l("Always shown (no rule)."),
+    "summary_none_required_if": _l("Not required by a rule."),
+    "summary_none_condition": _l("No rule."),
+    "summary_none_formula": _l("No formula yet."),
+    "summary_custom": _l("a custom rule (see the JSON)"),
+    "summary_incomplete": _l("Unfinished: the last complete rule stays in effect."),
+    "summary_errors": _l("The JSON has errors: the last valid rule stays in effect."),
+    "word_and": _l("and"),
+    "word_or": _l("or"),
+    "quoted": _l("“%(value)s”"),
+    "sum_eq": _l("%(field)s is %(value)s"),
+    "sum_ne": _l("%(field)s is not %(value)s"),
+    "sum_lt": _l("%(field)s < %(value)s"),
+    "sum_lte": _l("%(field)s ≤ %(value)s"),
+    "sum_gt": _l("%(field)s > %(value)s"),
+    "sum_gte": _l("%(field)s ≥ %(value)s"),
+    "sum_before": _l("%(field)s is before %(value)s"),
+    "sum_on_or_before": _l("%(field)s is on or before %(value)s"),
+    "sum_after": _l("%(field)s is after %(value)s"),
+    "sum_on_or_after": _l("%(field)s is on or after %(value)s"),
+    "sum_answered": _l("%(field)s is answered"),
+    "sum_unanswered": _l("%(field)s is not answered"),
+    "sum_in": _l("%(field)s is one of %(values)s"),
+    "sum_includes": _l("%(field)s includes %(value)s"),
+    "sum_excludes": _l("%(field)s does not include %(value)s"),
+    "sum_average": _l("average of %(fields)s"),
+}
+
+
+def rule_editor_messages() -> dict[str, str]:
+    """The messages in the current locale, ready to embed as JSON."""
+    return {key: str(text) for key, text in RULE_EDITOR_MESSAGES.items()}

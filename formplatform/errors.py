@@ -45,6 +45,10 @@ class NotFound(AppError):
 class Conflict(AppError):
     status, code = 409, "conflict"
 
+    def payload(self) -> dict[str, Any]:
+        """With its parameters (e.g. the current draft revision), so a client can resolve the conflict."""
+        return {**super().payload(), **({"details": self.params} if self.params else {})}
+
 
 class TooManyRequests(AppError):
     status, code = 429, "too_many_requests"

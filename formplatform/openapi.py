@@ -44,7 +44,7 @@ def _errors(*codes: int) -> dict[str, Any]:
         401: "Not authenticated",
         403: "Not allowed",
         404: "Not found",
-        409: "Conflict (stale draft revision, or breaking change not confirmed)",
+        409: "Conflict (stale draft revision, breaking change not confirmed, already archived)",
         410: "Form archived",
         422: "Validation failed; `errors` lists every problem with its path",
     }
@@ -272,6 +272,10 @@ def openapi_document() -> dict[str, Any]:
             }
         },
     }
+    from formplatform.designer.apidoc import designer_paths
+
+    for path, operations in designer_paths().items():
+        paths.setdefault(path, {}).update(operations)
     return {
         "openapi": "3.1.0",
         "info": {

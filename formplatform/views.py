@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
@@ -16,15 +15,14 @@ from formplatform.audit.services import record_event
 from formplatform.auth import current_principal, current_user, log_in, require_login, require_permission
 from formplatform.errors import (
     BadRequest,
+    Gone,
     Invalid,
-    NeedsConfirmation,
     NotFound,
     TooManyRequests,
     Unauthorized,
     localize_problems,
 )
 from formplatform.models import FormVersion, Submission
-from formplatform.permissions import allows, design_owner
 from formplatform.receipts import can_read_submission, make_receipt
 from formplatform.services import files, forms, submissions
 from i18n.babel import current_locale
@@ -58,6 +56,8 @@ def index() -> Any:
 @bp.get("/forms/<key>/versions/<int:number>")
 def fill(key: str, number: int | None = None) -> Any:
     form = forms.get_form(key)
+    if form.status == "archived":
+        raise Gone()  # the error page says the form is archived; old submissions stay readable
     version = forms.get_version(key, number, form=form)
     action = url_for("views.submit", key=key, number=version.number)
     body = render_version(version, "fill", action=action, csrf_token=generate_csrf())
@@ -69,6 +69,8 @@ def fill(key: str, number: int | None = None) -> Any:
 @bp.post("/forms/<key>/versions/<int:number>")
 def submit(key: str, number: int) -> Any:
     form = forms.get_form(key)
+    if form.status == "archived":
+        raise Gone()  # before any upload is stored
     if form.kind != "questionnaire" and current_user() is None:
         raise Unauthorized()
     version = forms.get_version(key, number, form=form)
@@ -201,81 +203,6 @@ def password() -> Any:
     return render_template("formplatform/password.html", error=error, forced=user.must_change_password), (
         422 if error else 200
     )
-
-
-@bp.get("/admin/forms")
-@require_permission("forms.design")
-def admin_forms() -> Any:
-    from formplatform.models import Form
-
-    principal = current_principal()
-    items = [
-        f for f in Form.objects.exclude("draft").order_by("id") if allows(principal, "forms.design", f.owner_agency_id)
-    ]
-    return render_template("formplatform/admin_forms.html", forms=items)
-
-
-@bp.route("/admin/forms/new", methods=["GET", "POST"])
-@bp.route("/admin/forms/<key>/draft", methods=["GET", "POST"])
-@require_permission("forms.design")
-def draft(key: str | None = None) -> Any:
-    """A plain JSON editor for a draft, with its problems and its diff against the latest version."""
-    problems: list[dict[str, Any]] = []
-    text = ""
-    status = 200
-    if request.method == "POST":
-        text = request.form.get("definition", "")
-        try:
-            definition = json.loads(text)
-        except json.JSONDecodeError:
-            problems = [{"path": "", "code": "invalid_json", "message": gettext("The request body is not valid JSON.")}]
-            status = 422
-        else:
-            target = key or (definition.get("key") if isinstance(definition, dict) else None) or ""
-            revision = request.form.get("revision", type=int)
-            try:
-                owner = design_owner(current_principal(), target)
-                forms.save_draft(target, definition, current_user(), expected_revision=revision, owner_agency_id=owner)
-                return redirect(url_for(".draft", key=target, saved=1))
-            except Invalid as error:
-                problems, status = localize_problems(error.problems), 422
-    if key:
-        design_owner(current_principal(), key)
-    form = forms.get_form(key, with_draft=True) if key else None
-    diff = forms.preview_publish(key)[1].as_dict() if form else None
-    if form and not text:
-        text = json.dumps(form.draft, ensure_ascii=False, indent=2)
-    warnings = localize_problems(forms.draft_warnings(form)) if form else []
-    return render_template(
-        "formplatform/draft.html",
-        form=form,
-        definition_text=text,
-        problems=problems,
-        diff=diff,
-        warnings=warnings,
-        saved=request.args.get("saved"),
-    ), status
-
-
-@bp.post("/admin/forms/<key>/publish")
-@require_permission("forms.design")
-def publish(key: str) -> Any:
-    design_owner(current_principal(), key)
-    try:
-        version = forms.publish_form(key, current_user(), confirm_breaking=bool(request.form.get("confirm_breaking")))
-    except NeedsConfirmation:
-        return redirect(url_for(".draft", key=key, needs_confirmation=1))
-    except Invalid as error:
-        form = forms.get_form(key, with_draft=True)
-        return render_template(
-            "formplatform/draft.html",
-            form=form,
-            diff=forms.preview_publish(key)[1].as_dict(),
-            definition_text=json.dumps(form.draft, ensure_ascii=False, indent=2),
-            problems=localize_problems(error.problems),
-            warnings=[],
-        ), 422
-    return redirect(url_for(".fill", key=key, number=version.number, published=1))
 
 
 @bp.get("/forms/<key>/submissions")

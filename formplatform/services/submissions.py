@@ -32,13 +32,13 @@ def submit_form(
     another is named) by someone allowed to create submissions there.
     """
     form = get_form(key)
+    if form.status != "active":
+        raise Gone()  # archived: refused whoever asks, and nothing is stored
     if form.kind != "questionnaire":
         agency_id = agency_id or (actor.agency_id if isinstance(actor, User | ApiToken) else None)
         if agency_id is None and actor is not None:
             raise BadRequest("agency_required")
         require(actor, "submissions.create", agency_id)
-    if form.status != "active":
-        raise Gone()
     pinned = get_version(key, version, form=form)
     outcome = check_answers(pinned.definition, data)
     problems = outcome.problems + _foreign_files(outcome.data, actor if isinstance(actor, User) else None)

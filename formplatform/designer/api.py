@@ -1,0 +1,177 @@
+"""REST API v1 routes of the designer: list, create, duplicate, archive, review, compare, export, import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, jsonify, request
+
+from formplatform.api import json_body, page_args
+from formplatform.auth import current_principal, current_user, require_permission
+from formplatform.designer import api_bp, queries, review, services, transfer
+from formplatform.designer.version_pages import download
+from formplatform.errors import BadRequest, Forbidden, Invalid, localize_problems
+from formplatform.models import Form
+from formplatform.permissions import design_owner
+from formplatform.services import forms
+
+
+def designer_user() -> Any:
+    """The person calling (integration clients never hold forms.design)."""
+    user = current_user()
+    if user is None:
+        raise Forbidden()
+    return user
+
+
+def _time(value: Any) -> str | None:
+    return value.isoformat() + "Z" if hasattr(value, "isoformat") else None
+
+
+def form_record(form: Form) -> dict[str, Any]:
+    """What the designer API tells about a form (never its draft)."""
+    return {
+        "key": form.id,
+        "kind": form.kind,
+        "title": form.title,
+        "status": form.status,
+        "owner_agency_id": form.owner_agency_id,
+        "latest_version": form.latest_version,
+        "draft_revision": form.draft_revision,
+    }
+
+
+def row_record(row: queries.FormRow) -> dict[str, Any]:
+    """A line of the designer's form list, with its counts and draft state."""
+    return {
+        **form_record(row.form),
+        "status": row.status,
+        "published_at": _time(row.published_at),
+        "unpublished_changes": row.unpublished_changes,
+        "submission_count": row.submissions,
+    }
+
+
+def details_body() -> services.FormDetails:
+    """Form details from a JSON object body; 400 on anything else."""
+    body = json_body()
+    if not isinstance(body, dict):
+        raise BadRequest("invalid_json")
+    return services.FormDetails.from_mapping(body)
+
+
+@api_bp.get("/designer/forms")
+@require_permission("forms.design")
+def list_design_forms() -> Any:
+    page, per_page = page_args()
+    filters = {name: (request.args.get(name) or "").strip() for name in ("q", "kind", "status")}
+    rows, total = queries.list_design_forms(current_principal(), page=page, per_page=per_page, **filters)
+    return jsonify({"items": [row_record(r) for r in rows], "total": total, "page": page, "per_page": per_page})
+
+
+@api_bp.post("/forms")
+@require_permission("forms.design")
+def create_form() -> Any:
+    form = services.create_form(details_body(), designer_user())
+    return jsonify(form_record(form)), 201
+
+
+@api_bp.post("/forms/<key>/duplicate")
+@require_permission("forms.design")
+def duplicate_form(key: str) -> Any:
+    design_owner(current_principal(), key)
+    body = json_body()
+    version = body.get("version") if isinstance(body, dict) else None
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool) or version < 1):
+        raise BadRequest("bad_version")
+    form = services.duplicate_form(key, details_body(), designer_user(), version=version)
+    return jsonify(form_record(form)), 201
+
+
+@api_bp.post("/forms/<key>/archive")
+@require_permission("forms.design")
+def archive_form(key: str) -> Any:
+    design_owner(current_principal(), key)
+    return jsonify(form_record(services.archive_form(key, designer_user())))
+
+
+@api_bp.post("/forms/<key>/restore")
+@require_permission("forms.design")
+def restore_form(key: str) -> Any:
+    design_owner(current_principal(), key)
+    return jsonify(form_record(services.restore_form(key, designer_user())))
+
+
+@api_bp.get("/forms/<key>/publish")
+@require_permission("forms.design")
+def review_publish(key: str) -> Any:
+    design_owner(current_principal(), key)
+    checked = review.review_publish(key)
+    return jsonify(
+        {
+            "key": key,
+            "next_version": checked.next_number,
+            "diff": checked.diff,
+            "problems": localize_problems(checked.problems),
+            "missing_translations": localize_problems(checked.missing),
+            "unchanged": checked.unchanged,
+            "publishable": not checked.blocked,
+        }
+    )
+
+
+@api_bp.get("/forms/<key>/compare")
+@require_permission("forms.design")
+def compare_versions(key: str) -> Any:
+    design_owner(current_principal(), key)
+    form = forms.get_form(key)
+    first, second = review.compare_args(request.args.get("a"), request.args.get("b"), form.latest_version)
+    older, newer, diff = review.compare_versions(key, first, second)
+    return jsonify({"key": key, "a": older.number, "b": newer.number, "diff": diff})
+
+
+@api_bp.get("/forms/<key>/versions/<int:number>/export")
+@require_permission("forms.design")
+def export_version(key: str, number: int) -> Any:
+    design_owner(current_principal(), key)
+    version = review.published_version(key, number)
+    return download(
+        transfer.export_definition(version.definition, key, f"v{number}", request.args.get("format", "json"))
+    )
+
+
+@api_bp.get("/forms/<key>/draft/export")
+@require_permission("forms.design")
+def export_draft(key: str) -> Any:
+    design_owner(current_principal(), key)
+    form = forms.get_form(key, with_draft=True)
+    return download(transfer.export_definition(form.draft, key, "draft", request.args.get("format", "json")))
+
+
+@api_bp.post("/forms/import")
+@require_permission("forms.design")
+def import_form() -> Any:
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise BadRequest("file_required")
+    language = request.form.get("language", "vi")
+    report = transfer.convert_upload(
+        upload.filename,
+        upload.read(current_app.config["MAX_UPLOAD_BYTES"] + 1),
+        key=request.form.get("key", "").strip(),
+        language=language if language in ("vi", "en") else "vi",
+    )
+    result = {
+        "source": report.source,
+        "fatal": report.fatal,
+        "warnings": localize_problems(report.warnings),
+        "problems": localize_problems(report.blocking),
+        "summary": report.summary,
+    }
+    if request.args.get("dry_run") in ("1", "true"):
+        return jsonify({**result, "definition": report.definition})
+    if report.fatal:
+        raise Invalid(report.blocking, "form_import_failed")
+    owner = request.form.get("owner_agency_id", "")
+    form = transfer.import_form(report.definition, report.source, designer_user(), owner)
+    return jsonify({**result, **form_record(form)}), 201

@@ -37,6 +37,7 @@ PROBLEMS = {
     "file_type": _l("This type of file is not accepted."),
     "file_missing": _l("The referenced file does not exist."),
     "invalid_json": _l("The request body is not valid JSON."),
+    "no_fields": _l("Add at least one question before publishing."),
     # Importing definitions (form_definitions.interchange): what could not be kept, by row or component.
     "import_not_xlsx": _l("The file is not an Excel workbook (.xlsx)."),
     "import_sheet_missing": _l("The workbook has no sheet named %(sheet)s."),

@@ -11,6 +11,7 @@ from mongoengine.errors import NotUniqueError
 from form_definitions.checks import check_definition, missing_translations
 from form_definitions.problems import Problem
 from form_definitions.schema import build_schema
+from form_definitions.walk import data_fields
 from form_definitions.versions import Diff, assign_concepts, content_hash, diff_definitions, upgrade
 from formplatform.accounts.models import User
 from formplatform.audit.services import record_event
@@ -166,6 +167,8 @@ def publish_form(key: str, actor: User | None, *, confirm_breaking: bool = False
     """Freeze the draft as the next numbered version; breaking changes need `confirm_breaking`."""
     form = get_form(key, with_draft=True)
     problems = check_definition(form.draft, publishing=True)
+    if not problems and not any(True for _ in data_fields(form.draft.get("fields") or [])):
+        problems = [Problem("fields", "no_fields")]
     if problems:
         raise Invalid(problems, "invalid_definition")
     candidate, diff = preview_publish(key)

@@ -76,6 +76,15 @@ def test_publishing_missing_translation_is_refused(client, admin_headers):
     assert {"path": "title", "code": "missing_translation"}.items() <= response.get_json()["error"]["errors"][0].items()
 
 
+def test_a_form_without_questions_is_not_published(client, admin_headers):
+    definition = sample_v1()
+    definition["fields"] = [{"type": "section", "name": "empty", "label": {"vi": "Trống", "en": "Empty"}, "fields": []}]
+    response = publish(client, admin_headers, definition)
+    assert response.status_code == 422
+    assert response.get_json()["error"]["errors"][0]["code"] == "no_fields"
+    assert client.get(f"/api/v1/forms/{KEY}", headers=admin_headers).get_json()["latest_version"] == 0
+
+
 def test_breaking_change_needs_confirmation_and_shows_the_diff(client, admin_headers):
     publish(client, admin_headers, sample_v1())
     assert publish(client, admin_headers, sample_v2()).status_code == 201

@@ -11,8 +11,8 @@ from mongoengine.errors import NotUniqueError
 from form_definitions.checks import check_definition, missing_translations
 from form_definitions.problems import Problem
 from form_definitions.schema import build_schema
-from form_definitions.walk import data_fields
 from form_definitions.versions import Diff, assign_concepts, content_hash, diff_definitions, upgrade
+from form_definitions.walk import data_fields
 from formplatform.accounts.models import User
 from formplatform.audit.services import record_event
 from formplatform.errors import Conflict, Invalid, NeedsConfirmation, NotFound

@@ -13,6 +13,7 @@ from form_definitions.registry import BILINGUAL, REGISTRY, Field
 from form_definitions.rules import rule_vars
 from form_definitions.schema import jsonschema_problems
 from form_definitions.walk import data_fields, iter_fields
+from form_definitions.workflow import WORKFLOW_SCHEMA, check_workflow
 
 KEY_PATTERN = "^[a-z][a-z0-9-]{1,63}$"
 TOP_LEVEL = {
@@ -40,6 +41,7 @@ TOP_LEVEL = {
             },
             "additionalProperties": False,
         },
+        "workflow": WORKFLOW_SCHEMA,
         "meta": {"type": "object"},
     },
     "additionalProperties": False,
@@ -57,6 +59,8 @@ def check_definition(definition: Any, *, publishing: bool = False) -> list[Probl
     fields = definition.get("fields")
     if isinstance(fields, list):
         problems += _check_fields(fields, "fields", set(_top_names(fields)))
+    if "workflow" in definition and not problems:
+        problems += check_workflow(definition["workflow"])
     problems += storable_keys(definition)
     if publishing:
         problems += missing_translations(definition)

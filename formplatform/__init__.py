@@ -18,7 +18,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(load_config(config))
 
     import i18n.babel
-    from formplatform import api, auth, db, designer, errors, security, views
+    from formplatform import api, auth, db, designer, errors, reporting, security, views
     from formplatform.accounts import api as accounts_api
     from formplatform.accounts import views as accounts_views
     from formplatform.accounts.services import configure_hashing
@@ -41,6 +41,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for page_bp in (views.bp, accounts_views.bp, agencies_views.bp, audit_views.bp, kiosk_bp):
         app.register_blueprint(page_bp)
     designer.init_app(app, csrf)
+    reporting.init_app(app, csrf)
 
     @app.get("/healthz")
     def healthz() -> Any:

@@ -26,6 +26,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "forms.design": frozenset({"admin", "designer"}),
     "submissions.create": frozenset({"admin", "specialist", "division_head", "agency_head"}),
     "submissions.read": frozenset({"admin", "reviewer", "specialist", "division_head", "agency_head", "viewer"}),
+    # Periodic reporting (formplatform/reporting): who opens campaigns, who reviews, who follows compliance.
+    "campaigns.manage": frozenset({"admin", "designer", "reviewer"}),
+    "reports.review": frozenset({"admin", "reviewer"}),
+    "compliance.read": frozenset({"admin", "reviewer", "designer", "viewer", "agency_head"}),
 }
 SCOPE_PERMISSIONS: dict[str, frozenset[str]] = {
     "forms:read": frozenset(),
@@ -82,6 +86,14 @@ def allows(principal: Principal | None, permission: str, agency_id: str | None =
     """Whether the principal holds `permission` over the agency (or the root when None)."""
     roots = grant_roots(principal, permission)
     return bool(roots) and any(ancestor in roots for ancestor in lineage(agency_id))
+
+
+def holds_role(principal: Principal | None, role: str, agency_id: str) -> bool:
+    """Whether a user holds exactly `role` over the agency (a workflow step is acted on by its role)."""
+    if not isinstance(principal, User) or not principal.can_log_in:
+        return False
+    roots = {grant.agency_id for grant in principal.roles if grant.role == role}
+    return any(ancestor in roots for ancestor in lineage(agency_id))
 
 
 def allows_somewhere(principal: Principal | None, permission: str) -> bool:

@@ -38,6 +38,9 @@ PROBLEMS = {
     "file_missing": _l("The referenced file does not exist."),
     "invalid_json": _l("The request body is not valid JSON."),
     "no_fields": _l("Add at least one question before publishing."),
+    "workflow_first_step": _l("The approval chain must start with a step of the reporting agency."),
+    "workflow_reviewer_last": _l("The reviewing agency's step can only be the last one."),
+    "workflow_reviewer_signs": _l("Only a step of the reporting agency can sign."),
     # Importing definitions (form_definitions.interchange): what could not be kept, by row or component.
     "import_not_xlsx": _l("The file is not an Excel workbook (.xlsx)."),
     "import_sheet_missing": _l("The workbook has no sheet named %(sheet)s."),

@@ -88,7 +88,7 @@ SETTINGS_COLUMNS = (
     Column("kind", "kind", "text"),
 )
 SETTINGS_ORDER = ["form_id", "title::vi", "title::en", "description::vi", "description::en", "kind"]
-SETTINGS_ORDER += ["default_language", "version", "schema_version", "scoring", "meta"]
+SETTINGS_ORDER += ["default_language", "version", "schema_version", "scoring", "workflow", "meta"]
 
 
 def encode(column: Column, value: Any) -> dict[str, Any]:

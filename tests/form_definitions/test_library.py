@@ -54,7 +54,7 @@ def test_keys_are_exactly_the_four_built_in_forms():
     assert {key: len(versions) for key, versions in library.items()} == {
         "dossier-satisfaction": 2,
         "cchc-report": 1,
-        "kpi-monthly": 1,
+        "kpi-monthly": 2,
         "par-self-assessment": 1,
     }
 

@@ -1,0 +1,31 @@
+"""Periodic reporting: campaigns and periods, the approval chain, signatures, compliance, notifications."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("reporting", __name__, template_folder="templates")
+api_bp = Blueprint("reporting_api", __name__, url_prefix="/api/v1")
+
+
+def _protect_api_writes() -> None:
+    from formplatform.security import protect_session_writes
+
+    protect_session_writes()
+
+
+api_bp.before_request(_protect_api_writes)
+
+
+def init_app(app: Flask, csrf: object) -> None:
+    """Attach the reporting pages and API (each module adds its routes to `bp` / `api_bp` on import)."""
+    import importlib
+    import pkgutil
+
+    package = importlib.import_module(__name__)
+    for module in pkgutil.iter_modules(package.__path__):
+        if module.name.endswith(("_pages", "_api")):
+            importlib.import_module(f"{__name__}.{module.name}")
+    csrf.exempt(api_bp)  # type: ignore[attr-defined]
+    app.register_blueprint(bp)
+    app.register_blueprint(api_bp)

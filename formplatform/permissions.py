@@ -89,11 +89,18 @@ def allows(principal: Principal | None, permission: str, agency_id: str | None =
 
 
 def holds_role(principal: Principal | None, role: str, agency_id: str) -> bool:
-    """Whether a user holds exactly `role` over the agency (a workflow step is acted on by its role)."""
+    """Whether a user holds exactly `role` for the agency (a workflow step is acted on by its role).
+
+    A grant over the agency or an ancestor counts; so does a grant over one of the agency's own
+    divisions (phòng): the head of a district's division approves that district's reports.
+    """
     if not isinstance(principal, User) or not principal.can_log_in:
         return False
     roots = {grant.agency_id for grant in principal.roles if grant.role == role}
-    return any(ancestor in roots for ancestor in lineage(agency_id))
+    if any(ancestor in roots for ancestor in lineage(agency_id)):
+        return True
+    # count(), not only("id").first(): nx-27017 drops matches when an array filter meets a projection
+    return Agency.objects(id__in=list(roots), type="division", ancestors=agency_id).count() > 0
 
 
 def allows_somewhere(principal: Principal | None, permission: str) -> bool:

@@ -19,7 +19,7 @@ def three_periods(app: Any, city: Any) -> list[str]:
 
     with app.app_context():
         owner = city.id("home_affairs")
-        for number, definition in enumerate((sample_v1(), sample_v2(), sample_v3()), start=1):
+        for definition in (sample_v1(), sample_v2(), sample_v3()):
             save_draft(KEY, definition, None, owner_agency_id=owner)
             publish_form(KEY, None, confirm_breaking=True)
         campaign = Campaign(

@@ -73,11 +73,11 @@ def answers() -> dict[str, Any]:
     }
 
 
-def timed(client: Any, path: str, count: int) -> dict[str, float]:
+def timed(client: Any, path: str, count: int, form: dict[str, str] | None = None) -> dict[str, float]:
     samples = []
     for _ in range(count):
         start = time.perf_counter()
-        response = client.get(path)
+        response = client.post(path, data=form) if form is not None else client.get(path)
         samples.append((time.perf_counter() - start) * 1000)
         assert response.status_code == 200, response.status_code
     samples.sort()
@@ -100,7 +100,14 @@ def main() -> None:
     from formplatform.services.submissions import submit_form
 
     with tempfile.TemporaryDirectory() as data_dir, EmbeddedMongo(Path(data_dir)) as server:
-        app = create_app({"MONGODB_URI": server.uri, "SECRET_KEY": "bench-secret-key-0123456789", "ENV": "testing"})
+        app = create_app(
+            {
+                "MONGODB_URI": server.uri,
+                "SECRET_KEY": "bench-secret-key-0123456789",
+                "ENV": "testing",
+                "WTF_CSRF_ENABLED": False,  # the preview is a POST; this bench times the server, not CSRF
+            }
+        )
         with app.app_context():
             root, _ = ensure_core_agencies()
             admin = create_user(
@@ -111,19 +118,25 @@ def main() -> None:
             record = submit_form(KEY, answers(), actor=admin)
         client = app.test_client()
         with client.session_transaction() as session:
-            from formplatform.models import User
+            from formplatform.accounts.models import User
 
             with app.app_context():
                 session["user_id"] = User.objects(username="admin").first().id
                 session["sv"] = User.objects(username="admin").first().session_version
         fill = timed(client, f"/forms/{KEY}", args.requests)
         view = timed(client, f"/forms/{KEY}/submissions/{record.id}", args.requests)
+        design = timed(client, f"/admin/forms/{KEY}/design", args.requests)
+        preview_form = {"definition": json.dumps(kpi_definition()), "locale": "vi", "device": "desktop"}
+        preview = timed(client, f"/admin/forms/{KEY}/preview", args.requests, preview_form)
     print(
         f"300-field KPI sheet, fill page:      p50 {fill['p50_ms']} ms, p95 {fill['p95_ms']} ms "
         f"(bar: p95 ≤ 100 ms) over {args.requests} requests"
     )
     print(f"300-field KPI sheet, submission page: p50 {view['p50_ms']} ms, p95 {view['p95_ms']} ms")
-    print(json.dumps({"fields": ROWS * 6, "requests": args.requests, "fill": fill, "view": view}))
+    print(f"300-field KPI sheet, designer page:   p50 {design['p50_ms']} ms, p95 {design['p95_ms']} ms")
+    print(f"300-field KPI sheet, live preview:    p50 {preview['p50_ms']} ms, p95 {preview['p95_ms']} ms")
+    figures = {"fill": fill, "view": view, "design": design, "preview": preview}
+    print(json.dumps({"fields": ROWS * 6, "requests": args.requests, **figures}))
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from typing import Any
 
 ENV_KEYS = (
@@ -17,6 +18,17 @@ ENV_KEYS = (
     "DEMO_DATA",
     "ARGON2_TIME_COST",
     "ARGON2_MEMORY_KIB",
+    # Periodic reporting (formplatform/reporting): e-mail for notifications, and extra days off.
+    "SMTP_HOST",
+    "SMTP_PORT",
+    "SMTP_USER",
+    "SMTP_PASSWORD",
+    "SMTP_FROM",
+    "SMTP_STARTTLS",
+    "HOLIDAYS",
+    # Digital signatures: trusted CA certificates (PEM file); whether a demo CA may be used.
+    "SIGNATURE_TRUST_ROOTS",
+    "SIGNATURE_DEMO_CA",
 )
 DEFAULTS: dict[str, Any] = {
     "DATA_DIR": "instance",
@@ -30,6 +42,13 @@ DEFAULTS: dict[str, Any] = {
     "TOKEN_TTL_HOURS": 12,
     "WTF_CSRF_TIME_LIMIT": None,
     "BABEL_DEFAULT_LOCALE": "vi",
+    "SMTP_HOST": "",  # empty: notifications stay in the app, no e-mail
+    "SMTP_PORT": 587,
+    "SMTP_STARTTLS": True,
+    "SMTP_FROM": "",
+    # Days off added to the built-in Vietnamese public holidays (formplatform/reporting/holidays.py):
+    # enter the Government's yearly announcement (Tết schedule, made-up days) as "2027-02-11,2027-02-12".
+    "HOLIDAYS": "",
 }
 URI_SCHEMES = ("mongodb://", "mongodb+srv://", "mongomock://")
 
@@ -40,6 +59,22 @@ class ConfigError(RuntimeError):
 
 def _as_bool(value: Any) -> bool:
     return value if isinstance(value, bool) else str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text.strip())
+    except ValueError:
+        return False
+    return True
+
+
+def _read_text(path: str) -> str:
+    try:
+        with open(path, encoding="ascii", errors="replace") as handle:
+            return handle.read(1_000_000)
+    except OSError:
+        return ""
 
 
 def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -53,7 +88,13 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     config["ARGON2_MEMORY_KIB"] = int(config["ARGON2_MEMORY_KIB"])
     config["MAX_UPLOAD_BYTES"] = int(config["MAX_UPLOAD_BYTES"])
     config["MAX_CONTENT_LENGTH"] = config["MAX_UPLOAD_BYTES"] + 1024 * 1024
+    config["SMTP_PORT"] = int(config["SMTP_PORT"])
+    config["SMTP_STARTTLS"] = _as_bool(config["SMTP_STARTTLS"])
     development = config["ENV"] in ("development", "testing")
+    # Digital signatures (formplatform/reporting/signature_checks.py): a PEM file of trusted CA
+    # certificates; without it a demo CA (DATA_DIR/demo-pki) may be created and trusted, for demos only.
+    config.setdefault("SIGNATURE_TRUST_ROOTS", "")
+    config["SIGNATURE_DEMO_CA"] = _as_bool(config.get("SIGNATURE_DEMO_CA", development or config["DEMO_DATA"]))
     config.setdefault("SESSION_COOKIE_SECURE", not development)
     config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
@@ -68,6 +109,13 @@ def check_config(config: dict[str, Any]) -> None:
         raise ConfigError("MONGODB_URI is not set: point it at MongoDB, or start the platform with `python run.py`.")
     if not uri.startswith(URI_SCHEMES):
         raise ConfigError(f"MONGODB_URI must start with one of {', '.join(URI_SCHEMES)}")
+    days = str(config.get("HOLIDAYS") or "").replace(";", ",").split(",")
+    bad_days = [d.strip() for d in days if d.strip() and not _is_date(d)]
+    if bad_days:
+        raise ConfigError(f"HOLIDAYS must list ISO dates separated by commas (YYYY-MM-DD); not dates: {bad_days}")
+    roots = config.get("SIGNATURE_TRUST_ROOTS") or ""
+    if roots and "-----BEGIN CERTIFICATE-----" not in _read_text(roots):
+        raise ConfigError(f"SIGNATURE_TRUST_ROOTS must name a PEM file of CA certificates; {roots} is not one.")
     secret = config.get("SECRET_KEY") or ""
     if len(secret) < 16:
         raise ConfigError("SECRET_KEY must be set to a random string of at least 16 characters.")

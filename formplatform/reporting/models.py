@@ -47,6 +47,9 @@ class Campaign(Document):
     deadline = DictField(required=True)
     agency_ids = ListField(StringField())
     agency_types = ListField(StringField())
+    # Subtrees the assigned agencies must lie in (the creator's campaigns.manage grants): agency types
+    # resolve to agencies inside them only, at every period opening, without the creator's account.
+    scope_ids = ListField(StringField())
     owner_agency_id = StringField(required=True)  # whose reviewers accept or return (Sở Nội vụ)
     recurring = BooleanField(default=True)
     starts_on = DateTimeField(required=True)  # first period is the one containing this date

@@ -1,0 +1,207 @@
+"""REST API v1: campaigns, their compliance per period (for the city data platform), and notifications."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import jsonify, request
+
+from formplatform.api import json_body, page_args
+from formplatform.auth import current_principal, current_user, require_login, require_permission
+from formplatform.errors import BadRequest, Forbidden, NotFound, Unauthorized
+from formplatform.models import utcnow
+from formplatform.permissions import allows_somewhere
+from formplatform.reporting import api_bp
+from formplatform.reporting.campaign_input import CampaignInput
+from formplatform.reporting.campaigns import MANAGE, create_campaign, get_campaign, open_campaign_periods
+from formplatform.reporting.compliance import (
+    READ,
+    agency_rates,
+    compliance_rows,
+    list_campaigns,
+    opened_periods,
+    status_counts,
+    viewed_campaign,
+)
+from formplatform.reporting.models import Campaign, Notification
+from formplatform.reporting.notifications import list_notifications, notification_text, report_url
+from formplatform.reporting.periods import period_label
+from i18n.babel import current_locale
+
+MAX_RATE_PERIODS = 24
+
+
+def _time(value: datetime | None) -> str | None:
+    return value.isoformat() + "Z" if isinstance(value, datetime) else None
+
+
+def _day(value: datetime | None) -> str | None:
+    return value.date().isoformat() if isinstance(value, datetime) else None
+
+
+def campaign_record(campaign: Campaign) -> dict[str, Any]:
+    """What the API tells about a campaign."""
+    return {
+        "id": campaign.id,
+        "name": dict(campaign.name),
+        "form_key": campaign.form_key,
+        "version": campaign.version,
+        "period_type": campaign.period_type,
+        "cutoff": campaign.cutoff,
+        "deadline": dict(campaign.deadline),
+        "agency_ids": list(campaign.agency_ids),
+        "agency_types": list(campaign.agency_types),
+        "owner_agency_id": campaign.owner_agency_id,
+        "recurring": campaign.recurring,
+        "starts_on": _day(campaign.starts_on),
+        "ends_on": _day(campaign.ends_on),
+        "status": campaign.status,
+        "opened_through": campaign.opened_through,
+        "created_at": _time(campaign.created_at),
+    }
+
+
+def _followed(campaign_id: str) -> Campaign:
+    principal = current_principal()
+    if principal is None:
+        raise Unauthorized()
+    return viewed_campaign(principal, get_campaign(campaign_id))
+
+
+@api_bp.get("/campaigns")
+def api_list_campaigns() -> Any:
+    principal = current_principal()
+    if principal is None:
+        raise Unauthorized()
+    if not (allows_somewhere(principal, MANAGE) or allows_somewhere(principal, READ)):
+        raise Forbidden()
+    page, per_page = page_args()
+    filters = {name: (request.args.get(name) or "").strip() for name in ("q", "status")}
+    items, total = list_campaigns(principal, page=page, per_page=per_page, **filters)
+    return jsonify({"items": [campaign_record(c) for c in items], "total": total, "page": page, "per_page": per_page})
+
+
+@api_bp.post("/campaigns")
+@require_permission(MANAGE)
+def api_create_campaign() -> Any:
+    user = current_user()
+    if user is None:
+        raise Forbidden()
+    body = json_body()
+    if not isinstance(body, dict):
+        raise BadRequest("invalid_json")
+    campaign = create_campaign(CampaignInput.from_json(body), user)
+    return jsonify(campaign_record(campaign)), 201
+
+
+@api_bp.get("/campaigns/<campaign_id>")
+def api_read_campaign(campaign_id: str) -> Any:
+    campaign = _followed(campaign_id)
+    return jsonify({**campaign_record(campaign), "periods": opened_periods(campaign)})
+
+
+def _rate_count() -> int:
+    try:
+        count = int(request.args.get("periods", 6))
+    except ValueError as error:
+        raise BadRequest("bad_page") from error
+    return min(max(count, 1), MAX_RATE_PERIODS)
+
+
+@api_bp.get("/campaigns/<campaign_id>/compliance")
+def api_campaign_compliance(campaign_id: str) -> Any:
+    principal = current_principal()
+    campaign = _followed(campaign_id)
+    open_campaign_periods(campaign)
+    now = utcnow()
+    keys = opened_periods(campaign)
+    period = request.args.get("period") or (keys[0] if keys else "")
+    if period and period not in keys:
+        raise NotFound()
+    rows = compliance_rows(principal, campaign, period, now) if period else []
+    rate_keys = list(reversed(keys[: _rate_count()]))
+    rates = agency_rates(principal, campaign, rate_keys, now)
+    return jsonify(
+        {
+            "campaign": campaign_record(campaign),
+            "periods": keys,
+            "period": _period_record(campaign, period, rows),
+            "counts": status_counts(rows),
+            "items": [_row_record(row) for row in rows],
+            "rates": {"periods": rate_keys, "items": [_rate_record(r) for r in rates]},
+        }
+    )
+
+
+def _period_record(campaign: Campaign, key: str, rows: list[Any]) -> dict[str, Any] | None:
+    if not key:
+        return None
+    report = rows[0].report if rows else None
+    start = campaign.starts_on.date() if campaign.starts_on else None
+    end = campaign.ends_on.date() if campaign.ends_on else None
+    return {
+        "key": key,
+        "label": {lang: period_label(key, lang, start, end) for lang in ("vi", "en")},
+        "deadline": _time(report.deadline) if report else None,
+    }
+
+
+def _row_record(row: Any) -> dict[str, Any]:
+    report = row.report
+    return {
+        "agency_id": report.agency_id,
+        "agency_code": row.agency.code if row.agency else None,
+        "agency_name": dict(row.agency.name) if row.agency else None,
+        "report_id": report.id,
+        "report_url": report_url(report.id),
+        "state": report.state,
+        "status": row.status,
+        "timeliness": row.timeliness,
+        "deadline": _time(report.deadline),
+        "submitted_at": _time(report.submitted_at),
+        "accepted_at": _time(report.accepted_at),
+        "on_time": report.on_time,
+    }
+
+
+def _rate_record(row: Any) -> dict[str, Any]:
+    return {
+        "agency_id": row.agency.id if row.agency else None,
+        "agency_code": row.agency.code if row.agency else None,
+        "agency_name": dict(row.agency.name) if row.agency else None,
+        "statuses": row.cells,
+        "due": row.due,
+        "completed": row.completed,
+        "received": row.received,
+        "on_time": row.on_time,
+        "completion_rate": row.completion_rate,
+        "on_time_rate": row.on_time_rate,
+    }
+
+
+def notification_record(notification: Notification, locale: str) -> dict[str, Any]:
+    title, sentence = notification_text(notification, locale)
+    return {
+        "id": notification.id,
+        "kind": notification.kind,
+        "title": title,
+        "message": sentence,
+        "report_id": notification.report_id,
+        "params": dict(notification.params or {}),
+        "read": notification.read,
+        "created_at": _time(notification.created_at),
+    }
+
+
+@api_bp.get("/notifications")
+@require_login
+def api_notifications() -> Any:
+    user = current_user()
+    page, per_page = page_args()
+    unread_only = request.args.get("unread") in ("1", "true")
+    items, total = list_notifications(user, unread_only=unread_only, page=page, per_page=per_page)
+    locale = current_locale()
+    return jsonify(
+        {"items": [notification_record(n, locale) for n in items], "total": total, "page": page, "per_page": per_page}
+    )

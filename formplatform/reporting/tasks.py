@@ -1,0 +1,88 @@
+"""The reporting sweep for cron: open due periods, remind what is due soon, warn about what is overdue.
+
+    python -m formplatform.reporting.tasks            (configuration from the environment, as the app)
+
+Run it every hour or so, with MONGODB_URI (and SMTP_* for e-mail) set like the web app's. Pages open
+due periods lazily too, so the sweep is what makes reminders and overdue notices happen. Every notice
+goes out at most once per report and user, so running it often is harmless.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timedelta
+from typing import Any
+
+from form_definitions.workflow import REVIEWER
+from formplatform.models import utcnow
+from formplatform.reporting.campaigns import open_due_periods
+from formplatform.reporting.models import Report
+from formplatform.reporting.notifications import notify_report
+from formplatform.reporting.workflow_access import report_steps
+
+OPEN_STATES = ("not_started", "draft", "in_approval", "returned")
+NOT_STARTED_YET = ("not_started", "draft", "returned")
+DUE_SOON = timedelta(days=3)
+# Overdue notices go to reports whose deadline passed within this window: older ones were warned
+# about already (or long forgotten), and the sweep's cost stays independent of the history's size.
+OVERDUE_WINDOW = timedelta(days=60)
+
+
+def acting_roles(report: Report) -> tuple[str, ...]:
+    """Who should hear about a late report: the drafting role and the role whose step it waits at."""
+    steps = report_steps(report)
+    roles = {steps[0]["role"]}
+    if report.state == "in_approval" and report.step < len(steps):
+        roles.add(steps[report.step]["role"])
+    return tuple(sorted(r for r in roles if r != REVIEWER))
+
+
+def sweep_overdue(now: datetime | None = None) -> int:
+    """Notify the agency of every open report past its deadline (once per report and user)."""
+    now = now or utcnow()
+    query = {"state": {"$in": list(OPEN_STATES)}, "deadline": {"$lt": now, "$gte": now - OVERDUE_WINDOW}}
+    sent = 0
+    for report in Report.objects(__raw__=query).order_by("deadline"):
+        sent += notify_report(report, "overdue", acting_roles(report), once=True)
+    return sent
+
+
+def sweep_due_soon(now: datetime | None = None) -> int:
+    """Remind the drafters of reports due within three days that nobody has sent on yet (once each)."""
+    now = now or utcnow()
+    query = {"state": {"$in": list(NOT_STARTED_YET)}, "deadline": {"$gte": now, "$lte": now + DUE_SOON}}
+    sent = 0
+    for report in Report.objects(__raw__=query).order_by("deadline"):
+        days_left = max((report.deadline - now).days, 0)
+        params = {"soon": True, "days_left": days_left}
+        sent += notify_report(report, "due", acting_roles(report), params=params, once=True)
+    return sent
+
+
+def run_sweep(now: datetime | None = None) -> dict[str, int]:
+    """Everything the cron job does, in order; returns what happened."""
+    now = now or utcnow()
+    return {"opened": open_due_periods(now), "due_soon": sweep_due_soon(now), "overdue": sweep_overdue(now)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build the app from the environment and run the sweep once."""
+    from formplatform import create_app
+    from formplatform.config import ConfigError
+
+    try:
+        app: Any = create_app()
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    with app.app_context():
+        result = run_sweep()
+    print(
+        f"reports opened: {result['opened']}, due-soon reminders: {result['due_soon']}, "
+        f"overdue notices: {result['overdue']}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

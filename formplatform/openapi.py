@@ -276,6 +276,9 @@ def openapi_document() -> dict[str, Any]:
 
     for path, operations in designer_paths().items():
         paths.setdefault(path, {}).update(operations)
+    paths.update(__import__("formplatform.reporting.signature_apidoc", fromlist=["_"]).signature_paths())
+    paths.update(__import__("formplatform.reporting.report_apidoc", fromlist=["_"]).report_paths())  # reports
+    paths.update(__import__("formplatform.reporting.campaign_apidoc", fromlist=["_"]).campaign_paths())  # campaigns
     return {
         "openapi": "3.1.0",
         "info": {

@@ -1,0 +1,196 @@
+"""REST API v1 for reports: list, read, save (If-Match revision), move along the chain, history, changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify, request
+from flask_babel import gettext
+
+from formplatform.api import json_body, page_args
+from formplatform.auth import current_principal, current_user
+from formplatform.errors import BadRequest, Forbidden, localize_problems
+from formplatform.reporting import api_bp, workflow
+from formplatform.reporting.models import Report
+from formplatform.reporting.reports import due_status, readable_report, visible_reports
+from formplatform.reporting.workflow_access import can_act, current_step, report_definition
+from formplatform.reporting.workflow_data import review_values
+from formplatform.reporting.workflow_history import changes_between, default_pair, revision, revisions_of, steps_of
+from i18n.babel import current_locale
+
+
+def _time(value: Any) -> str | None:
+    return value.isoformat() + "Z" if hasattr(value, "isoformat") else None
+
+
+def report_summary(report: Report) -> dict[str, Any]:
+    """What a listing tells about a report (no content)."""
+    return {
+        "id": report.id,
+        "campaign_id": report.campaign_id,
+        "form": report.form_key,
+        "version": report.version,
+        "agency_id": report.agency_id,
+        "period_key": report.period_key,
+        "period_start": _time(report.period_start),
+        "period_end": _time(report.period_end),
+        "deadline": _time(report.deadline),
+        "state": report.state,
+        "due": due_status(report),
+        "step": report.step,
+        "revision": report.revision,
+        "submitted_at": _time(report.submitted_at),
+        "accepted_at": _time(report.accepted_at),
+        "on_time": report.on_time,
+    }
+
+
+def report_record(report: Report) -> dict[str, Any]:
+    """A whole report: content, the reviewer's entries, where it stands and whether the caller acts now."""
+    return {
+        **report_summary(report),
+        "version_hash": report.version_hash,
+        "data": report.data,
+        "score": report.score,
+        "totals": report.totals,
+        "review": {"values": review_values(report), "exempt_areas": (report.review or {}).get("exempt_areas") or []},
+        "signature": report.signature,
+        "current_step": current_step(report),
+        "can_act": can_act(current_user(), report),
+    }
+
+
+def _actor() -> Any:
+    """Moving a report needs a person; integration clients only read."""
+    user = current_user()
+    if user is None:
+        raise Forbidden()
+    return user
+
+
+def _body() -> dict[str, Any]:
+    body = request.get_json(silent=True) if request.data else {}
+    if not isinstance(body, dict):
+        raise BadRequest("invalid_json")
+    return body
+
+
+def _step(body: dict[str, Any]) -> int | None:
+    step = body.get("step")
+    if step is not None and (not isinstance(step, int) or isinstance(step, bool)):
+        raise BadRequest("bad_step")
+    return step
+
+
+def _with_etag(record: dict[str, Any], status: int = 200) -> Any:
+    response = jsonify(record)
+    response.headers["ETag"] = f'"{record["revision"]}"'
+    return response, status
+
+
+@api_bp.get("/reports")
+def list_reports() -> Any:
+    page, per_page = page_args()
+    filters = {k: (request.args.get(k) or "").strip() for k in ("state", "campaign", "form", "period", "agency")}
+    items, total = visible_reports(current_principal(), filters, page, per_page)
+    return jsonify({"items": [report_summary(r) for r in items], "total": total, "page": page, "per_page": per_page})
+
+
+@api_bp.get("/reports/<report_id>")
+def read_report(report_id: str) -> Any:
+    return _with_etag(report_record(readable_report(current_principal(), report_id)))
+
+
+@api_bp.put("/reports/<report_id>")
+def write_report(report_id: str) -> Any:
+    """Save the draft (agency) or the reviewer's entries (review step); a stale If-Match is 409."""
+    report = readable_report(current_principal(), report_id)
+    body = json_body()
+    if not isinstance(body, dict) or not isinstance(body.get("data"), dict):
+        raise BadRequest("invalid_json")
+    expected = request.headers.get("If-Match")
+    if expected is not None and not expected.strip('"').isdigit():
+        raise BadRequest("bad_revision")
+    saved = workflow.save_report(
+        report.id,
+        body["data"],
+        _actor(),
+        expected_revision=int(expected.strip('"')) if expected is not None else None,
+        exempt_areas=body.get("exempt_areas"),
+    )
+    return _with_etag({**report_record(saved.report), "problems": localize_problems(saved.problems)})
+
+
+@api_bp.post("/reports/<report_id>/submit", defaults={"action": "submit"})
+@api_bp.post("/reports/<report_id>/approve", defaults={"action": "approve"})
+@api_bp.post("/reports/<report_id>/send-back", defaults={"action": "send-back"})
+@api_bp.post("/reports/<report_id>/accept", defaults={"action": "accept"})
+@api_bp.post("/reports/<report_id>/return", defaults={"action": "return"})
+def act_on_report(report_id: str, action: str) -> Any:
+    """Move the report: submit, approve, send-back, accept, return (body: comment, field_comments, step)."""
+    report = readable_report(current_principal(), report_id)
+    body = _body()
+    actor, step, comment = _actor(), _step(body), body.get("comment", "")
+    if not isinstance(comment, str):
+        raise BadRequest("invalid_json")
+    if action == "submit":
+        moved = workflow.submit_report(report.id, actor, expected_step=step)
+    elif action == "approve":
+        moved = workflow.approve_report(report.id, actor, comment=comment, expected_step=step)
+    elif action == "send-back":
+        moved = workflow.send_back(report.id, actor, comment, expected_step=step)
+    elif action == "accept":
+        moved = workflow.accept_report(report.id, actor, comment=comment, expected_step=step)
+    else:
+        notes = body.get("field_comments") or {}
+        moved = workflow.return_report(report.id, actor, comment=comment, field_comments=notes, expected_step=step)
+    return _with_etag(report_record(moved))
+
+
+@api_bp.get("/reports/<report_id>/history")
+def report_history(report_id: str) -> Any:
+    report = readable_report(current_principal(), report_id)
+    steps = [
+        {
+            "action": s.action,
+            "step": s.step,
+            "from_state": s.from_state,
+            "to_state": s.to_state,
+            "actor_id": s.actor_id,
+            "comment": s.comment,
+            "field_comments": s.field_comments,
+            "revision": s.revision_number,
+            "at": _time(s.created_at),
+        }
+        for s in steps_of(report)
+    ]
+    revisions = [
+        {"number": r.number, "reason": r.reason, "created_by": r.created_by, "at": _time(r.created_at)}
+        for r in revisions_of(report)
+    ]
+    return jsonify({"steps": steps, "revisions": revisions})
+
+
+def _revision_arg(name: str) -> int | None:
+    value = request.args.get(name)
+    if value is None:
+        return None
+    if not value.isdigit():
+        raise BadRequest("bad_revision")
+    return int(value)
+
+
+@api_bp.get("/reports/<report_id>/changes")
+def report_changes(report_id: str) -> Any:
+    """Answers that differ between revisions `a` and `b` (default: the last two submissions)."""
+    report = readable_report(current_principal(), report_id)
+    a, b = _revision_arg("a"), _revision_arg("b")
+    if a is None or b is None:
+        pair = default_pair(report)
+        if pair is None:
+            return jsonify({"a": None, "b": None, "changes": []})
+        a, b = pair
+    old, new = revision(report, a), revision(report, b)
+    found = changes_between(report_definition(report), old.data, new.data, current_locale(), gettext)
+    items = [{"path": c.path, "label": c.label, "detail": c.detail, "old": c.old, "new": c.new} for c in found]
+    return jsonify({"a": a, "b": b, "changes": items})

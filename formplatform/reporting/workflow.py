@@ -1,0 +1,295 @@
+"""The approval chain of a report: draft and submit, approve or send back, sign, accept or return.
+
+Each transition is ONE conditional `modify` on (id, state, step): of two people acting at once,
+exactly one moves the report and the other gets 409. A service checks, in order: that the report
+waits for this action (409), that the actor holds the step's role (403), then the content (422).
+A report being revised after a return stays `returned` (not `draft`) until it is resubmitted, so
+that the compliance view keeps showing it as returned for supplementation. `on_time` is decided at
+the first receipt (by the reviewer, or acceptance when the chain has no reviewer) and never changes
+afterwards, so a late resubmission does not rewrite it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from form_definitions.problems import Problem
+from form_definitions.workflow import REVIEWER
+from formplatform.accounts.models import User
+from formplatform.audit.services import record_event
+from formplatform.errors import Conflict, Forbidden, Invalid, NotFound
+from formplatform.models import utcnow
+from formplatform.reporting.models import Report
+from formplatform.reporting.par import check_exempt_areas
+from formplatform.reporting.workflow_access import (
+    FILL_STATES,
+    can_act,
+    current_step,
+    report_definition,
+    report_steps,
+)
+from formplatform.reporting.workflow_data import (
+    agency_content,
+    clean_comments,
+    file_problems,
+    freeze_revision,
+    review_values,
+    reviewer_content,
+)
+from formplatform.reporting.workflow_events import announce, record_step
+from i18n.messages import register_errors, register_problems
+
+__all__ = [
+    "accept_report",
+    "approve_report",
+    "can_act",
+    "current_step",
+    "return_report",
+    "save_report",
+    "send_back",
+    "submit_report",
+]
+
+register_errors(
+    {
+        "report_conflict": _l("This report was changed or moved on by someone else; reload it and try again."),
+        "report_not_actionable": _l("This report is not waiting for this action."),
+        "bad_step": _l("The step must be a whole number."),
+    }
+)
+register_problems(
+    {
+        "comment_required": _l("Write a comment that says what must be changed."),
+        "signature_required": _l("This step must be signed digitally."),
+        "agency_only": _l("Only the reporting agency may change this field."),
+        "not_an_area": _l("This is not an area of the assessment."),
+    }
+)
+
+
+@dataclass
+class Saved:
+    """A saved report and what is still wrong with its content (a draft may be incomplete)."""
+
+    report: Report
+    problems: list[Problem] = field(default_factory=list)
+
+
+def get_report(report_id: str) -> Report:
+    report = Report.objects(id=report_id).first()
+    if report is None:
+        raise NotFound()
+    return report
+
+
+def _expect(
+    report: Report, kind: str, states: tuple[str, ...], actor: Any, expected_step: int | None
+) -> dict[str, Any]:
+    """The current step, after checking it is a `kind` step in one of `states` and the actor's to act."""
+    step = current_step(report)
+    if expected_step is not None and expected_step != report.step:
+        raise Conflict("report_conflict", state=report.state, step=report.step)
+    if step["kind"] != kind or report.state not in states:
+        raise Conflict("report_not_actionable", state=report.state, step=report.step)
+    if not isinstance(actor, User) or not can_act(actor, report):
+        raise Forbidden()
+    return step
+
+
+def _move(report: Report, update: dict[str, Any], *, revision: int | None = None) -> Report:
+    """Apply `update` (modify keywords) only if the report is still in the state and step it was read in."""
+    condition: dict[str, Any] = {"id": report.id, "state": report.state, "step": report.step}
+    if revision is not None:
+        condition["revision"] = revision
+    moved = Report.objects(**condition).modify(new=True, set__updated_at=utcnow(), **update)
+    if moved is None:
+        current = Report.objects(id=report.id).only("state", "step", "revision").first()
+        details = {"state": current.state, "step": current.step, "revision": current.revision} if current else {}
+        raise Conflict("report_conflict", **details)
+    return moved
+
+
+def _advance(report: Report, index: int) -> dict[str, Any]:
+    """Modify keywords that move the report past agency step `index` (to the next step, or received)."""
+    steps = report_steps(report)
+    following = index + 1
+    if following < len(steps) and steps[following]["role"] != REVIEWER:
+        return {"set__state": "in_approval", "set__step": following}
+    now = utcnow()
+    update: dict[str, Any] = {"set__submitted_at": now, "inc__submissions": 1}
+    if report.on_time is None:  # the first receipt decides, later ones never change it
+        update["set__on_time"] = now <= report.deadline
+    if following < len(steps):
+        return {**update, "set__state": "submitted", "set__step": following}
+    return {**update, "set__state": "accepted", "set__step": len(steps), "set__accepted_at": now}
+
+
+def save_report(
+    report_id: str,
+    data: Any,
+    actor: User | None,
+    *,
+    expected_revision: int | None = None,
+    exempt_areas: list[str] | None = None,
+) -> Saved:
+    """Save a draft leniently (problems are reported, not refused), or the reviewer's fields at review."""
+    report = get_report(report_id)
+    if current_step(report)["kind"] == "review" and can_act(actor, report):
+        return Saved(save_review(report, data, actor, expected_revision=expected_revision, exempt_areas=exempt_areas))
+    _expect(report, "fill", FILL_STATES, actor, None)
+    definition = report_definition(report)
+    outcome = agency_content(definition, data, review_values(report))
+    foreign = file_problems(outcome.data, report.data or {}, actor)
+    if foreign:
+        raise Invalid(foreign)
+    revision = report.revision if expected_revision is None else expected_revision
+    update = {
+        "set__data": outcome.data,
+        "set__score": outcome.score,
+        "set__totals": outcome.totals,
+        "set__state": "returned" if report.state == "returned" else "draft",
+        "inc__revision": 1,
+    }
+    saved = _move(report, update, revision=revision)
+    record_event(
+        "report.save",
+        actor=actor,
+        target_type="report",
+        target_id=report.id,
+        agency_id=report.agency_id,
+        after={"revision": saved.revision, "state": saved.state},
+    )
+    return Saved(saved, outcome.problems)
+
+
+def save_review(
+    report: Report,
+    data: Any,
+    actor: User | None,
+    *,
+    expected_revision: int | None = None,
+    exempt_areas: list[str] | None = None,
+) -> Report:
+    """The reviewer's own fields (verified scores) and exempt areas, before accepting or returning."""
+    _expect(report, "review", ("submitted",), actor, None)
+    definition = report_definition(report)
+    review = {**(report.review or {}), "values": reviewer_content(definition, data if data is not None else {}, report)}
+    if exempt_areas is not None:
+        review["exempt_areas"] = check_exempt_areas(definition, exempt_areas)
+    update: dict[str, Any] = {"set__review": review, "inc__revision": 1}
+    revision = report.revision if expected_revision is None else expected_revision
+    saved = _move(report, update, revision=revision)
+    record_event(
+        "report.review_save",
+        actor=actor,
+        target_type="report",
+        target_id=report.id,
+        agency_id=report.agency_id,
+        after={"revision": saved.revision},
+    )
+    return saved
+
+
+def _signed(step: dict[str, Any], signature: dict[str, Any] | None) -> dict[str, Any]:
+    """At a signing step, the signature to keep (refused when missing or invalid); elsewhere nothing."""
+    if not step["sign"]:
+        return {}
+    if not isinstance(signature, dict) or not signature or signature.get("valid") is False:
+        raise Invalid([Problem("signature", "signature_required")])
+    return {"set__signature": signature}
+
+
+def submit_report(
+    report_id: str,
+    actor: User | None,
+    *,
+    expected_step: int | None = None,
+    signature: dict[str, Any] | None = None,
+) -> Report:
+    """Check the content strictly and send it up the chain (or straight to the reviewer / accepted).
+
+    A chain whose first step signs needs the signature here, as an approval would.
+    """
+    report = get_report(report_id)
+    step = _expect(report, "fill", FILL_STATES, actor, expected_step)
+    assert isinstance(actor, User)
+    outcome = agency_content(report_definition(report), report.data or {}, review_values(report))
+    if outcome.problems:
+        raise Invalid(outcome.problems)
+    again = (report.submissions or 0) > 0
+    update = {"set__data": outcome.data, "set__score": outcome.score, "set__totals": outcome.totals}
+    update |= _signed(step, signature) | _advance(report, 0)
+    moved = _move(report, update, revision=report.revision)
+    freeze_revision(moved, "resubmitted" if again else "submitted", actor)
+    record_step(moved, report, "resubmit" if again else "submit", actor)
+    announce(moved)
+    return moved
+
+
+def approve_report(
+    report_id: str,
+    actor: User | None,
+    *,
+    comment: str = "",
+    signature: dict[str, Any] | None = None,
+    expected_step: int | None = None,
+) -> Report:
+    """Approve at an agency step; at a signing step only with the signature, which the report keeps."""
+    report = get_report(report_id)
+    step = _expect(report, "approve", ("in_approval",), actor, expected_step)
+    assert isinstance(actor, User)
+    text, _ = clean_comments(report_definition(report), comment, None, required=False)
+    moved = _move(report, _signed(step, signature) | _advance(report, report.step))
+    audit = {"signer": signature.get("signer")} if step["sign"] and signature else {}
+    record_step(moved, report, "sign" if step["sign"] else "approve", actor, comment=text, audit=audit)
+    announce(moved)
+    return moved
+
+
+def send_back(report_id: str, actor: User | None, comment: str, *, expected_step: int | None = None) -> Report:
+    """An approver returns the report to its drafter, with a comment saying why."""
+    report = get_report(report_id)
+    _expect(report, "approve", ("in_approval",), actor, expected_step)
+    assert isinstance(actor, User)
+    text, _ = clean_comments(report_definition(report), comment, None, required=True)
+    moved = _move(report, {"set__state": "draft", "set__step": 0, "set__signature": None})
+    record_step(moved, report, "send_back", actor, comment=text)
+    announce(moved)
+    return moved
+
+
+def accept_report(report_id: str, actor: User | None, *, comment: str = "", expected_step: int | None = None) -> Report:
+    """The reviewing agency accepts the report; its content at that moment is kept as a revision."""
+    report = get_report(report_id)
+    _expect(report, "review", ("submitted",), actor, expected_step)
+    assert isinstance(actor, User)
+    text, _ = clean_comments(report_definition(report), comment, None, required=False)
+    update = {"set__state": "accepted", "set__step": len(report_steps(report)), "set__accepted_at": utcnow()}
+    moved = _move(report, update)
+    freeze_revision(moved, "accepted", actor)
+    record_step(moved, report, "accept", actor, comment=text)
+    announce(moved)
+    return moved
+
+
+def return_report(
+    report_id: str,
+    actor: User | None,
+    *,
+    comment: str = "",
+    field_comments: dict[str, str] | None = None,
+    expected_step: int | None = None,
+) -> Report:
+    """Return for supplementation, with a general comment and/or comments per section or field."""
+    report = get_report(report_id)
+    _expect(report, "review", ("submitted",), actor, expected_step)
+    assert isinstance(actor, User)
+    text, notes = clean_comments(report_definition(report), comment, field_comments, required=True)
+    moved = _move(report, {"set__state": "returned", "set__step": 0, "set__signature": None})
+    freeze_revision(moved, "returned", actor)
+    record_step(moved, report, "return", actor, comment=text, field_comments=notes)
+    announce(moved)
+    return moved

@@ -11,20 +11,15 @@ from formplatform.agencies.models import Agency
 from formplatform.auth import current_principal, require_login
 from formplatform.errors import NotFound
 from formplatform.permissions import require
-from formplatform.reporting import bp
+from formplatform.reporting import bp, periods
 from formplatform.reporting.series import agency_series
 from formplatform.services import forms
 from i18n.babel import current_locale
 
 
 def period_label(report: Any, locale: str) -> str:
-    """The period's words ("Tháng 11/2026"), or its key when the period module cannot name it."""
-    try:
-        from formplatform.reporting.periods import period_from_key
-
-        return period_from_key(report.period_key, report.period_start.date(), report.period_end.date()).label(locale)
-    except (ImportError, AttributeError, ValueError):
-        return report.period_key
+    """The period's words ("Tháng 11/2026")."""
+    return periods.period_label(report.period_key, locale, report.period_start.date(), report.period_end.date())
 
 
 @bp.get("/agencies/<agency_id>/forms/<form_key>/series")

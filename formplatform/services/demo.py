@@ -102,4 +102,7 @@ def seed_demo() -> list[str]:
         except NotUniqueError:
             continue  # created meanwhile by another process starting at the same time
         created.append(username)
+    from formplatform.reporting.demo import seed_demo_reporting
+
+    seed_demo_reporting()
     return created

@@ -89,3 +89,20 @@ def test_the_readme_documents_every_demo_login(app):
     for username, role, *_ in DEMO_LOGINS:
         assert re.search(rf"`{re.escape(username)}`.*`{re.escape(DEMO_PASSWORD)}`.*{role}", section), username
     assert "`DEMO_DATA`" in text.split("## Configuration", 1)[1]
+
+
+def test_the_demo_has_reporting_campaigns_with_open_reports(app, core, seeded):
+    from datetime import date
+
+    from formplatform.reporting.demo import seed_demo_reporting
+    from formplatform.reporting.models import Campaign, Report
+    from formplatform.services.demo import seed_demo
+
+    with app.app_context():
+        seed_demo()
+        assert Campaign.objects.count() == 2
+        kpi = Campaign.objects(form_key="kpi-monthly").get()
+        assert kpi.version == 2 and kpi.deadline == {"type": "day_of_month", "day": 25}
+        opened = Report.objects.count()
+        assert Report.objects(form_key="kpi-monthly").count() >= 3 * 3  # three districts, at least three months
+        assert seed_demo_reporting(date.today()) == 0 and Report.objects.count() == opened

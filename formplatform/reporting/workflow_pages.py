@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, redirect, request, url_for
+from flask import current_app, jsonify, redirect, request, url_for
 from flask_babel import gettext
 
 from form_definitions.formdata import read_form
@@ -56,8 +56,24 @@ def _back(report_id: str, done: str) -> Any:
 @bp.post("/reports/<report_id>/save")
 @require_login
 def save(report_id: str) -> Any:
-    """Save the draft as it is (problems are shown, not refused)."""
+    """Save the draft as it is (problems are shown, not refused); the page's autosave asks for JSON."""
+    if request.headers.get("X-Autosave") == "1":
+        return _autosave(report_id)
     return _fill(report_id, submit=False)
+
+
+def _autosave(report_id: str) -> Any:
+    """A background save from report-autosave.js: the new revision, or 409 when someone else saved."""
+    report = readable_report(current_user(), report_id)
+    definition = report_definition(report)
+    data = read_form(definition, request.form.to_dict(flat=False), {})
+    try:
+        saved = workflow.save_report(
+            report.id, data, current_user(), expected_revision=_int_field("revision", "bad_revision")
+        )
+    except Conflict:
+        return jsonify({"error": {"code": "report_conflict"}}), 409
+    return jsonify({"revision": saved.report.revision, "problems": len(saved.problems)})
 
 
 @bp.post("/reports/<report_id>/submit")

@@ -107,3 +107,29 @@ def test_one_report_through_the_whole_chain_with_a_return_and_a_signed_pdf(
         broken = verify_pdf(tampered, roots)
         assert not broken or not all(c.valid and c.intact for c in broken)
     context.close()
+
+
+def test_a_draft_saves_itself_while_the_specialist_types(browser, live_server, app, city, seeded):
+    from formplatform.reporting.models import Report
+
+    with app.app_context():
+        rid = make_report(city, "cchc-report", data=cchc_data()).id
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    log_in(page, live_server, "cv_q1")
+    page.goto(f"{live_server}/reports/{rid}?lang=en")
+    page.fill("#f-direction", "Viết dở, chưa bấm lưu.")
+    status = page.locator("#fp-report-autosave")
+    status.get_by_text("Draft saved automatically.").wait_for()
+    with app.app_context():
+        stored = Report.objects(id=rid).first()
+        assert stored.data["direction"] == "Viết dở, chưa bấm lưu." and stored.state == "draft"
+        revision = stored.revision
+    page.fill("#f-direction", "Bản cuối.")
+    page.wait_for_function(f"() => Number(document.querySelector('input[name=revision]').value) > {revision}")
+    page.get_by_role("button", name="Save draft").click()  # the manual save still sees the current revision
+    page.wait_for_load_state()
+    assert "The draft is saved." in page.content()
+    with app.app_context():
+        assert Report.objects(id=rid).first().data["direction"] == "Bản cuối."
+    context.close()

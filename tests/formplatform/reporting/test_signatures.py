@@ -401,20 +401,27 @@ def test_the_password_and_the_certificate_file_are_never_stored(ctx, report, cit
 def test_signing_works_where_an_event_loop_is_already_running(ctx, report, city, signing):
     """pyHanko's synchronous API calls asyncio.run(); under an async server it must not fail."""
     import asyncio
+    import threading
+
+    from flask import current_app
 
     from formplatform.reporting.signatures import sign_report, signature_status
 
-    async def sign_inside_a_loop() -> dict[str, Any]:
-        return sign_report(report, signing.p12, DEMO_P12_PASSWORD, head(city))
+    app = current_app._get_current_object()
+    found: dict[str, Any] = {}
 
-    record = asyncio.run(sign_inside_a_loop())
-    assert record["trusted"] is True
-    report.signature = record
+    async def inside_a_loop() -> None:
+        with app.app_context():
+            found["record"] = sign_report(report, signing.p12, DEMO_P12_PASSWORD, head(city))
+            report.signature = found["record"]
+            found["state"] = signature_status(report).state
 
-    async def status_inside_a_loop() -> str:
-        return signature_status(report).state
-
-    assert asyncio.run(status_inside_a_loop()) == "valid"
+    # A thread of its own: the test process may already run an event loop here (Playwright's).
+    worker = threading.Thread(target=lambda: asyncio.run(inside_a_loop()))
+    worker.start()
+    worker.join()
+    assert found["record"]["trusted"] is True
+    assert found["state"] == "valid"
 
 
 # --- pages and API --------------------------------------------------------------------------------

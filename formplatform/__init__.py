@@ -18,7 +18,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(load_config(config))
 
     import i18n.babel
-    from formplatform import api, auth, db, designer, errors, reporting, security, views
+    import kiosk
+    from formplatform import api, auth, db, designer, errors, reporting, satisfaction, security, views
     from formplatform.accounts import api as accounts_api
     from formplatform.accounts import views as accounts_views
     from formplatform.accounts.services import configure_hashing
@@ -26,7 +27,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from formplatform.agencies import views as agencies_views
     from formplatform.audit import api as audit_api
     from formplatform.audit import views as audit_views
-    from kiosk import bp as kiosk_bp
 
     configure_hashing(app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_KIB"])
     i18n.babel.init_app(app)
@@ -38,10 +38,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for api_bp in (api.bp, accounts_api.bp, agencies_api.bp, audit_api.bp):
         csrf.exempt(api_bp)  # API writes with a session cookie are CSRF-checked by protect_session_writes
         app.register_blueprint(api_bp)
-    for page_bp in (views.bp, accounts_views.bp, agencies_views.bp, audit_views.bp, kiosk_bp):
+    for page_bp in (views.bp, accounts_views.bp, agencies_views.bp, audit_views.bp):
         app.register_blueprint(page_bp)
     designer.init_app(app, csrf)
     reporting.init_app(app, csrf)
+    satisfaction.init_app(app, csrf)
+    kiosk.init_app(app, csrf)
 
     @app.get("/healthz")
     def healthz() -> Any:

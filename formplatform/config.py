@@ -29,6 +29,14 @@ ENV_KEYS = (
     # Digital signatures: trusted CA certificates (PEM file); whether a demo CA may be used.
     "SIGNATURE_TRUST_ROOTS",
     "SIGNATURE_DEMO_CA",
+    # Citizen satisfaction (formplatform/satisfaction, kiosk): token lifetime, limits, kiosk idle times.
+    "RATING_TOKEN_DAYS",
+    "RATING_DEVICE_LIMIT",
+    "RATING_DEVICE_BURST",
+    "RATING_ADDRESS_LIMIT",
+    "RATING_ADDRESS_FLAG",
+    "KIOSK_IDLE_SECONDS",
+    "KIOSK_THANKS_SECONDS",
 )
 DEFAULTS: dict[str, Any] = {
     "DATA_DIR": "instance",
@@ -49,6 +57,14 @@ DEFAULTS: dict[str, Any] = {
     # Days off added to the built-in Vietnamese public holidays (formplatform/reporting/holidays.py):
     # enter the Government's yearly announcement (Tết schedule, made-up days) as "2027-02-11,2027-02-12".
     "HOLIDAYS": "",
+    "SATISFACTION_FORM": "dossier-satisfaction",
+    "RATING_TOKEN_DAYS": 90,  # a printed rating QR stays valid this long
+    "RATING_DEVICE_LIMIT": 30,  # ratings one kiosk may store per 10 minutes (then 429)
+    "RATING_DEVICE_BURST": 6,  # more than this from one kiosk within 2 minutes: flagged for review
+    "RATING_ADDRESS_LIMIT": 20,  # ratings one network address may store per hour (then 429)
+    "RATING_ADDRESS_FLAG": 5,  # more than this from one address in a day: flagged for review
+    "KIOSK_IDLE_SECONDS": 60,  # a kiosk screen left alone this long resets itself
+    "KIOSK_THANKS_SECONDS": 8,  # how long the thank-you screen stays
 }
 URI_SCHEMES = ("mongodb://", "mongodb+srv://", "mongomock://")
 
@@ -89,6 +105,9 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     config["MAX_UPLOAD_BYTES"] = int(config["MAX_UPLOAD_BYTES"])
     config["MAX_CONTENT_LENGTH"] = config["MAX_UPLOAD_BYTES"] + 1024 * 1024
     config["SMTP_PORT"] = int(config["SMTP_PORT"])
+    for key in ("RATING_TOKEN_DAYS", "RATING_DEVICE_LIMIT", "RATING_DEVICE_BURST", "RATING_ADDRESS_LIMIT",
+                "RATING_ADDRESS_FLAG", "KIOSK_IDLE_SECONDS", "KIOSK_THANKS_SECONDS"):
+        config[key] = int(config[key])
     config["SMTP_STARTTLS"] = _as_bool(config["SMTP_STARTTLS"])
     development = config["ENV"] in ("development", "testing")
     # Digital signatures (formplatform/reporting/signature_checks.py): a PEM file of trusted CA

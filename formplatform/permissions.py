@@ -30,11 +30,18 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "campaigns.manage": frozenset({"admin", "designer", "reviewer"}),
     "reports.review": frozenset({"admin", "reviewer"}),
     "compliance.read": frozenset({"admin", "reviewer", "designer", "viewer", "agency_head"}),
+    # Citizen satisfaction: who pushes dossiers, who reads and reviews ratings, who pairs kiosks.
+    "dossiers.manage": frozenset({"admin", "specialist"}),
+    "satisfaction.read": frozenset({"admin", "reviewer", "viewer", "agency_head", "division_head", "specialist"}),
+    "satisfaction.review": frozenset({"admin", "reviewer"}),
+    "kiosks.manage": frozenset({"admin"}),
 }
 SCOPE_PERMISSIONS: dict[str, frozenset[str]] = {
     "forms:read": frozenset(),
     "submissions:read": frozenset({"submissions.read"}),
     "submissions:create": frozenset({"submissions.create"}),
+    "dossiers:write": frozenset({"dossiers.manage"}),
+    "satisfaction:read": frozenset({"satisfaction.read"}),
 }
 Principal = User | ApiToken
 

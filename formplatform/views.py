@@ -231,3 +231,12 @@ def text(value: Any) -> str:
 @bp.app_template_global()
 def lang() -> str:
     return current_locale()
+
+
+@bp.app_template_global()
+def lang_url(code: str) -> str:
+    """This page in another language, keeping its query (a period, an agency, a search)."""
+    from urllib.parse import urlencode
+
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    return f"{request.path}?{urlencode([*args, ('lang', code)])}"

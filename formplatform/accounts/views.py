@@ -34,6 +34,8 @@ SCOPE_LABELS = {
     "forms:read": _l("Read published forms"),
     "submissions:read": _l("Read submissions"),
     "submissions:create": _l("Create submissions"),
+    "dossiers:write": _l("Push dossiers and their status"),
+    "satisfaction:read": _l("Read satisfaction results"),
 }
 
 

@@ -105,4 +105,7 @@ def seed_demo() -> list[str]:
     from formplatform.reporting.demo import seed_demo_reporting
 
     seed_demo_reporting()
+    from formplatform.satisfaction.demo import seed_demo_satisfaction
+
+    seed_demo_satisfaction()
     return created

@@ -1,0 +1,169 @@
+"""Citizen satisfaction documents: dossiers pushed by one-stop systems, the ratings bound to them,
+the roll-ups maintained as ratings arrive, and the counters behind rate limits.
+
+Uniqueness is always a unique index (the `_id`), never a check-then-insert: a rating's id is
+"<dossier code>|<stage>", a used token's id is its nonce.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import datetime
+
+from mongoengine import (
+    BooleanField,
+    DictField,
+    Document,
+    DynamicDocument,
+    FloatField,
+    IntField,
+    ListField,
+    StringField,
+)
+from mongoengine.errors import NotUniqueError
+
+from formplatform.models import DateTimeField, utcnow
+
+# Life cycle of a dossier in the one-stop system (hồ sơ): received → processing (→ supplement
+# requested → processing) → finished (result ready) → returned (result handed over); or rejected /
+# withdrawn. A dossier can be rated once its handling has ended.
+DOSSIER_STATUSES = ("received", "processing", "supplement_requested", "finished", "returned", "rejected", "withdrawn")
+RATEABLE_STATUSES = frozenset({"finished", "returned", "rejected"})
+STAGES = ("receive", "process", "return")  # tiếp nhận, giải quyết, trả kết quả
+CHANNELS = ("kiosk", "qr", "web", "api")
+RATING_STATUSES = ("counted", "flagged", "rejected")
+DOSSIER_STAGE = "dossier"  # the stage of a rating when the questionnaire covers the whole dossier
+
+
+class Dossier(Document):
+    """One administrative-procedure dossier; its code (Thông tư 01/2018 Điều 19) is the id."""
+
+    id = StringField(primary_key=True, max_length=64)  # "<agency code>-YYMMDD-XXXX"
+    agency_id = StringField(required=True)  # the handling agency
+    procedure_code = StringField(max_length=64, default="")
+    procedure_name = DictField()  # {"vi": …, "en": …}
+    field_name = DictField()  # lĩnh vực, {"vi": …, "en": …}
+    officials = DictField()  # stage -> {"id": …, "name": …}, stages of STAGES
+    applicant = StringField(max_length=200, default="")  # shown masked, never in full
+    received_at = DateTimeField(required=True)
+    due_at = DateTimeField()
+    finished_at = DateTimeField()
+    status = StringField(required=True, choices=DOSSIER_STATUSES)
+    history = ListField(DictField())  # [{"status": …, "at": datetime, "by": principal id}]
+    source = StringField(default="api")
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+    meta = {"collection": "dossiers", "indexes": ["agency_id", "-received_at", "status"]}
+
+    @property
+    def code(self) -> str:
+        return self.id
+
+    @property
+    def rateable(self) -> bool:
+        return self.status in RATEABLE_STATUSES
+
+    @property
+    def masked_applicant(self) -> str:
+        """The applicant's name with each word reduced to its first letter: "Phạm Minh Khoa" → "P. M. K."."""
+        return " ".join(f"{word[0]}." for word in (self.applicant or "").split())
+
+
+class Rating(Document):
+    """A citizen's rating of one dossier (per stage when the questionnaire is per stage).
+
+    Anonymous to the public, tied to its dossier for validity. `points` holds criterion points by
+    concept slug (see rollups.concept_slug) so versions of the questionnaire line up.
+    """
+
+    id = StringField(primary_key=True)  # "<dossier code>|<stage>": the unique index that forbids a second rating
+    dossier_code = StringField(required=True)
+    stage = StringField(required=True, default=DOSSIER_STAGE)
+    agency_id = StringField(required=True)
+    lineage = ListField(StringField())  # the handling agency's ancestors and itself (roll-ups go to each)
+    procedure_code = StringField(default="")
+    officials = DictField()  # stage -> official id
+    names = DictField()  # stage -> official's name, "procedure" -> {"vi", "en"}: labels for the roll-ups
+    form_key = StringField(required=True)
+    version = IntField(required=True)
+    version_hash = StringField(required=True)
+    data = DictField()
+    points = DictField()  # concept slug -> points
+    total = FloatField(required=True)
+    max = FloatField(required=True)
+    overall = StringField(default="")
+    band = StringField(default="")
+    channel = StringField(required=True, choices=CHANNELS)
+    device_id = StringField()
+    address = StringField()  # a keyed hash of the client address, for integrity checks only
+    locale = StringField(default="vi")
+    status = StringField(required=True, choices=RATING_STATUSES, default="counted")
+    flags = ListField(StringField())
+    rolled_up = BooleanField(default=False)
+    reviewed_by = StringField()
+    reviewed_at = DateTimeField()
+    created_at = DateTimeField(default=utcnow)
+
+    meta = {
+        "collection": "ratings",
+        "indexes": ["agency_id", "status", "-created_at", "device_id", "rolled_up"],
+    }
+
+    @staticmethod
+    def make_id(code: str, stage: str = DOSSIER_STAGE) -> str:
+        return f"{code}|{stage}"
+
+
+class UsedRatingToken(Document):
+    """A rating token that has been spent; inserting its nonce twice fails (replay refused)."""
+
+    id = StringField(primary_key=True)
+    dossier_code = StringField()
+    used_at = DateTimeField(default=utcnow)
+
+    meta = {"collection": "rating_tokens_used"}
+
+
+class Rollup(DynamicDocument):
+    """Counters for one (kind, agency, key, period), maintained with `$inc` as ratings arrive.
+
+    Flat field names only (nx-27017 upserts write dotted `$inc` paths as literal keys):
+    `n`, `total_sum`, `o_<overall>`, `b_<band>`, `c_<concept slug>_sum`, `c_<concept slug>_n`.
+    """
+
+    id = StringField(primary_key=True)  # "<kind>|<agency id>|<key>|<period>"
+    kind = StringField(required=True)  # agency | official | procedure
+    agency_id = StringField(required=True)
+    agency_type = StringField()
+    key = StringField(default="")  # official "<stage>:<id>" or procedure code; "" for the agency itself
+    period = StringField(required=True)  # "2026", "2026-Q4", "2026-11"
+    period_kind = StringField(required=True)  # year | quarter | month
+
+    meta = {
+        "collection": "satisfaction_rollups",
+        "indexes": [("kind", "period_kind", "period"), ("agency_id", "kind", "period")],
+    }
+
+
+class RatingCounter(Document):
+    """Ratings from one device or address within one time window (rate limits and burst flags)."""
+
+    id = StringField(primary_key=True)  # "<what>|<who>|<window start>"
+    count = IntField(default=0)
+    expires_at = DateTimeField(required=True)
+
+    meta = {"collection": "rating_counters", "indexes": [{"fields": ["expires_at"], "expireAfterSeconds": 0}]}
+
+    @classmethod
+    def bump(cls, key: str, expires_at: datetime) -> int:
+        """Add one atomically and return the new count (inserted first, see LoginThrottle.bump)."""
+        with contextlib.suppress(NotUniqueError):
+            cls(id=key, count=0, expires_at=expires_at).save(force_insert=True)
+        updated = cls.objects(id=key).modify(inc__count=1, new=True)
+        return updated.count if updated else 1
+
+    @classmethod
+    def peek(cls, key: str) -> int:
+        found = cls.objects(id=key).only("count").first()
+        return found.count if found else 0

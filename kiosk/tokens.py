@@ -1,0 +1,55 @@
+"""Rating tokens: signed, expiring, single-use permissions to rate one dossier.
+
+A token carries the dossier code and a random nonce, signed with the app secret, so nobody can
+make one for a dossier they were not given. It is spent when a rating is stored: the nonce is
+inserted into `rating_tokens_used`, whose unique id refuses a replay.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from formplatform.errors import AppError
+
+SALT = "dossier-rating"
+
+
+class TokenInvalid(AppError):
+    status, code = 400, "rating_token_invalid"
+
+
+class TokenExpired(AppError):
+    status, code = 410, "rating_token_expired"
+
+
+@dataclass(frozen=True)
+class RatingToken:
+    dossier_code: str
+    nonce: str
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def mint_rating_token(dossier_code: str) -> str:
+    """A new token for one dossier (printed on its QR slip, or handed to a kiosk after a look-up)."""
+    return _serializer().dumps([dossier_code, secrets.token_hex(8)])
+
+
+def read_rating_token(token: str, *, max_age_days: int | None = None) -> RatingToken:
+    """The dossier and nonce of a genuine, unexpired token; TokenInvalid / TokenExpired otherwise."""
+    days = max_age_days if max_age_days is not None else current_app.config["RATING_TOKEN_DAYS"]
+    try:
+        code, nonce = _serializer().loads(token or "", max_age=days * 86400)
+    except SignatureExpired as error:
+        raise TokenExpired() from error
+    except (BadSignature, ValueError, TypeError) as error:
+        raise TokenInvalid() from error
+    if not isinstance(code, str) or not isinstance(nonce, str):
+        raise TokenInvalid()
+    return RatingToken(code, nonce)

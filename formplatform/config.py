@@ -105,8 +105,15 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     config["MAX_UPLOAD_BYTES"] = int(config["MAX_UPLOAD_BYTES"])
     config["MAX_CONTENT_LENGTH"] = config["MAX_UPLOAD_BYTES"] + 1024 * 1024
     config["SMTP_PORT"] = int(config["SMTP_PORT"])
-    for key in ("RATING_TOKEN_DAYS", "RATING_DEVICE_LIMIT", "RATING_DEVICE_BURST", "RATING_ADDRESS_LIMIT",
-                "RATING_ADDRESS_FLAG", "KIOSK_IDLE_SECONDS", "KIOSK_THANKS_SECONDS"):
+    for key in (
+        "RATING_TOKEN_DAYS",
+        "RATING_DEVICE_LIMIT",
+        "RATING_DEVICE_BURST",
+        "RATING_ADDRESS_LIMIT",
+        "RATING_ADDRESS_FLAG",
+        "KIOSK_IDLE_SECONDS",
+        "KIOSK_THANKS_SECONDS",
+    ):
         config[key] = int(config[key])
     config["SMTP_STARTTLS"] = _as_bool(config["SMTP_STARTTLS"])
     development = config["ENV"] in ("development", "testing")

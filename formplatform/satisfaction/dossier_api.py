@@ -1,0 +1,136 @@
+"""REST API v1 for one-stop systems: push dossiers (all or nothing), update their status, read them back.
+
+Callers are integration clients with the `dossiers:write` scope, or people (bearer token or session)
+holding dossiers.manage; reading also accepts satisfaction.read. Every row is scoped: a client of
+District 1 cannot push or see a District 3 dossier.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify, request
+
+from form_definitions.problems import Problem
+from formplatform.agencies.models import Agency
+from formplatform.api import json_body, page_args
+from formplatform.auth import current_principal, require_permission
+from formplatform.errors import BadRequest, Invalid, Unauthorized
+from formplatform.permissions import Principal, allows
+from formplatform.satisfaction import api_bp
+from formplatform.satisfaction.dossier_input import parse_moment, rows_from_json
+from formplatform.satisfaction.dossiers import (
+    MANAGE,
+    dossier_record,
+    get_dossier,
+    list_dossiers,
+    plan_dossiers,
+    ratings_of,
+    save_dossiers,
+    update_dossier_status,
+)
+from formplatform.satisfaction.models import DOSSIER_STATUSES, Dossier
+
+PATCH_KEYS = ("status", "at", "due_at", "finished_at")
+
+
+def _caller() -> Principal:
+    principal = current_principal()
+    if principal is None:
+        raise Unauthorized()
+    return principal
+
+
+def _record(dossier: Dossier, principal: Principal) -> dict[str, Any]:
+    agency = Agency.objects(id=dossier.agency_id).only("id", "code").first()
+    rating = ratings_of([dossier.id]).get(dossier.id)
+    return dossier_record(dossier, agency, rating, full_applicant=allows(principal, MANAGE, dossier.agency_id))
+
+
+@api_bp.post("/dossiers")
+@require_permission(MANAGE)
+def api_save_dossiers() -> Any:
+    principal = _caller()
+    rows, problems = rows_from_json(json_body())
+    if problems:  # report the shape problems together with every row's own
+        raise Invalid(problems + plan_dossiers(rows, principal)[0])
+    outcome = save_dossiers(rows, principal, source="api")
+    unchanged = len(rows) - len(outcome["created"]) - len(outcome["updated"])
+    return jsonify({**outcome, "unchanged": unchanged}), 201 if outcome["created"] else 200
+
+
+def _patch_values(body: Any) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        raise BadRequest("invalid_json")
+    problems = [Problem(key, "unknown_column", {"column": key}) for key in body if key not in PATCH_KEYS]
+    values: dict[str, Any] = {}
+    for key in ("at", "due_at", "finished_at"):
+        text = body.get(key)
+        if text in (None, ""):
+            values[key] = None
+        elif not isinstance(text, str) or (moment := parse_moment(text)) is None:
+            problems.append(Problem(key, "bad_date"))
+        else:
+            values[key] = moment
+    status = body.get("status")
+    if status is not None and not isinstance(status, str):
+        problems.append(Problem("status", "not_text"))
+    if problems:
+        raise Invalid(problems)
+    values["status"] = status
+    return values
+
+
+@api_bp.patch("/dossiers/<code>")
+@require_permission(MANAGE)
+def api_update_dossier(code: str) -> Any:
+    principal = _caller()
+    values = _patch_values(json_body())
+    current = get_dossier(code, principal)
+    dossier = update_dossier_status(
+        current.id,
+        values["status"] or current.status,
+        values["at"],
+        principal,
+        due_at=values["due_at"],
+        finished_at=values["finished_at"],
+    )
+    return jsonify(_record(dossier, principal))
+
+
+@api_bp.get("/dossiers/<code>")
+def api_read_dossier(code: str) -> Any:
+    principal = _caller()
+    return jsonify(_record(get_dossier(code, principal), principal))
+
+
+def _agency_arg() -> str:
+    """?agency= as an agency id or code; an unknown agency matches nothing rather than everything."""
+    given = (request.args.get("agency") or "").strip()
+    if not given:
+        return ""
+    agency = Agency.objects(id=given).only("id").first() or Agency.objects(code=given.upper()).only("id").first()
+    return agency.id if agency else "-"
+
+
+@api_bp.get("/dossiers")
+def api_list_dossiers() -> Any:
+    principal = _caller()
+    page, per_page = page_args()
+    status = (request.args.get("status") or "").strip()
+    if status and status not in DOSSIER_STATUSES:
+        raise BadRequest("bad_status_filter")
+    q = (request.args.get("q") or "").strip()
+    items, total = list_dossiers(principal, q=q, agency=_agency_arg(), status=status, page=page, per_page=per_page)
+    agencies = {a.id: a for a in Agency.objects(id__in=sorted({d.agency_id for d in items})).only("id", "code")}
+    ratings = ratings_of([d.id for d in items])
+    records = [
+        dossier_record(
+            d,
+            agencies.get(d.agency_id),
+            ratings.get(d.id),
+            full_applicant=allows(principal, MANAGE, d.agency_id),
+        )
+        for d in items
+    ]
+    return jsonify({"items": records, "total": total, "page": page, "per_page": per_page})

@@ -1,0 +1,245 @@
+"""Satisfaction results for staff (satisfaction.read within their scope) and the queue of flagged ratings.
+
+Sở Nội vụ (a city-wide grant) sees every agency; a district's staff see their district and its wards.
+Unlike the public pages these show officials per stage, by name, and the flagged ratings to review.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from formplatform.agencies.models import Agency
+from formplatform.auth import current_principal, current_user, require_permission
+from formplatform.errors import Conflict, Forbidden, NotFound, Unauthorized
+from formplatform.permissions import allows, require, scope_filter
+from formplatform.satisfaction import bp
+from formplatform.satisfaction.models import STAGES, Rating, Rollup
+from formplatform.satisfaction.periods import LOCAL_OFFSET
+from formplatform.satisfaction.ratings import review_rating
+from formplatform.satisfaction.results import (
+    Scale,
+    agency_overview,
+    breakdown,
+    metrics,
+    official_breakdown,
+    rollup_id,
+)
+from formplatform.satisfaction.results_pages import (
+    PUBLIC_TYPES,
+    choose_period,
+    criteria_chart,
+    distribution_chart,
+    helpers,
+    kind_links,
+    period_choices,
+    trend_chart,
+)
+from formplatform.satisfaction.words import CHANNEL_LABELS, FLAG_LABELS, STAGE_LABELS
+
+READ = "satisfaction.read"
+REVIEW = "satisfaction.review"
+AGENCIES_PER_PAGE = 50
+ROWS_PER_PAGE = 20
+DECISIONS = ("accept", "reject")
+
+
+def _principal() -> Any:
+    principal = current_principal()
+    if principal is None:
+        raise Unauthorized()
+    return principal
+
+
+def _page(name: str = "page") -> int:
+    return max(request.args.get(name, 1, type=int) or 1, 1)
+
+
+def _pages(total: int, per_page: int) -> int:
+    return max((total + per_page - 1) // per_page, 1)
+
+
+def agencies_in_scope(principal: Any, kind: str, q: str, page: int) -> tuple[list[Agency], int]:
+    """Rated agencies (Sở, districts, wards) the principal may read, optionally of one type or matching `q`."""
+    raw: dict[str, Any] = {}
+    scope = scope_filter(principal, READ, field="_id")
+    if scope is not None:
+        raw.update(scope)
+    if q:
+        pattern = {"$regex": re.escape(q), "$options": "i"}
+        raw["$or"] = [{"name.vi": pattern}, {"name.en": pattern}, {"code": pattern}]
+    types = [kind] if kind in PUBLIC_TYPES else list(PUBLIC_TYPES)
+    found = list(Agency.objects(type__in=types, active=True, __raw__=raw).order_by("type", "code"))
+    return found[(page - 1) * AGENCIES_PER_PAGE : page * AGENCIES_PER_PAGE], len(found)
+
+
+@bp.get("/admin/satisfaction")
+@require_permission(READ)
+def admin_results() -> Any:
+    principal = _principal()
+    period, notice = choose_period(request.args)
+    filters = {"type": request.args.get("type", ""), "q": (request.args.get("q") or "").strip()[:100]}
+    page = _page()
+    agencies, total = agencies_in_scope(principal, filters["type"], filters["q"], page)
+    scale = Scale(period)
+    ids = [rollup_id("agency", a.id, "", period) for a in agencies]
+    rows = {r["agency_id"]: r for r in Rollup.objects(id__in=ids).as_pymongo()} if ids else {}
+    return render_template(
+        "satisfaction/admin_results.html",
+        period=period,
+        notice=notice,
+        choices=period_choices(period),
+        kinds=kind_links(period),
+        entries=[{"agency": a, **metrics(rows.get(a.id), scale)} for a in agencies],
+        total=total,
+        page=page,
+        pages=_pages(total, AGENCIES_PER_PAGE),
+        filters=filters,
+        query={"period": period, **{k: v for k, v in filters.items() if v}},
+        flagged=len(flagged_in_scope(principal)),
+        version=scale.version,
+        **helpers(),
+    )
+
+
+@bp.get("/admin/satisfaction/agencies/<agency_id>")
+@require_permission(READ)
+def admin_agency(agency_id: str) -> Any:
+    principal = _principal()
+    agency = Agency.objects(id=agency_id, type__in=list(PUBLIC_TYPES)).first()
+    if agency is None:
+        raise NotFound()
+    require(principal, READ, agency.id, hide=True)
+    period, notice = choose_period(request.args)
+    stage = request.args.get("stage", "")
+    stage = stage if stage in STAGES else ""
+    officials_page, procedures_page = _page("page"), _page("ppage")
+    officials, official_count = official_breakdown(
+        agency.id, period, stage, page=officials_page, per_page=ROWS_PER_PAGE
+    )
+    procedures, procedure_count = breakdown(
+        agency.id, "procedure", period, page=procedures_page, per_page=ROWS_PER_PAGE
+    )
+    overview = agency_overview(agency.id, period)
+    return render_template(
+        "satisfaction/admin_agency.html",
+        agency=agency,
+        period=period,
+        notice=notice,
+        choices=period_choices(period),
+        kinds=kind_links(period),
+        overview=overview,
+        figures=overview["figures"],
+        charts={
+            "trend": trend_chart(overview["trend"]),
+            "criteria": criteria_chart(overview["figures"]),
+            "distribution": distribution_chart(overview["figures"], overview["scale"].bands),
+        },
+        stage=stage,
+        stages=STAGES,
+        stage_labels=STAGE_LABELS,
+        officials=[{**o, "stage": o["key"].partition(":")[0]} for o in officials],
+        official_page=officials_page,
+        official_pages=_pages(official_count, ROWS_PER_PAGE),
+        official_count=official_count,
+        procedures=procedures,
+        procedure_page=procedures_page,
+        procedure_pages=_pages(procedure_count, ROWS_PER_PAGE),
+        procedure_count=procedure_count,
+        version=overview["scale"].version,
+        **helpers(),
+    )
+
+
+def local_time(moment: Any) -> str:
+    """A stored UTC time as Ho Chi Minh City's dd/mm/yyyy HH:MM."""
+    return (moment + LOCAL_OFFSET).strftime("%d/%m/%Y %H:%M") if moment else ""
+
+
+def _review_words() -> dict[str, Any]:
+    return {"channel_labels": CHANNEL_LABELS, "flag_labels": FLAG_LABELS, "local_time": local_time}
+
+
+def flagged_in_scope(principal: Any) -> list[dict[str, Any]]:
+    """Ids and times of the flagged ratings the principal may read, newest first.
+
+    Flagged ratings are few (suspicious ones, until reviewed), so they are listed rather than counted:
+    `$eq` on the indexed status keeps nx-27017 off the million counted ones, where `count()` would read them.
+    """
+    raw: dict[str, Any] = {"status": {"$eq": "flagged"}, **(scope_filter(principal, READ) or {})}
+    found = Rating.objects(__raw__=raw).only("id", "created_at").as_pymongo()
+    return sorted(found, key=lambda r: (r.get("created_at") or datetime.min, r["_id"]), reverse=True)
+
+
+@bp.get("/admin/satisfaction/flagged")
+@require_permission(READ)
+def flagged_ratings() -> Any:
+    principal = _principal()
+    flagged = flagged_in_scope(principal)
+    total = len(flagged)
+    pages = _pages(total, ROWS_PER_PAGE)
+    page = min(_page(), pages)
+    ids = [r["_id"] for r in flagged[(page - 1) * ROWS_PER_PAGE : page * ROWS_PER_PAGE]]
+    by_id = {r.id: r for r in Rating.objects(id__in=ids)} if ids else {}
+    items = [by_id[i] for i in ids if i in by_id]
+    names = {a.id: a for a in Agency.objects(id__in=sorted({r.agency_id for r in items})).only("id", "name")}
+    return render_template(
+        "satisfaction/admin_flagged.html",
+        items=items,
+        total=total,
+        page=page,
+        pages=pages,
+        agencies=names,
+        can_review={r.id: allows(principal, REVIEW, r.agency_id) for r in items},
+        **_review_words(),
+        **helpers(),
+    )
+
+
+def _flagged(rating_id: str) -> Rating:
+    rating = Rating.objects(id=rating_id).first()
+    if rating is None:
+        raise NotFound()
+    require(current_principal(), REVIEW, rating.agency_id, hide=True)
+    return rating
+
+
+@bp.route("/admin/satisfaction/flagged/<rating_id>", methods=["GET", "POST"])
+@require_permission(REVIEW)
+def review_flagged(rating_id: str) -> Any:
+    """A confirmation page for accepting or rejecting one flagged rating; its POST decides."""
+    rating = _flagged(rating_id)
+    decision = request.values.get("decision", "")
+    if decision not in DECISIONS:
+        decision = ""
+    if request.method == "POST":
+        user = current_user()
+        if user is None:
+            raise Forbidden()
+        if not decision:
+            raise Conflict("bad_decision")
+        try:
+            if rating.status != "flagged":  # this queue decides on flagged ratings only
+                raise Conflict("rating_already_reviewed")
+            review_rating(rating.id, decision, user)
+        except Conflict as refused:
+            flash(refused.payload()["message"], "error")
+            return redirect(url_for("satisfaction.flagged_ratings"))
+        done = (
+            _("The rating was accepted and is now counted.") if decision == "accept" else _("The rating was rejected.")
+        )
+        flash(done, "success")
+        return redirect(url_for("satisfaction.flagged_ratings"))
+    agency = Agency.objects(id=rating.agency_id).only("id", "name").first()
+    return render_template(
+        "satisfaction/admin_review.html",
+        rating=rating,
+        agency=agency,
+        decision=decision,
+        **_review_words(),
+        **helpers(),
+    )

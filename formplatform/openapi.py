@@ -279,6 +279,8 @@ def openapi_document() -> dict[str, Any]:
     paths.update(__import__("formplatform.reporting.signature_apidoc", fromlist=["_"]).signature_paths())
     paths.update(__import__("formplatform.reporting.report_apidoc", fromlist=["_"]).report_paths())  # reports
     paths.update(__import__("formplatform.reporting.campaign_apidoc", fromlist=["_"]).campaign_paths())  # campaigns
+    paths.update(__import__("formplatform.satisfaction.dossier_apidoc", fromlist=["_"]).dossier_paths())  # dossiers
+    paths.update(__import__("formplatform.satisfaction.results_apidoc", fromlist=["_"]).results_paths())  # results
     return {
         "openapi": "3.1.0",
         "info": {

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from i18n.messages import register_errors
 
 STATUS_LABELS = {
-    "received": _l("Received"),
+    "received": _l("Dossier received"),
     "processing": _l("Being processed"),
     "supplement_requested": _l("Waiting for additional documents"),
     "finished": _l("Result ready"),

@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
+
 from i18n.text import fallback_chain, localize
-from tools.i18n import extracted, missing
+from tools.i18n import extracted, load, missing
 
 
 def test_every_ui_message_has_vietnamese_and_english():
     assert missing() == []
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_translation_formats_with_its_message_placeholders(lang):
+    """A translation that drops, renames or breaks a %(name)s placeholder would crash the page showing it."""
+    broken = []
+    for message in load(lang):
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        names = {name for text in ids for name in re.findall(r"%\((\w+)\)s", text)}
+        if not message.id or not names:
+            continue
+        for text in message.string if isinstance(message.string, tuple) else (message.string,):
+            try:
+                text % dict.fromkeys(names, 1)
+            except (KeyError, ValueError, TypeError):
+                broken.append((ids[0], text))
+    assert broken == []
 
 
 def test_extraction_sees_templates_python_and_renderers():

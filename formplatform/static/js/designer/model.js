@@ -95,6 +95,12 @@
     return stem + "_" + number;
   }
 
+  /* A calculated value must have a formula; a new one gets this constant 0 until the designer picks a
+   * calculation (the guided editor reads it as "no formula yet"). */
+  function placeholderFormula() {
+    return {"+": [0]};
+  }
+
   function emptyText() {
     return {vi: "", en: ""};
   }
@@ -132,7 +138,7 @@
       field.rows = [{key: "row_1", label: numbered(messages, 1)}];
       field.columns = [{name: "value", type: "integer", label: emptyText()}];
     } else if (type === "calculated") {
-      field.formula = {"+": [0]};
+      field.formula = placeholderFormula();
     }
     return field;
   }
@@ -247,6 +253,7 @@
   }
 
   window.FPDesignerModel = {
+    placeholderFormula: placeholderFormula,
     LANGS: LANGS,
     NAME: NAME,
     clone: clone,

@@ -239,10 +239,10 @@
       if (JSON.stringify(value === undefined ? null : value) === JSON.stringify(field[key] === undefined ? null : field[key])) {
         return;
       }
+      if ((value === null || value === undefined) && kind === "formula") {
+        value = M.placeholderFormula(); // a calculation is required: "none chosen" is the constant 0
+      }
       if (value === null || value === undefined) {
-        if (kind === "formula") {
-          return;
-        }
         delete field[key];
       } else {
         field[key] = value;

@@ -84,7 +84,7 @@
         select.addEventListener("change", function () {
           column.type = select.value;
           if (column.type === "calculated" && !column.formula) {
-            column.formula = {"+": [0]};
+            column.formula = M.placeholderFormula();
           }
           if (column.type !== "calculated") {
             delete column.formula;

@@ -534,8 +534,11 @@
     return pair && name ? {op: name, fields: [], a: pair.a, b: pair.b} : null;
   }
 
+  // The designer seeds a new calculated value with this constant 0 (a formula is required): no formula yet.
+  var PLACEHOLDER_FORMULA = {"+": [0]};
+
   function parseFormula(value, ctx) {
-    if (value === null || value === undefined) {
+    if (value === null || value === undefined || deepEqual(value, PLACEHOLDER_FORMULA)) {
       return emptyFormula();
     }
     var state = readFormula(value);

@@ -1,4 +1,4 @@
-"""HTML renderers for form definitions: fill, view and print (no Flask, no database).
+"""HTML renderers for form definitions: fill, view, print and blank (no Flask, no database).
 
 `render_form` renders a whole form; `render_value` gives the text of one answer for lists and
 exports. UI words go through the caller's `gettext`; every msgid is in `renderers.messages`.

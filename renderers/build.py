@@ -58,11 +58,17 @@ class ViewBuilder:
         self, spec: dict[str, Any], values: dict[str, Any], scope: dict[str, Any], prefix: str, position: str
     ) -> FieldView | None:
         ctx = self.ctx
-        visible = holds(spec.get("visible_if"), scope)
+        visible = ctx.blank or holds(spec.get("visible_if"), scope)
         if not visible and not ctx.fill:
             return None
         kind = spec["type"]
-        common = {"label": ctx.text(spec.get("label")), "help": ctx.text(spec.get("help")), "hidden": not visible}
+        common = {
+            "label": ctx.text(spec.get("label")),
+            "help": ctx.text(spec.get("help")),
+            "hidden": not visible,
+            "shown_if": ctx.blank and spec.get("visible_if") not in (None, True),
+            "mark": ctx.marks.get(str(spec.get("name") or ""), ""),
+        }
         inactive, self._inactive = self._inactive, self._inactive or not visible
         try:
             if kind in ("section", "static") or not spec.get("name"):
@@ -143,7 +149,11 @@ class ViewBuilder:
             pairs = [
                 (o["value"], self.ctx.text(o.get("label")), o["value"] in chosen) for o in spec.get("options") or []
             ]
-        return [OptionView(v, label, f"{view.id}--{i}", checked) for i, (v, label, checked) in enumerate(pairs)]
+        options = [OptionView(v, label, f"{view.id}--{i}", checked) for i, (v, label, checked) in enumerate(pairs)]
+        if self.ctx.blank and view.kind == "scored_choice":
+            for option, spec_option in zip(options, spec.get("options") or [], strict=False):
+                option.points = format_number(spec_option.get("points"), self.ctx.locale)
+        return options
 
     def _points(self, view: FieldView) -> None:
         score = self.ctx.score or {}

@@ -1,10 +1,10 @@
-"""render_form: a definition with answers, errors and a score, as fill, view or print HTML."""
+"""render_form: a definition with answers, errors and a score, as fill, view, print or blank HTML."""
 
 from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -13,7 +13,7 @@ from markupsafe import Markup
 from form_definitions.answers import compute
 from renderers.build import ViewBuilder
 from renderers.values import Gettext, format_number
-from renderers.views import MODES, CellView, Context, FieldView, RowView, attach_errors
+from renderers.views import MARKS, MODES, CellView, Context, FieldView, RowView, attach_errors
 
 ENV = Environment(
     loader=PackageLoader("renderers"),
@@ -123,16 +123,21 @@ def render_form(
     csrf_token: str | None = None,
     role: str = "filler",
     show_title: bool = True,
+    marks: Mapping[str, str] | None = None,
 ) -> Markup:
-    """The whole form: `fill` is a <form>, `view` and `print` show the answers read-only.
+    """The whole form: `fill` is a <form>, `view` and `print` show the answers read-only, `blank` shows
+    the form as people will see it, every control disabled.
 
     `role="reviewer"` makes reviewer-only fields editable; `show_title=False` leaves the title and
-    description to the page.
+    description to the page; `marks` flags fields by name as added, changed or removed (comparisons).
     """
     if mode not in MODES:
         raise ValueError(f"unknown render mode {mode!r}; expected one of {MODES}")
-    values, _totals = compute(definition, copy.deepcopy(data or {}))
-    ctx = Context(mode, locale, gettext, role, dict(totals or {}), score)
+    if marks and not set(marks.values()) <= set(MARKS):
+        raise ValueError(f"unknown field marks {sorted(set(marks.values()) - set(MARKS))}; expected {MARKS}")
+    answers = {} if mode == "blank" else copy.deepcopy(data or {})  # blank: the form before anyone answers
+    values, _totals = compute(definition, answers)
+    ctx = Context(mode, locale, gettext, role, dict(totals or {}), score, dict(marks or {}))
     builder = ViewBuilder(ctx)
     fields = builder.fields(definition.get("fields") or [], values, values)
     summary = [_summary_item(e, t) for e, t in attach_errors(builder.targets, list(errors or []))]

@@ -35,4 +35,9 @@ UI_MESSAGES: tuple[str, ...] = (
     N_("Item"),
     N_("Unit"),
     N_("Actions"),
+    N_("The form as people will see it (read-only)"),
+    N_("Shown only when a condition on other answers holds"),
+    N_("Added"),
+    N_("Changed"),
+    N_("Removed"),
 )

@@ -17,7 +17,10 @@ from typing import Any
 from i18n.text import localize
 from renderers.values import Gettext
 
-MODES = ("fill", "view", "print")
+# fill: a form to answer; view/print: answers read-only; blank: the form as people will see it, every
+# control shown but disabled and every conditional field shown with a note (designer pages).
+MODES = ("fill", "view", "print", "blank")
+MARKS = ("added", "changed", "removed")  # how a version comparison flags a field
 ROW_PLACEHOLDER = "__i__"
 
 
@@ -31,10 +34,16 @@ class Context:
     role: str = "filler"
     totals: dict[str, Any] = field(default_factory=dict)
     score: dict[str, Any] | None = None
+    marks: dict[str, str] = field(default_factory=dict)  # field name -> one of MARKS
 
     @property
     def fill(self) -> bool:
-        return self.mode == "fill"
+        """Controls are rendered (a form to fill, or the blank form)."""
+        return self.mode in ("fill", "blank")
+
+    @property
+    def blank(self) -> bool:
+        return self.mode == "blank"
 
     def text(self, bilingual: Any) -> str:
         return localize(bilingual, self.locale)
@@ -53,6 +62,7 @@ class OptionView:
     label: str
     id: str
     checked: bool
+    points: str = ""  # blank mode: what a scored option earns
 
 
 @dataclass
@@ -128,6 +138,8 @@ class FieldView:
     required: bool = False
     conditional: bool = False
     hidden: bool = False  # its own visible_if is false (the box carries `hidden`)
+    shown_if: bool = False  # blank mode: the field has a visible_if rule, said in a note
+    mark: str = ""  # one of MARKS when a version comparison flags this field
     inactive: bool = False  # hidden itself or inside a hidden box: controls are disabled
     locked: bool = False
     value: Any = None

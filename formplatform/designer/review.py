@@ -84,6 +84,19 @@ def compare_versions(key: str, first: int, second: int) -> tuple[FormVersion, Fo
     )
 
 
+def diff_marks(diff: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
+    """Field marks for the two sides of a comparison: removed and changed fields on the older version
+    (by their old name), added and changed fields on the newer one."""
+    before: dict[str, str] = {}
+    after: dict[str, str] = {}
+    for change in diff["changes"]:
+        if change["kind"] != "added":
+            before[change.get("old_name") or change["name"]] = change["kind"]
+        if change["kind"] != "removed":
+            after[change["name"]] = change["kind"]
+    return before, after
+
+
 def compare_args(raw_a: Any, raw_b: Any, latest: int) -> tuple[int, int]:
     """Version numbers from ?a=&b=: the previous and latest versions by default; 400 on nonsense."""
     try:

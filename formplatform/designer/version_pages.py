@@ -66,7 +66,7 @@ def version(key: str, number: int) -> Any:
         "designer/version.html",
         form=form,
         version=frozen,
-        body=render_version(frozen, "view"),
+        body=render_version(frozen, "blank"),
         outline=queries.outline(frozen.definition.get("fields") or []),
         tab="history",
     )
@@ -82,12 +82,13 @@ def compare(key: str) -> Any:
         return render_template("designer/compare.html", **context)
     first, second = review.compare_args(request.args.get("a"), request.args.get("b"), form.latest_version)
     older, newer, diff = review.compare_versions(key, first, second)
+    before, after = review.diff_marks(diff)
     return render_template(
         "designer/compare.html",
         older=older,
         newer=newer,
         diff=diff,
-        bodies=(render_version(older, "view"), render_version(newer, "view")),
+        bodies=(render_version(older, "blank", marks=before), render_version(newer, "blank", marks=after)),
         **context,
     )
 

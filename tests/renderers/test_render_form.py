@@ -14,7 +14,7 @@ from renderers import UI_MESSAGES, render_form
 from tests.renderers.forms import ALL_TYPES, ANSWERS, FIELD_TYPES, XSS, all_types, with_admin_text
 from tests.renderers.htmltree import Node, in_template, parse
 
-MODES = ("fill", "view", "print")
+MODES = ("fill", "view", "print", "blank")
 LOCALES = ("vi", "en")
 
 
@@ -79,6 +79,46 @@ def test_view_and_print_modes_have_no_form_controls():
         assert not root.find_all("input") and not root.find_all("select") and not root.find_all("textarea")
         assert root.find(class_=f"fp-form--{mode}") is not None
         assert root.find("script") is None
+
+
+def test_blank_mode_shows_every_field_with_its_controls_disabled():
+    root = parse(render_form(ALL_TYPES, mode="blank", locale="en", data=stored()))
+    blank = root.find("fieldset", class_="fp-blank", disabled=True)
+    assert blank is not None and root.find("form") is None and root.find("script") is None
+    assert root.find("button", type="submit") is None
+    controls = [n for n in root.iter() if n.tag in ("input", "select", "textarea") and not in_template(n)]
+    assert controls and all(blank in _ancestors(n) for n in controls)
+    assert not any("checked" in n.attrs or "selected" in n.attrs for n in root.iter()), "blank means no answers"
+    typed = [n for n in controls if n.attrs.get("type") not in ("radio", "checkbox", "hidden")]
+    assert typed and not any(n.attrs.get("value") for n in typed)
+    conditional = box(root, "other_channel")  # hidden when filling until its rule holds
+    assert "hidden" not in conditional.attrs
+    assert "Shown only when a condition on other answers holds" in conditional.text()
+    assert "Shown only when" not in box(root, "agency").text()
+    points = [n.clean_text() for n in box(root, "quality").find_all(class_="fp-option__points")]
+    assert points == ["(Points: 2)", "(Points: 0)"]
+
+
+def test_points_of_scored_options_are_only_shown_on_the_blank_form():
+    for mode in ("fill", "view"):
+        assert "fp-option__points" not in render_form(ALL_TYPES, mode=mode, data=stored())
+
+
+def test_marks_flag_fields_of_a_comparison():
+    marks = {"agency": "added", "quality": "changed", "gone": "removed"}
+    root = parse(render_form(ALL_TYPES, mode="blank", locale="en", marks=marks))
+    agency, quality = box(root, "agency"), box(root, "quality")
+    assert "fp-mark--added" in agency.attrs["class"] and "Added" in agency.find(class_="fp-mark__badge").text()
+    assert "fp-mark--changed" in quality.attrs["class"]
+    assert len(root.find_all(class_="fp-mark")) == 2  # a name the definition lacks marks nothing
+    with pytest.raises(ValueError):
+        render_form(ALL_TYPES, mode="blank", marks={"agency": "renamed"})
+
+
+def _ancestors(node: Node):
+    while node.parent is not None:
+        node = node.parent
+        yield node
 
 
 def test_unknown_mode_is_refused():
@@ -307,6 +347,7 @@ def test_ui_words_go_through_gettext_and_are_listed():
     for mode in MODES:
         render_form(ALL_TYPES, mode=mode, data=stored(), errors=errors, gettext=gettext, score=score)
     render_form(ALL_TYPES, data={}, gettext=gettext)
+    render_form(ALL_TYPES, mode="blank", gettext=gettext, marks={"agency": "added", "staff": "changed", "x": "removed"})
     assert seen == set(UI_MESSAGES), seen ^ set(UI_MESSAGES)
     assert len(UI_MESSAGES) == len(set(UI_MESSAGES))
     assert {"Submit", "Add row", "Remove row", "Total", "Yes", "No", "Score", "Required"} <= seen

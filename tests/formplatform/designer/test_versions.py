@@ -10,6 +10,7 @@ import openpyxl
 
 from tests.fixtures.definitions import sample_v1, sample_v3, t
 from tests.formplatform.designer.pages_support import KEY, events, make_form, submit, token
+from tests.renderers.htmltree import parse
 
 
 def diff_row(html: str, name: str) -> str:
@@ -45,7 +46,16 @@ def test_a_version_opens_read_only_with_its_structure(app, client, city, designe
     html = client.get(f"/admin/forms/{KEY}/versions/1?lang=en").get_data(as_text=True)
     assert "Version 1 (read-only)" in html
     assert "Level" in html and "Administrative level" not in html  # version 1's own labels
-    assert "<textarea" not in html and 'type="submit"' not in html.split("fp-version-view", 1)[1]
+    view = parse(html.split('class="fp-version-view"', 1)[1])
+    blank = view.find("fieldset", class_="fp-blank", disabled=True)
+    assert blank is not None and view.find("form") is None and view.find(type="submit") is None
+    controls = [n for n in view.iter() if n.tag in ("input", "select", "textarea")]
+    assert controls and all(blank in ancestors(n) for n in controls)  # shown as people see it, all disabled
+    assert {n.attrs.get("value") for n in view.find_all("input", name="level")} == {"city", "district"}
+    reason = view.find(data_fp_key="why_no_plan")  # hidden when filling until "no"; shown here, with a note
+    assert reason is not None and "hidden" not in reason.attrs
+    assert "Shown only when a condition on other answers holds" in reason.text()
+    assert "(Points: 2)" in view.find(data_fp_key="quality").text()
     for code in ("<code>scored_choice</code>", "<code>quality</code>", f"<code>{KEY}.quality</code>"):
         assert code in html
     assert client.get(f"/admin/forms/{KEY}/versions/7").status_code == 404
@@ -62,12 +72,31 @@ def test_compare_shows_the_two_versions_and_a_removed_field_as_breaking(app, cli
     assert "option removed" in level and "Breaking" in level
     assert html.count('class="fp-card" aria-labelledby="compare-') == 2
     assert "Administrative level" in html
+    older, newer = (parse(side) for side in html.split('aria-labelledby="compare-')[1:])
+    assert marks(older) == {"quality": "removed", "level": "changed"}  # each side flags its own fields
+    assert marks(newer) == {"level": "changed"}
+    assert "Removed" in older.find(data_fp_key="quality").text()
+    assert {n.attrs["value"] for n in newer.find_all("input", name="level")} == {"city", "district"}
     compatible = diff_row(client.get(f"/admin/forms/{KEY}/compare?a=1&b=2&lang=en").get_data(as_text=True), "level")
     assert "Compatible" in compatible and "concept kept" in compatible and "option added" in compatible
     default = client.get(f"/admin/forms/{KEY}/compare?lang=en").get_data(as_text=True)
     assert "Changes from version 2 to version 3" in default
     assert client.get(f"/admin/forms/{KEY}/compare?a=1&b=9").status_code == 400
     assert client.get(f"/admin/forms/{KEY}/compare?a=x").status_code == 400
+
+
+def ancestors(node):
+    while node.parent is not None:
+        node = node.parent
+        yield node
+
+
+def marks(root):
+    """Field name -> the mark a comparison gives its box (fp-mark--added/changed/removed)."""
+    found = {}
+    for box in root.find_all(class_="fp-mark"):
+        found[box.attrs["data-fp-key"]] = next(c for c in box.attrs["class"].split() if c.startswith("fp-mark--"))[9:]
+    return found
 
 
 def test_api_compares(app, client, city):

@@ -43,7 +43,8 @@ def compute(definition: dict[str, Any], data: Data) -> tuple[Data, dict[str, Any
 def _compute_fields(fields: list[Field], values: Data, scope: Data, totals: dict[str, Any], base: str) -> None:
     for spec in fields:
         kind = spec.get("type")
-        name = spec.get("name")
+        # Any, not Any | None: sections have no name, but checked calculated, group and grid fields always do.
+        name: Any = spec.get("name")
         if kind == "section":
             _compute_fields(spec.get("fields") or [], values, scope, totals, base)
         elif kind == "calculated":
@@ -99,7 +100,8 @@ def _compute_grid(spec: Field, value: Any, scope: Data) -> dict[str, Any]:
 def _prune(fields: list[Field], values: Data, scope: Data, base: str, problems: list[Problem], role: str) -> None:
     """Drop hidden values, flag required ones that are empty and reviewer-only values from fillers."""
     for spec in fields:
-        kind = spec.get("type")
+        # Any, not Any | None: a checked definition gives every field a registered type.
+        kind: Any = spec.get("type")
         name = spec.get("name")
         visible = holds(spec.get("visible_if"), scope)
         if kind == "section":

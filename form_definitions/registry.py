@@ -6,13 +6,13 @@ from typing import Any, ClassVar
 
 Field = dict[str, Any]
 
-BILINGUAL = {
+BILINGUAL: dict[str, Any] = {
     "type": "object",
     "properties": {"vi": {"type": "string"}, "en": {"type": "string"}},
     "additionalProperties": False,
 }
-RULE = {"type": ["object", "boolean"]}
-OPTION = {
+RULE: dict[str, Any] = {"type": ["object", "boolean"]}
+OPTION: dict[str, Any] = {
     "type": "object",
     "required": ["value", "label"],
     "properties": {"value": {"type": "string", "minLength": 1}, "label": BILINGUAL},

@@ -50,7 +50,7 @@ def build_schema(definition: dict[str, Any]) -> dict[str, Any]:
 
 def _params(error: ValidationError) -> dict[str, Any]:
     keyword = str(error.validator)
-    value = error.validator_value
+    value: Any = error.validator_value  # Any: the stubs' Unset is only for errors built by hand
     if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength"):
         return {"limit": value}
     if keyword in ("minItems", "maxItems"):
@@ -64,14 +64,18 @@ def _params(error: ValidationError) -> dict[str, Any]:
 
 def _expand(error: ValidationError, base: str) -> Iterator[Problem]:
     keyword = str(error.validator)
+    # Any: the stubs' Unset is only for errors built by hand; iter_errors sets all three.
+    value: Any = error.validator_value
+    instance: Any = error.instance
+    schema: Any = error.schema
     if keyword == "required":
-        present = error.instance if isinstance(error.instance, dict) else {}
-        for name in error.validator_value:
+        present = instance if isinstance(instance, dict) else {}
+        for name in value:
             if name not in present:
                 yield Problem(join_path(base, name), "required")
     elif keyword == "additionalProperties":
-        allowed = error.schema.get("properties", {})
-        for name in error.instance:
+        allowed = schema.get("properties", {})
+        for name in instance:
             if name not in allowed:
                 yield Problem(join_path(base, name), "unknown_field")
     else:

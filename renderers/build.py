@@ -62,23 +62,18 @@ class ViewBuilder:
         if not visible and not ctx.fill:
             return None
         kind = spec["type"]
-        common = {
-            "label": ctx.text(spec.get("label")),
-            "help": ctx.text(spec.get("help")),
-            "hidden": not visible,
-            "shown_if": ctx.blank and spec.get("visible_if") not in (None, True),
-            "mark": ctx.marks.get(str(spec.get("name") or ""), ""),
-        }
         inactive, self._inactive = self._inactive, self._inactive or not visible
         try:
             if kind in ("section", "static") or not spec.get("name"):
-                view = FieldView(spec, kind, join(prefix, f"_{position}"), inactive=self._inactive, **common)
+                view = self._box(spec, join(prefix, f"_{position}"), "", visible)
+                view.inactive = self._inactive
                 view.content = ctx.text(spec.get("content"))
                 view.children = self.fields(spec.get("fields") or [], values, scope, prefix, position)
                 return view
             path = join(prefix, spec["name"])
-            unit = ctx.text(spec.get("unit"))
-            view = FieldView(spec, kind, path, path, unit=unit, value=values.get(spec["name"]), **common)
+            view = self._box(spec, path, path, visible)
+            view.unit = ctx.text(spec.get("unit"))
+            view.value = values.get(spec["name"])
             view.inactive = self._inactive
             view.required = bool(spec.get("required")) or holds(spec.get("required_if"), scope, default=False)
             view.conditional = "required_if" in spec
@@ -88,6 +83,21 @@ class ViewBuilder:
             return view
         finally:
             self._inactive = inactive
+
+    def _box(self, spec: dict[str, Any], key: str, path: str, visible: bool) -> FieldView:
+        """A field's box with what every kind shows: label, help, visibility and a comparison's mark."""
+        ctx = self.ctx
+        return FieldView(
+            spec,
+            spec["type"],
+            key,
+            path,
+            label=ctx.text(spec.get("label")),
+            help=ctx.text(spec.get("help")),
+            hidden=not visible,
+            shown_if=ctx.blank and spec.get("visible_if") not in (None, True),
+            mark=ctx.marks.get(str(spec.get("name") or ""), ""),
+        )
 
     def _reviewer_only(self, spec: dict[str, Any]) -> bool:
         return spec.get("fill_by") == "reviewer" and self.ctx.role != "reviewer"

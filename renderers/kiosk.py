@@ -9,7 +9,8 @@ by the kiosk script from the form (data-kind says how to type each value); the s
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from markupsafe import Markup
@@ -55,7 +56,7 @@ class Step:
 
     field: Field
     section: Any = None
-    intro: list[Any] = field(default_factory=list)
+    intro: list[Any] = dataclass_field(default_factory=list)
 
 
 def kiosk_steps(definition: Mapping[str, Any]) -> list[Step]:

@@ -1,9 +1,10 @@
 """The whole quality gate, as the README's test command runs it.
 
 1. ruff (lint + format check) over every Python package;
-2. the message catalogs: every UI string translated into Vietnamese and English;
-3. the test suite on the embedded nx-27017 engine (or MONGODB_URI when set);
-4. the same suite on mongomock, as a cross-check of query semantics.
+2. mypy over the pure packages (form_definitions, renderers, i18n; settings in pyproject.toml);
+3. the message catalogs: every UI string translated into Vietnamese and English;
+4. the test suite on the embedded nx-27017 engine (or MONGODB_URI when set);
+5. the same suite on mongomock, as a cross-check of query semantics.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ def main() -> None:
     paths = [p for p in PYTHON_PATHS if os.path.exists(p)]
     run("ruff check", [sys.executable, "-m", "ruff", "check", *paths])
     run("ruff format", [sys.executable, "-m", "ruff", "format", "--check", *paths])
+    run("mypy", [sys.executable, "-m", "mypy"])  # the packages are listed in pyproject.toml
     run("translations", [sys.executable, "-m", "tools.i18n", "missing"])
     extra = sys.argv[1:]
     primary = "real MongoDB" if os.environ.get("MONGODB_URI") else "nx-27017"

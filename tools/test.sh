@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: install test dependencies on a fresh machine, then run every check.
 #   Debian's chromium for the browser tests (never a downloaded browser), pinned Python packages,
-#   then tools/check.py: ruff, translations, the suite on nx-27017 and again on mongomock.
+#   then tools/check.py: ruff, mypy, translations, the suite on nx-27017 and again on mongomock.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from form_definitions.interchange.columns import mime_types
 from form_definitions.interchange.common import number_value, whole_number
-from form_definitions.interchange.formio_reader import Field, FormioReader, Handler, meaningful, setting_of
+from form_definitions.interchange.formio_reader import Field, FormioReader, Handler, Reading, meaningful, setting_of
 
 SIZE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([kmg]?b)?\s*$", re.IGNORECASE)
 UNITS = {"": 1, "b": 1, "kb": 1024, "mb": 1024**2, "gb": 1024**3}
@@ -94,7 +94,7 @@ def _size(value: Any) -> int:
 def _file(reader: FormioReader, comp: Any, path: str) -> list[Field]:
     field = reader.base(comp, path, "file")
     pattern = str(comp.raw.get("filePattern") or "").strip()
-    pairs = {"max_size": ("fileMaxSize", _size)}
+    pairs: dict[str, Reading] = {"max_size": ("fileMaxSize", _size)}
     if pattern not in ("", "*"):
         pairs["accept"] = ("filePattern", mime_types)
     reader.put(field, comp, path, pairs)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from formiodata.components.component import Component
@@ -12,6 +12,7 @@ from form_definitions.problems import Problem
 
 Field = dict[str, Any]
 Handler = Callable[["FormioReader", Any, str], list[Field]]
+Reading = tuple[str, Callable[[Any], Any]]  # (Form.io setting, how to read its value)
 SCRIPTS = ("customConditional", "calculateValue", "customDefaultValue", "validate.custom", "logic")
 UNSUPPORTED = ("hidden", "disabled", "multiple", "unique", "validate.json", "defaultValue")
 
@@ -115,7 +116,7 @@ class FormioReader:
             self.report(path, "import_unsupported_setting", key=str(comp.key or ""), property=name)
             return None
 
-    def put(self, field: Field, comp: Any, path: str, pairs: dict[str, tuple[str, Callable[[Any], Any]]]) -> None:
+    def put(self, field: Field, comp: Any, path: str, pairs: Mapping[str, Reading]) -> None:
         for key, (name, read) in pairs.items():
             value = self.setting(comp, path, name, read)
             if value is not None:

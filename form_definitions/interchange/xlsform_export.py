@@ -90,7 +90,7 @@ class _SurveyWriter:
             self.rows.append(self.question(field, kind))
 
     def question(self, field: dict[str, Any], kind: str) -> Cells:
-        columns = FIELD_COLUMNS
+        columns: tuple[Column, ...] = FIELD_COLUMNS
         if kind == "static":
             columns = STATIC_COLUMNS + tuple(c for c in FIELD_COLUMNS if c.key != "label")
         cells = {"type": TYPE_CELLS.get(kind, kind), **_cells(field, columns)}
@@ -164,8 +164,8 @@ def _fill(sheet: Worksheet, order: list[str], rows: list[Cells], always: list[st
         sheet.append([_cell_value(row.get(h)) for h in headers])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
+    for sheet_row in sheet.iter_rows(min_row=2):
+        for cell in sheet_row:
             if isinstance(cell.value, str) and cell.value.startswith("="):
                 cell.data_type = "s"  # text such as "= 5" must not become an Excel formula
             cell.alignment = Alignment(vertical="top", wrap_text=isinstance(cell.value, str) and len(cell.value) > 40)

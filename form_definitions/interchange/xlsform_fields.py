@@ -106,7 +106,8 @@ class FieldReader:
 
     def start(self, node: Node, kind: str, allowed: set[str], columns: tuple[Column, ...] = FIELD_COLUMNS) -> Field:
         """A field of `kind` with every applicable column of its row read."""
-        row, spec = node.row, {"type": kind}
+        row = node.row
+        spec: Field = {"type": kind}
         row.raw("type")
         if "widget" in allowed:
             self.appearance(row, spec)
@@ -163,7 +164,7 @@ class FieldReader:
         # Appearance `multiline` makes a textarea, whose columns differ, so the type is settled first.
         if kind == "text" and "multiline" in text_value(row.cells.get("appearance", "")).split():
             kind = "textarea"
-        columns = FIELD_COLUMNS
+        columns: tuple[Column, ...] = FIELD_COLUMNS
         if kind == "static":
             columns = STATIC_COLUMNS + tuple(c for c in FIELD_COLUMNS if c.key != "label")
         spec = self.start(node, kind, applicable_keys(kind), columns)

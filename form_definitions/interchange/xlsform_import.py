@@ -15,7 +15,7 @@ from form_definitions.interchange.xlsform_sheets import Row, find_sheet, open_wo
 from form_definitions.problems import Problem
 
 ENDS = {"begin_group": "end_group", "begin_repeat": "end_repeat", "begin_kobomatrix": "end_kobomatrix"}
-ALIASES = {
+ALIASES: dict[tuple[str, ...], str] = {
     ("select", "one"): "select_one",
     ("select", "multiple"): "select_multiple",
     ("select", "all", "that", "apply"): "select_multiple",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -64,3 +65,17 @@ def current_locale() -> str:
 
     locale = get_locale()
     return locale.language if locale is not None and locale.language in LANGUAGES else DEFAULT_LOCALE
+
+
+def translators() -> dict[str, Callable[..., str]]:
+    """A gettext per language, `(msgid, **params) -> text`, for pages that carry both languages (kiosk)."""
+    from flask_babel import force_locale, gettext
+
+    def translator(lang: str) -> Callable[..., str]:
+        def translate(msgid: str, **params: object) -> str:
+            with force_locale(lang):
+                return str(gettext(msgid, **params))
+
+        return translate
+
+    return {lang: translator(lang) for lang in LANGUAGES}

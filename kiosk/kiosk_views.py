@@ -30,6 +30,7 @@ from formplatform.satisfaction.periods import local_date
 from formplatform.satisfaction.questionnaire import version_in_force
 from formplatform.satisfaction.ratings import submit_rating
 from formplatform.satisfaction.words import STATUS_LABELS
+from i18n.babel import translators
 from i18n.messages import error_title
 from i18n.text import LANGUAGES
 from kiosk import bp
@@ -96,14 +97,6 @@ def error_words(error: AppError) -> dict[str, Any]:
     return {"code": error.code, "message": messages}
 
 
-def _translator(lang: str) -> Any:
-    def translate(msgid: str, **params: Any) -> str:
-        with force_locale(lang):
-            return gettext(msgid, **params)
-
-    return translate
-
-
 def current_device() -> KioskDevice | None:
     return kiosk_from_token(request.cookies.get(COOKIE))
 
@@ -130,7 +123,7 @@ def screen() -> Any:
         return _pair_page(None, 200)  # the kiosk's address stays the same whether paired or not
     agency = Agency.objects(id=device.agency_id).only("name", "code").first()
     version = version_in_force(local_date(utcnow()))
-    quiz = render_kiosk_questionnaire(version.definition, {lang: _translator(lang) for lang in LANGUAGES})
+    quiz = render_kiosk_questionnaire(version.definition, translators())
     data = {
         "words": _words(),
         "statuses": {key: bilingual(label) for key, label in STATUS_LABELS.items()},

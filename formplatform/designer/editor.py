@@ -10,6 +10,7 @@ from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from form_definitions.checks import check_definition
+from form_definitions.walk import data_fields
 from formplatform.auth import current_principal, require_permission
 from formplatform.designer import bp
 from formplatform.designer.palette import palette
@@ -17,9 +18,11 @@ from formplatform.designer.rule_messages import rule_editor_messages
 from formplatform.errors import localize_problems
 from formplatform.permissions import design_owner
 from formplatform.services import forms
-from i18n.babel import current_locale
+from i18n.babel import current_locale, translators
+from i18n.text import localize
 from renderers import render_form
 from renderers.form import json_script
+from renderers.kiosk import kiosk_steps, render_kiosk_questionnaire
 
 DEVICES = ("desktop", "phone", "kiosk")
 # Preview pages are framed by the editor (same origin only); everything else keeps frame-ancestors 'none'.
@@ -170,10 +173,28 @@ def _preview_page(text: str, device: str, locale: str) -> str:
         found = check_definition(definition)
         if found:
             problems = localize_problems(found)
+        elif device == "kiosk" and definition.get("kind") == "questionnaire":
+            return _kiosk_preview(definition, locale)
         else:
             body = render_form(
                 definition, mode="fill", locale=locale, gettext=gettext, action="", csrf_token="", show_title=False
             )
     return render_template(
         "designer/preview.html", body=body, problems=problems, definition=definition, device=device, locale=locale
+    )
+
+
+def _kiosk_preview(definition: dict[str, Any], locale: str) -> str:
+    """A questionnaire as the counter kiosk asks it (renderers.kiosk), and what the kiosk leaves out."""
+    steps = kiosk_steps(definition)
+    asked = {step.field["name"] for step in steps}
+    fields = list(data_fields(definition.get("fields") or []))
+    return render_template(
+        "designer/preview_kiosk.html",
+        definition=definition,
+        locale=locale,
+        quiz=render_kiosk_questionnaire(definition, translators()),
+        steps=len(steps),
+        skipped=[localize(f.get("label"), locale) or f.get("name") for f in fields if f.get("name") not in asked],
+        rules=any(f.get("visible_if") is not None or f.get("required_if") is not None for f in fields),
     )

@@ -16,12 +16,9 @@
   var rateButton = byId("k-rate");
   var quiz = byId("k-quiz");
   var thanksNote = byId("k-thanks-note");
-  var questions = Array.prototype.slice.call(quiz.querySelectorAll(".k-q"));
   var current = "welcome";
-  var questionIndex = 0;
   var ticket = null; // the rating token of the dossier on screen
   var lastTouch = Date.now();
-  var lastPointer = 0;
   var thanksTimer = null;
   var unpaired = false;
 
@@ -132,93 +129,22 @@
   });
   codeBox.addEventListener("input", clearError);
 
-  /* ---- the questionnaire ---- */
+  /* ---- the questionnaire (kiosk/quiz.js) ---- */
 
-  function showQuestion(index) {
-    questionIndex = Math.max(0, Math.min(index, questions.length - 1));
-    questions.forEach(function (question, n) {
-      question.hidden = n !== questionIndex;
-      question.querySelector(".k-q__need").hidden = true;
-    });
-    window.scrollTo(0, 0);
-  }
-
-  function inputsOf(question) {
-    return Array.prototype.slice.call(question.querySelectorAll("input, textarea"));
-  }
-
-  function valueOf(question) {
-    var kind = question.getAttribute("data-kind");
-    var inputs = inputsOf(question);
-    if (kind === "array") {
-      var picked = inputs.filter(function (i) { return i.checked; }).map(function (i) { return i.value; });
-      return picked.length ? picked : null;
-    }
-    var box = inputs.filter(function (i) { return i.type !== "radio" || i.checked; })[0];
-    var text = box ? String(box.value).trim() : "";
-    if (text === "") return null;
-    if (kind === "boolean") return text === "yes";
-    if (kind === "integer") return /^-?\d+$/.test(text) ? parseInt(text, 10) : text;
-    if (kind === "number") return isFinite(Number(text.replace(",", "."))) ? Number(text.replace(",", ".")) : text;
-    return text;
-  }
-
-  function answered(question) {
-    return question.getAttribute("data-required") !== "true" || valueOf(question) !== null;
-  }
-
-  function answers() {
-    var found = {};
-    questions.forEach(function (question) {
-      var value = valueOf(question);
-      if (value !== null) found[question.getAttribute("data-name")] = value;
-    });
-    return found;
-  }
-
-  function next() {
-    var question = questions[questionIndex];
-    if (!answered(question)) {
-      question.querySelector(".k-q__need").hidden = false;
-      return false;
-    }
-    if (questionIndex < questions.length - 1) showQuestion(questionIndex + 1);
-    return true;
-  }
-
-  function back() {
-    if (questionIndex === 0) showStep("status");
-    else showQuestion(questionIndex - 1);
-  }
-
-  quiz.addEventListener("submit", function (event) {
-    event.preventDefault(); // Enter on an answer means "next"
-    if (questionIndex === questions.length - 1) submitRating();
-    else next();
-  });
-  quiz.addEventListener("pointerdown", function () { lastPointer = Date.now(); });
-  quiz.addEventListener("change", function (event) {
-    var question = event.target.closest(".k-q");
-    question.querySelector(".k-q__need").hidden = true;
-    // a tapped single answer moves on by itself; arrow keys in a radio group must not
-    var tapped = Date.now() - lastPointer < 1500;
-    if (event.target.type === "radio" && tapped && questions.indexOf(question) < questions.length - 1) {
-      window.setTimeout(function () {
-        if (current === "quiz" && questions[questionIndex] === question) next();
-      }, 300);
-    }
+  var questionnaire = window.KioskQuiz.create(quiz, {
+    isActive: function () { return current === "quiz"; },
+    onLeave: function () { showStep("status"); },
+    onFinish: submitRating
   });
 
-  function submitRating() {
-    var question = questions[questionIndex];
-    if (!answered(question) || !ticket) {
-      question.querySelector(".k-q__need").hidden = false;
+  function submitRating(answers, button) {
+    if (!ticket) {
+      questionnaire.insist();
       return;
     }
-    var button = question.querySelector('[data-action="send"]');
     if (button.disabled) return;
     button.disabled = true;
-    var entry = { id: window.KioskOutbox.newId(), token: ticket, answers: answers(), locale: window.Kiosk.lang(), at: Date.now() };
+    var entry = { id: window.KioskOutbox.newId(), token: ticket, answers: answers, locale: window.Kiosk.lang(), at: Date.now() };
     window.KioskOutbox.add(entry); // kept before sending: a network drop now loses nothing
     window.KioskOutbox.deliver(entry, 8000).then(function (result) {
       button.disabled = false;
@@ -240,12 +166,7 @@
     card.replaceChildren();
     statusNote.replaceChildren();
     statusNote.hidden = true;
-    quiz.reset();
-    inputsOf(quiz).forEach(function (input) {
-      if (input.type === "radio" || input.type === "checkbox") input.checked = false;
-      else input.value = "";
-    });
-    showQuestion(0);
+    questionnaire.clear();
   }
 
   function reset() {
@@ -272,11 +193,11 @@
     var what = action.getAttribute("data-action");
     if (what === "reset") reset();
     else if (what === "rate" && ticket) {
-      showQuestion(0);
+      questionnaire.show(0);
       showStep("quiz");
-    } else if (what === "next") next();
-    else if (what === "back") back();
-    else if (what === "send") submitRating();
+    } else if (what === "next") questionnaire.next();
+    else if (what === "back") questionnaire.back();
+    else if (what === "send") questionnaire.finish();
   });
 
   /* ---- idle time ---- */
@@ -296,6 +217,6 @@
   }, 500);
 
   window.KioskOutbox.init(data.rate, 20);
-  showQuestion(0);
+  questionnaire.show(0);
   showStep("welcome");
 })();

@@ -4,7 +4,8 @@
 
 Runs the app in-process on a temporary embedded nx-27017 database, publishes a KPI sheet of
 50 indicators × 6 columns (300 inputs) with a calculated column and totals, stores one filled
-submission, then times GET of the fill page and of the submission page through the WSGI stack.
+submission, then times GET of the fill page and of the submission page through the WSGI stack, and
+the designer's pages for the same sheet: the editor, its live preview and a published version read-only.
 Prints readable lines and, last, one JSON object of the figures.
 """
 
@@ -128,6 +129,7 @@ def main() -> None:
         design = timed(client, f"/admin/forms/{KEY}/design", args.requests)
         preview_form = {"definition": json.dumps(kpi_definition()), "locale": "vi", "device": "desktop"}
         preview = timed(client, f"/admin/forms/{KEY}/preview", args.requests, preview_form)
+        version = timed(client, f"/admin/forms/{KEY}/versions/1", args.requests)
     print(
         f"300-field KPI sheet, fill page:      p50 {fill['p50_ms']} ms, p95 {fill['p95_ms']} ms "
         f"(bar: p95 ≤ 100 ms) over {args.requests} requests"
@@ -135,7 +137,8 @@ def main() -> None:
     print(f"300-field KPI sheet, submission page: p50 {view['p50_ms']} ms, p95 {view['p95_ms']} ms")
     print(f"300-field KPI sheet, designer page:   p50 {design['p50_ms']} ms, p95 {design['p95_ms']} ms")
     print(f"300-field KPI sheet, live preview:    p50 {preview['p50_ms']} ms, p95 {preview['p95_ms']} ms")
-    figures = {"fill": fill, "view": view, "design": design, "preview": preview}
+    print(f"300-field KPI sheet, version page:    p50 {version['p50_ms']} ms, p95 {version['p95_ms']} ms")
+    figures = {"fill": fill, "view": view, "design": design, "preview": preview, "version": version}
     print(json.dumps({"fields": ROWS * 6, "requests": args.requests, **figures}))
 
 

@@ -175,6 +175,11 @@ def test_designer_builds_publishes_and_versions_a_form(browser: Any, live_server
     page.goto(f"{live_server}/admin/forms/{KEY}/compare?a=1&b=2&lang=en")
     screenshot(page, "designer-compare-en")
     assert "Why poor?" in page.locator("main").inner_text()
+    assert page.locator(".fp-mark--removed", has_text="Why poor?").count() == 1
+    page.goto(f"{live_server}/admin/forms/{KEY}/versions/1?lang=vi")
+    assert "Phiên bản 1 (chỉ xem)" in page.locator("main").inner_text()
+    assert page.locator(".fp-version-view textarea[disabled], .fp-version-view fieldset[disabled] textarea").count()
+    screenshot(page, "designer-version-v1-vi")
     context.close()
 
     # An administrator of the city finds the citizen's submission; it still renders with version 1.

@@ -9,7 +9,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, request
 from flask.wrappers import Response
-from flask_babel import Babel
+from flask_babel import Babel, force_locale, gettext
 
 from i18n.text import DEFAULT_LOCALE, LANGUAGES
 
@@ -69,7 +69,6 @@ def current_locale() -> str:
 
 def translators() -> dict[str, Callable[..., str]]:
     """A gettext per language, `(msgid, **params) -> text`, for pages that carry both languages (kiosk)."""
-    from flask_babel import force_locale, gettext
 
     def translator(lang: str) -> Callable[..., str]:
         def translate(msgid: str, **params: object) -> str:

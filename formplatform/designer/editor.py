@@ -10,7 +10,7 @@ from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from form_definitions.checks import check_definition
-from form_definitions.walk import data_fields
+from form_definitions.walk import data_fields, iter_fields
 from formplatform.auth import current_principal, require_permission
 from formplatform.designer import bp
 from formplatform.designer.palette import palette
@@ -196,5 +196,8 @@ def _kiosk_preview(definition: dict[str, Any], locale: str) -> str:
         quiz=render_kiosk_questionnaire(definition, translators()),
         steps=len(steps),
         skipped=[localize(f.get("label"), locale) or f.get("name") for f in fields if f.get("name") not in asked],
-        rules=any(f.get("visible_if") is not None or f.get("required_if") is not None for f in fields),
+        rules=any(
+            f.get("visible_if") is not None or f.get("required_if") is not None
+            for _, f in iter_fields(definition.get("fields") or [])
+        ),
     )

@@ -118,7 +118,7 @@
       }
     });
 
-    return {show: show, next: next, back: back, finish: finish, insist: insist, answers: answers, clear: clear};
+    return {show: show, next: next, back: back, finish: finish, insist: insist, clear: clear};
   }
 
   window.KioskQuiz = {create: create};

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from markupsafe import Markup
+
 from form_definitions.fields import DEFAULT_MAX_FILE_SIZE
 from form_definitions.registry import REGISTRY
 from form_definitions.rules import holds
@@ -140,6 +142,10 @@ class ViewBuilder:
         view.text = render_value(spec, view.value, ctx.locale, ctx.gettext)
         if isinstance(view.value, dict):
             view.extra["kept"] = json.dumps(view.value, ensure_ascii=False, sort_keys=True)
+            href = ctx.file_url(view.value) if ctx.file_url else ""
+            if href:  # the name links to the file wherever the answer shows (view, fill, table rows)
+                view.extra["href"] = href
+                view.text = Markup('<a class="fp-file-link" href="{}">{}</a>').format(href, view.text)
         hints = []
         if spec.get("accept"):
             hints.append(ctx.tr("Allowed file types: %(types)s", types=", ".join(spec["accept"])))

@@ -124,12 +124,14 @@ def render_form(
     role: str = "filler",
     show_title: bool = True,
     marks: Mapping[str, str] | None = None,
+    file_url: Callable[[Mapping[str, Any]], str] | None = None,
 ) -> Markup:
     """The whole form: `fill` is a <form>, `view` and `print` show the answers read-only, `blank` shows
     the form as people will see it, every control disabled.
 
     `role="reviewer"` makes reviewer-only fields editable; `show_title=False` leaves the title and
-    description to the page; `marks` flags fields by name as added, changed or removed (comparisons).
+    description to the page; `marks` flags fields by name as added, changed or removed (comparisons);
+    `file_url` turns a stored file reference into a download link for the file's name.
     """
     if mode not in MODES:
         raise ValueError(f"unknown render mode {mode!r}; expected one of {MODES}")
@@ -137,7 +139,7 @@ def render_form(
         raise ValueError(f"unknown field marks {sorted(set(marks.values()) - set(MARKS))}; expected {MARKS}")
     answers = {} if mode == "blank" else copy.deepcopy(data or {})  # blank: the form before anyone answers
     values, _totals = compute(definition, answers)
-    ctx = Context(mode, locale, gettext, role, dict(totals or {}), score, dict(marks or {}))
+    ctx = Context(mode, locale, gettext, role, dict(totals or {}), score, dict(marks or {}), file_url)
     builder = ViewBuilder(ctx)
     fields = builder.fields(definition.get("fields") or [], values, values)
     summary = [_summary_item(e, t) for e, t in attach_errors(builder.targets, list(errors or []))]

@@ -11,6 +11,7 @@ Naming contract (shared with form_definitions/formdata.py and static/js/form.js)
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +36,9 @@ class Context:
     totals: dict[str, Any] = field(default_factory=dict)
     score: dict[str, Any] | None = None
     marks: dict[str, str] = field(default_factory=dict)  # field name -> one of MARKS
+    # a stored file reference {"id", "name", …} -> the URL to download it ("" for none): the caller's
+    # routes, passed in so that renderers stay free of Flask; None shows file names without links
+    file_url: Callable[[Mapping[str, Any]], str] | None = None
 
     @property
     def fill(self) -> bool:

@@ -1,9 +1,15 @@
 """Compliance of a campaign: every assigned agency's report state per period, and rates over time.
 
-QĐ 62/2024 Điều 14 grades agencies on completion (reports received / reports due) and timeliness
+QĐ 62/2024 Điều 14 grades agencies on completion (reports completed / reports due) and timeliness
 (received on time / received). Everything is scoped: a caller sees only the agencies inside their
 `compliance.read` subtrees. Plain indexed queries (campaign_id, period_key) and counting in Python:
 the same on every engine, and a campaign has at most a few hundred agencies per period.
+
+A report returned for supplementation keeps the status "returned" whatever the date (as the workflow
+keeps it `returned` until resubmitted) and keeps the on-time flag of its first receipt; while it waits
+for the agency it is not completed, and once its deadline has passed without a resubmission its
+timeliness is "overdue", so the row is coloured overdue. "overdue" as a status is only for reports
+the reviewing agency never received (not started, draft, in approval) after the deadline.
 """
 
 from __future__ import annotations
@@ -28,14 +34,19 @@ ROW_FIELDS = ("id", "agency_id", "period_key", "state", "deadline", "submitted_a
 
 
 def report_status(report: Report, now: datetime) -> str:
-    """The state shown: "overdue" when the deadline passed and the report was not submitted or accepted."""
-    if report.state not in RECEIVED and report.deadline < now:
+    """The state shown: "overdue" when the deadline passed and the report never reached the reviewing
+    agency; a returned report stays "returned" (its lateness shows in `timeliness`)."""
+    if report.state not in (*RECEIVED, "returned") and report.deadline < now:
         return "overdue"
     return report.state
 
 
 def timeliness(report: Report, now: datetime) -> str:
-    """on_time / due_soon (≤ 3 days left) / overdue / late (received after the deadline)."""
+    """on_time / due_soon (≤ 3 days left) / overdue / late (received after the deadline).
+
+    A report with the agency (returned ones too) is judged by its deadline: a returned report not
+    resubmitted by then is overdue, while its first receipt still counts as on time in the rates.
+    """
     if report.state in RECEIVED:
         return "late" if report.on_time is False else "on_time"
     if report.deadline < now:
@@ -144,8 +155,9 @@ def agency_rates(
     """Per agency in scope, over `period_keys`: statuses, completion and on-time counts.
 
     A report is due once its deadline has passed (or earlier, when it has already been received);
-    it is completed when submitted or accepted; it counts as received from its first receipt
-    (`on_time` is decided then), even if it was later returned for supplementation.
+    it is completed when submitted or accepted (a returned report is completed again on resubmission);
+    it counts as received, on time or late, from its first receipt (`on_time` is decided then), even if
+    it was later returned for supplementation.
     """
     now = now or utcnow()
     if not period_keys:

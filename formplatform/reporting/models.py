@@ -91,7 +91,9 @@ class Report(Document):
     accepted_at = DateTimeField(null=True)
     on_time = BooleanField(null=True)  # decided at first receipt: submitted_at <= deadline
     signature = DictField(null=True)  # {"file_id", "signer", "signed_at", "valid", "sha256", ...}
-    review = DictField()  # reviewer's verified scores etc., e.g. {"exempt_areas": [...]}
+    # the reviewer's entries: {"values": verified scores…, "exempt_areas": [...], "comment": general comment,
+    # "comments": {section or field name: comment}} (comments kept on save, accept and return)
+    review = DictField()
     updated_at = DateTimeField(default=utcnow)
     created_at = DateTimeField(default=utcnow)
 
@@ -150,6 +152,9 @@ class ReportStep(Document):
     actor_id = StringField()
     comment = StringField()
     field_comments = DictField()  # data path or section name -> comment
+    # a signing step keeps its signature record (file id, signer, signed_at, valid, sha256 …): the
+    # report's own `signature` is cleared by a return, the signed PDF of that submission stays reachable
+    signature = DictField(null=True)
     revision_number = IntField(null=True)
     created_at = DateTimeField(default=utcnow)
 

@@ -141,6 +141,19 @@ def item_rows(definition: dict[str, Any], data: dict[str, Any], locale: str) -> 
     ]
 
 
+def par_view(definition: dict[str, Any], report: Report, locale: str) -> dict[str, Any] | None:
+    """What a report page shows of a PAR assessment: area scores, and each item with the reviewer's comment."""
+    if not par_items(definition):
+        return None
+    review = report.review or {}
+    data, comments = content(report), review.get("comments") or {}
+    items = [
+        {**row, "comment": comments.get(row["self_name"]) or comments.get(row["verified_name"]) or ""}
+        for row in item_rows(definition, data, locale)
+    ]
+    return {"scores": par_scores(definition, data, review.get("exempt_areas") or []), "items": items}
+
+
 def rank(rows: list[dict[str, Any]], key: str = "index_100") -> list[dict[str, Any]]:
     """Rows with a value sorted by `key`, highest first, each with a `rank`; equal values share one (1, 1, 3)."""
     ordered = sorted((r for r in rows if r[key] is not None), key=lambda r: -r[key])

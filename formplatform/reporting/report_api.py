@@ -45,6 +45,17 @@ def report_summary(report: Report) -> dict[str, Any]:
     }
 
 
+def review_record(report: Report) -> dict[str, Any]:
+    """The reviewer's entries: verified values, exempt areas and comments (general, per section or item)."""
+    review = report.review or {}
+    return {
+        "values": review_values(report),
+        "exempt_areas": review.get("exempt_areas") or [],
+        "comment": review.get("comment") or "",
+        "field_comments": review.get("comments") or {},
+    }
+
+
 def report_record(report: Report) -> dict[str, Any]:
     """A whole report: content, the reviewer's entries, where it stands and whether the caller acts now."""
     return {
@@ -53,7 +64,7 @@ def report_record(report: Report) -> dict[str, Any]:
         "data": report.data,
         "score": report.score,
         "totals": report.totals,
-        "review": {"values": review_values(report), "exempt_areas": (report.review or {}).get("exempt_areas") or []},
+        "review": review_record(report),
         "signature": report.signature,
         "current_step": current_step(report),
         "can_act": can_act(current_user(), report),
@@ -117,6 +128,7 @@ def write_report(report_id: str) -> Any:
         _actor(),
         expected_revision=int(expected.strip('"')) if expected is not None else None,
         exempt_areas=body.get("exempt_areas"),
+        comments=(body.get("comment"), body.get("field_comments")) if "field_comments" in body else None,
     )
     return _with_etag({**report_record(saved.report), "problems": localize_problems(saved.problems)})
 
@@ -140,7 +152,8 @@ def act_on_report(report_id: str, action: str) -> Any:
     elif action == "send-back":
         moved = workflow.send_back(report.id, actor, comment, expected_step=step)
     elif action == "accept":
-        moved = workflow.accept_report(report.id, actor, comment=comment, expected_step=step)
+        notes = body.get("field_comments")
+        moved = workflow.accept_report(report.id, actor, comment=comment, field_comments=notes, expected_step=step)
     else:
         notes = body.get("field_comments") or {}
         moved = workflow.return_report(report.id, actor, comment=comment, field_comments=notes, expected_step=step)
@@ -159,6 +172,7 @@ def report_history(report_id: str) -> Any:
             "actor_id": s.actor_id,
             "comment": s.comment,
             "field_comments": s.field_comments,
+            "signature": s.signature or None,
             "revision": s.revision_number,
             "at": _time(s.created_at),
         }

@@ -30,18 +30,31 @@ SAVE = {
     "properties": {
         "data": {"type": "object", "description": "Answers (agency) or the reviewer-only fields (review step)."},
         "exempt_areas": {"type": "array", "items": {"type": "string"}, "description": "PAR areas (reviewer)."},
+        "comment": COMMENT | {"description": "The reviewer's general comment, kept with the review."},
+        "field_comments": {
+            "type": "object",
+            "additionalProperties": COMMENT,
+            "description": "Reviewer: section or field name -> comment, kept with the review (omitted: unchanged).",
+        },
     },
 }
 MOVE = {"type": "object", "properties": {"comment": COMMENT, "step": STEP}}
+FIELD_COMMENTS = {"type": "object", "additionalProperties": COMMENT}
+ACCEPT = {
+    "type": "object",
+    "properties": {
+        "comment": COMMENT,
+        "field_comments": FIELD_COMMENTS
+        | {"description": "Section or field name -> comment (omitted: those saved with the review)."},
+        "step": STEP,
+    },
+}
 RETURN = {
     "type": "object",
     "properties": {
         "comment": COMMENT,
-        "field_comments": {
-            "type": "object",
-            "additionalProperties": COMMENT,
-            "description": "Section or field name -> comment; at least one comment overall.",
-        },
+        "field_comments": FIELD_COMMENTS
+        | {"description": "Section or field name -> comment; at least one comment overall."},
         "step": STEP,
     },
 }
@@ -94,7 +107,7 @@ def report_paths() -> dict[str, dict[str, Any]]:
         "/reports/{report_id}/submit": _move("Submit (every answer checked; 422 lists every problem)", MOVE),
         "/reports/{report_id}/approve": _move("Approve at an agency step (signing steps sign instead)", MOVE),
         "/reports/{report_id}/send-back": _move("Send back to the drafter with a comment (required)", MOVE),
-        "/reports/{report_id}/accept": _move("Accept (reviewing agency)", MOVE),
+        "/reports/{report_id}/accept": _move("Accept (reviewing agency), with comments per section or item", ACCEPT),
         "/reports/{report_id}/return": _move("Return for supplementation with comments per section or field", RETURN),
         "/reports/{report_id}/history": {
             "parameters": [REPORT_ID],

@@ -6,6 +6,7 @@ renders. A report outside the caller's scope answers 404, as if it did not exist
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -22,8 +23,9 @@ from formplatform.auth import current_principal, current_user, require_login, re
 from formplatform.errors import BadRequest, NotFound, localize_problems
 from formplatform.reporting import bp
 from formplatform.reporting.models import Campaign, Report
-from formplatform.reporting.par import item_rows, par_items, par_scores, period_ranking
+from formplatform.reporting.par import par_view, period_ranking
 from formplatform.reporting.periods import period_label
+from formplatform.reporting.report_files import evidence_ids, signed_copies
 from formplatform.reporting.reports import due_status, readable_report, todo_for, visible_reports
 from formplatform.reporting.workflow_access import can_act, current_step, report_definition
 from formplatform.reporting.workflow_data import agency_content, comment_targets, content, review_values
@@ -152,6 +154,17 @@ def comment_errors(report: Report, definition: dict[str, Any]) -> tuple[Any, lis
     return back, notes
 
 
+def file_link(report: Report) -> Callable[[Mapping[str, Any]], str]:
+    """Download links for the evidence files the report holds (a file of a refused post has none yet)."""
+    known = evidence_ids(report)
+
+    def link(ref: Mapping[str, Any]) -> str:
+        found = str(ref.get("id") or "")
+        return url_for("reporting.evidence", report_id=report.id, file_id=found) if found in known else ""
+
+    return link
+
+
 def _render(definition: dict[str, Any], mode: str, report: Report, **options: Any) -> Markup:
     body = render_form(
         definition,
@@ -160,6 +173,7 @@ def _render(definition: dict[str, Any], mode: str, report: Report, **options: An
         gettext=gettext,
         show_title=False,
         totals=report.totals,
+        file_url=file_link(report),
         **options,
     )
     return with_form_id(body) if mode == "fill" else body
@@ -196,7 +210,7 @@ def render_report(report: Report, status: int = 200, **state: Any) -> Any:
     else:
         body = _render(definition, "view", report, data=content(report), errors=notes, score=report.score)
     reviewing = step["kind"] == "review" and mine
-    steps, revisions = steps_of(report), revisions_of(report)
+    steps, revisions, signed = steps_of(report), revisions_of(report), signed_copies(report)
     context = {
         "report": report,
         "step": step,
@@ -208,10 +222,11 @@ def render_report(report: Report, status: int = 200, **state: Any) -> Any:
         "targets": _target_labels(definition),
         "history": steps,
         "revisions": revisions,
-        "names": people({s.actor_id for s in steps} | {r.created_by for r in revisions}),
+        "signed": signed,
+        "names": people({s.actor_id for s in steps} | {r.created_by for r in revisions} | {c.actor_id for c in signed}),
         "pair": default_pair(report),
         "due": due_status(report),
-        "par": _par_context(definition, report),
+        "par": par_view(definition, report, current_locale()),
         "message": state.get("message"),
         "done": request.args.get("done"),
         "comment": state.get("comment", ""),
@@ -222,16 +237,6 @@ def render_report(report: Report, status: int = 200, **state: Any) -> Any:
 
 def _target_labels(definition: dict[str, Any]) -> dict[str, str]:
     return {name: localize(spec.get("label"), current_locale()) for name, spec in comment_targets(definition).items()}
-
-
-def _par_context(definition: dict[str, Any], report: Report) -> dict[str, Any] | None:
-    if not par_items(definition):
-        return None
-    exempt = (report.review or {}).get("exempt_areas") or []
-    return {
-        "scores": par_scores(definition, content(report), exempt),
-        "items": item_rows(definition, content(report), current_locale()),
-    }
 
 
 @bp.get("/reports/<report_id>")

@@ -7,6 +7,7 @@ from typing import Any
 from formplatform.openapi import _errors, _op, _response
 
 REPORT_ID = {"name": "report_id", "in": "path", "required": True, "schema": {"type": "string"}}
+FILE_ID = {"name": "file_id", "in": "path", "required": True, "schema": {"type": "string"}}
 SIGN_FORM = {
     "type": "object",
     "description": "Either `p12` and `password` (signed here, PAdES), or `pdf` (a PDF signed elsewhere).",
@@ -62,4 +63,16 @@ def signature_paths() -> dict[str, dict[str, Any]]:
         "/reports/{report_id}/signature": {"parameters": [REPORT_ID], "post": sign, "get": status},
         "/reports/{report_id}/pdf": {"parameters": [REPORT_ID], "get": _pdf("The report as the PDF that gets signed")},
         "/reports/{report_id}/signed.pdf": {"parameters": [REPORT_ID], "get": _pdf("The stored signed PDF")},
+        "/reports/{report_id}/signatures/{file_id}.pdf": {
+            "parameters": [REPORT_ID, FILE_ID],
+            "get": _pdf("A signed PDF of the report, current or of an earlier submission (ids in its history)"),
+        },
+        "/reports/{report_id}/files/{file_id}": {
+            "parameters": [REPORT_ID, FILE_ID],
+            "get": {
+                "summary": "An evidence file of the report (an attachment, with its stored content type)",
+                "security": [{"bearer": []}],
+                "responses": {"200": {"description": "The file's bytes"}, **_errors(401, 404)},
+            },
+        },
     }

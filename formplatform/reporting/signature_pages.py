@@ -25,6 +25,7 @@ from formplatform.reporting.models import Report
 from formplatform.reporting.periods import period_label
 from formplatform.reporting.reports import readable_report
 from formplatform.reporting.signature_checks import (
+    SignatureCheck,
     SignatureStatus,
     demo_pki_directory,
     demo_signing_enabled,
@@ -87,6 +88,25 @@ def vietnam_time(text: Any) -> str:
     return (moment.replace(tzinfo=None) + VN_OFFSET).strftime("%d/%m/%Y %H:%M") + " (UTC+7)"
 
 
+def signature_rows(checks: list[SignatureCheck]) -> list[dict[str, Any]]:
+    """Every signature found in the PDF, in signing order: signer, claimed time and validity in words."""
+    rows = []
+    for check in checks:
+        state = "valid" if not check.problems else "untrusted" if check.intact and check.valid else "invalid"
+        rows.append(
+            {
+                "signer": check.signer,
+                "organization": check.organization,
+                "time": vietnam_time(check.signing_time.isoformat()) if check.signing_time else "",
+                "state": state,
+                "label": STATE_LABELS[state],
+                "badge": STATE_BADGES[state],
+                "problems": [problem_message(code, {}) for code in check.problems if code != "certificate_untrusted"],
+            }
+        )
+    return rows
+
+
 @bp.app_template_global()
 def signature_panel(report: Report) -> dict[str, Any] | None:
     """What reporting/_signature.html shows for a report: None when it was never signed."""
@@ -103,6 +123,7 @@ def signature_panel(report: Report) -> dict[str, Any] | None:
         "method": METHOD_LABELS.get(record.get("method"), ""),
         "problems": [problem_message(code, {}) for code in status.problems if code != "certificate_untrusted"],
         "pdf_url": url_for("reporting.signed_pdf", report_id=report.id),
+        "signatures": signature_rows(status.checks),
     }
 
 

@@ -1,12 +1,15 @@
 """The approval chain of a report: draft and submit, approve or send back, sign, accept or return.
 
-Each transition is ONE conditional `modify` on (id, state, step): of two people acting at once,
-exactly one moves the report and the other gets 409. A service checks, in order: that the report
-waits for this action (409), that the actor holds the step's role (403), then the content (422).
-A report being revised after a return stays `returned` (not `draft`) until it is resubmitted, so
-that the compliance view keeps showing it as returned for supplementation. `on_time` is decided at
-the first receipt (by the reviewer, or acceptance when the chain has no reviewer) and never changes
-afterwards, so a late resubmission does not rewrite it.
+Each transition is ONE conditional `modify` on (id, state, step) (see workflow_moves): of two people
+acting at once, exactly one moves the report and the other gets 409. A service checks, in order: that
+the report waits for this action (409), that the actor holds the step's role (403), then the content
+(422). A report being revised after a return stays `returned` (not `draft`) until it is resubmitted,
+and the compliance view shows it as returned for supplementation whatever the date (coloured overdue
+once its deadline passed). `on_time` is decided at the first receipt (by the reviewer, or acceptance
+when the chain has no reviewer) and never changes afterwards, so a late resubmission does not rewrite it.
+The reviewer's comments per section or item are kept with the review (`review["comments"]`) when the
+review is saved, and on the accept or return step; a signature is kept on its sign step, so the signed
+PDF of an earlier submission stays reachable after a return clears `report.signature`.
 """
 
 from __future__ import annotations
@@ -17,10 +20,9 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from form_definitions.problems import Problem
-from form_definitions.workflow import REVIEWER
 from formplatform.accounts.models import User
 from formplatform.audit.services import record_event
-from formplatform.errors import Conflict, Forbidden, Invalid, NotFound
+from formplatform.errors import Invalid
 from formplatform.models import utcnow
 from formplatform.reporting.models import Report
 from formplatform.reporting.par import check_exempt_areas
@@ -40,6 +42,7 @@ from formplatform.reporting.workflow_data import (
     reviewer_content,
 )
 from formplatform.reporting.workflow_events import announce, record_step
+from formplatform.reporting.workflow_moves import advance, expect, get_report, move, signed
 from i18n.messages import register_errors, register_problems
 
 __all__ = [
@@ -47,6 +50,7 @@ __all__ = [
     "approve_report",
     "can_act",
     "current_step",
+    "get_report",
     "return_report",
     "save_report",
     "send_back",
@@ -70,61 +74,15 @@ register_problems(
 )
 
 
+Comments = tuple[str, dict[str, str] | None]  # a general comment and comments per section or field
+
+
 @dataclass
 class Saved:
     """A saved report and what is still wrong with its content (a draft may be incomplete)."""
 
     report: Report
     problems: list[Problem] = field(default_factory=list)
-
-
-def get_report(report_id: str) -> Report:
-    report = Report.objects(id=report_id).first()
-    if report is None:
-        raise NotFound()
-    return report
-
-
-def _expect(
-    report: Report, kind: str, states: tuple[str, ...], actor: Any, expected_step: int | None
-) -> dict[str, Any]:
-    """The current step, after checking it is a `kind` step in one of `states` and the actor's to act."""
-    step = current_step(report)
-    if expected_step is not None and expected_step != report.step:
-        raise Conflict("report_conflict", state=report.state, step=report.step)
-    if step["kind"] != kind or report.state not in states:
-        raise Conflict("report_not_actionable", state=report.state, step=report.step)
-    if not isinstance(actor, User) or not can_act(actor, report):
-        raise Forbidden()
-    return step
-
-
-def _move(report: Report, update: dict[str, Any], *, revision: int | None = None) -> Report:
-    """Apply `update` (modify keywords) only if the report is still in the state and step it was read in."""
-    condition: dict[str, Any] = {"id": report.id, "state": report.state, "step": report.step}
-    if revision is not None:
-        condition["revision"] = revision
-    moved = Report.objects(**condition).modify(new=True, set__updated_at=utcnow(), **update)
-    if moved is None:
-        current = Report.objects(id=report.id).only("state", "step", "revision").first()
-        details = {"state": current.state, "step": current.step, "revision": current.revision} if current else {}
-        raise Conflict("report_conflict", **details)
-    return moved
-
-
-def _advance(report: Report, index: int) -> dict[str, Any]:
-    """Modify keywords that move the report past agency step `index` (to the next step, or received)."""
-    steps = report_steps(report)
-    following = index + 1
-    if following < len(steps) and steps[following]["role"] != REVIEWER:
-        return {"set__state": "in_approval", "set__step": following}
-    now = utcnow()
-    update: dict[str, Any] = {"set__submitted_at": now, "inc__submissions": 1}
-    if report.on_time is None:  # the first receipt decides, later ones never change it
-        update["set__on_time"] = now <= report.deadline
-    if following < len(steps):
-        return {**update, "set__state": "submitted", "set__step": following}
-    return {**update, "set__state": "accepted", "set__step": len(steps), "set__accepted_at": now}
 
 
 def save_report(
@@ -134,12 +92,14 @@ def save_report(
     *,
     expected_revision: int | None = None,
     exempt_areas: list[str] | None = None,
+    comments: Comments | None = None,
 ) -> Saved:
     """Save a draft leniently (problems are reported, not refused), or the reviewer's fields at review."""
     report = get_report(report_id)
     if current_step(report)["kind"] == "review" and can_act(actor, report):
-        return Saved(save_review(report, data, actor, expected_revision=expected_revision, exempt_areas=exempt_areas))
-    _expect(report, "fill", FILL_STATES, actor, None)
+        options = {"expected_revision": expected_revision, "exempt_areas": exempt_areas, "comments": comments}
+        return Saved(save_review(report, data, actor, **options))
+    expect(report, "fill", FILL_STATES, actor, None)
     definition = report_definition(report)
     outcome = agency_content(definition, data, review_values(report))
     foreign = file_problems(outcome.data, report.data or {}, actor)
@@ -153,7 +113,7 @@ def save_report(
         "set__state": "returned" if report.state == "returned" else "draft",
         "inc__revision": 1,
     }
-    saved = _move(report, update, revision=revision)
+    saved = move(report, update, revision=revision)
     record_event(
         "report.save",
         actor=actor,
@@ -172,16 +132,22 @@ def save_review(
     *,
     expected_revision: int | None = None,
     exempt_areas: list[str] | None = None,
+    comments: Comments | None = None,
 ) -> Report:
-    """The reviewer's own fields (verified scores) and exempt areas, before accepting or returning."""
-    _expect(report, "review", ("submitted",), actor, None)
+    """The reviewer's own fields (verified scores), exempt areas and comments, before accepting or returning.
+
+    `comments` is (general comment, {section or field: comment}); None keeps the stored ones.
+    """
+    expect(report, "review", ("submitted",), actor, None)
     definition = report_definition(report)
     review = {**(report.review or {}), "values": reviewer_content(definition, data if data is not None else {}, report)}
     if exempt_areas is not None:
         review["exempt_areas"] = check_exempt_areas(definition, exempt_areas)
+    if comments is not None:
+        review["comment"], review["comments"] = clean_comments(definition, *comments, required=False)
     update: dict[str, Any] = {"set__review": review, "inc__revision": 1}
     revision = report.revision if expected_revision is None else expected_revision
-    saved = _move(report, update, revision=revision)
+    saved = move(report, update, revision=revision)
     record_event(
         "report.review_save",
         actor=actor,
@@ -191,15 +157,6 @@ def save_review(
         after={"revision": saved.revision},
     )
     return saved
-
-
-def _signed(step: dict[str, Any], signature: dict[str, Any] | None) -> dict[str, Any]:
-    """At a signing step, the signature to keep (refused when missing or invalid); elsewhere nothing."""
-    if not step["sign"]:
-        return {}
-    if not isinstance(signature, dict) or not signature or signature.get("valid") is False:
-        raise Invalid([Problem("signature", "signature_required")])
-    return {"set__signature": signature}
 
 
 def submit_report(
@@ -214,17 +171,17 @@ def submit_report(
     A chain whose first step signs needs the signature here, as an approval would.
     """
     report = get_report(report_id)
-    step = _expect(report, "fill", FILL_STATES, actor, expected_step)
+    step = expect(report, "fill", FILL_STATES, actor, expected_step)
     assert isinstance(actor, User)
     outcome = agency_content(report_definition(report), report.data or {}, review_values(report))
     if outcome.problems:
         raise Invalid(outcome.problems)
     again = (report.submissions or 0) > 0
     update = {"set__data": outcome.data, "set__score": outcome.score, "set__totals": outcome.totals}
-    update |= _signed(step, signature) | _advance(report, 0)
-    moved = _move(report, update, revision=report.revision)
+    update |= signed(step, signature) | advance(report, 0)
+    moved = move(report, update, revision=report.revision)
     freeze_revision(moved, "resubmitted" if again else "submitted", actor)
-    record_step(moved, report, "resubmit" if again else "submit", actor)
+    record_step(moved, report, "resubmit" if again else "submit", actor, signature=signature if step["sign"] else None)
     announce(moved)
     return moved
 
@@ -239,12 +196,12 @@ def approve_report(
 ) -> Report:
     """Approve at an agency step; at a signing step only with the signature, which the report keeps."""
     report = get_report(report_id)
-    step = _expect(report, "approve", ("in_approval",), actor, expected_step)
+    step = expect(report, "approve", ("in_approval",), actor, expected_step)
     assert isinstance(actor, User)
     text, _ = clean_comments(report_definition(report), comment, None, required=False)
-    moved = _move(report, _signed(step, signature) | _advance(report, report.step))
-    audit = {"signer": signature.get("signer")} if step["sign"] and signature else {}
-    record_step(moved, report, "sign" if step["sign"] else "approve", actor, comment=text, audit=audit)
+    moved = move(report, signed(step, signature) | advance(report, report.step))
+    kept = {"signature": signature, "audit": {"signer": signature.get("signer")}} if step["sign"] and signature else {}
+    record_step(moved, report, "sign" if step["sign"] else "approve", actor, comment=text, **kept)
     announce(moved)
     return moved
 
@@ -252,25 +209,39 @@ def approve_report(
 def send_back(report_id: str, actor: User | None, comment: str, *, expected_step: int | None = None) -> Report:
     """An approver returns the report to its drafter, with a comment saying why."""
     report = get_report(report_id)
-    _expect(report, "approve", ("in_approval",), actor, expected_step)
+    expect(report, "approve", ("in_approval",), actor, expected_step)
     assert isinstance(actor, User)
     text, _ = clean_comments(report_definition(report), comment, None, required=True)
-    moved = _move(report, {"set__state": "draft", "set__step": 0, "set__signature": None})
+    moved = move(report, {"set__state": "draft", "set__step": 0, "set__signature": None})
     record_step(moved, report, "send_back", actor, comment=text)
     announce(moved)
     return moved
 
 
-def accept_report(report_id: str, actor: User | None, *, comment: str = "", expected_step: int | None = None) -> Report:
-    """The reviewing agency accepts the report; its content at that moment is kept as a revision."""
+def accept_report(
+    report_id: str,
+    actor: User | None,
+    *,
+    comment: str = "",
+    field_comments: dict[str, str] | None = None,
+    expected_step: int | None = None,
+) -> Report:
+    """The reviewing agency accepts the report; its content at that moment is kept as a revision.
+
+    Comments per section or item (None: those saved with the review) stay with the review and the step.
+    """
     report = get_report(report_id)
-    _expect(report, "review", ("submitted",), actor, expected_step)
+    expect(report, "review", ("submitted",), actor, expected_step)
     assert isinstance(actor, User)
-    text, _ = clean_comments(report_definition(report), comment, None, required=False)
+    text, notes = clean_comments(report_definition(report), comment, field_comments, required=False)
     update = {"set__state": "accepted", "set__step": len(report_steps(report)), "set__accepted_at": utcnow()}
-    moved = _move(report, update)
+    if field_comments is None:
+        notes = dict((report.review or {}).get("comments") or {})
+    else:
+        update["set__review__comments"] = notes
+    moved = move(report, update)
     freeze_revision(moved, "accepted", actor)
-    record_step(moved, report, "accept", actor, comment=text)
+    record_step(moved, report, "accept", actor, comment=text, field_comments=notes)
     announce(moved)
     return moved
 
@@ -285,10 +256,11 @@ def return_report(
 ) -> Report:
     """Return for supplementation, with a general comment and/or comments per section or field."""
     report = get_report(report_id)
-    _expect(report, "review", ("submitted",), actor, expected_step)
+    expect(report, "review", ("submitted",), actor, expected_step)
     assert isinstance(actor, User)
     text, notes = clean_comments(report_definition(report), comment, field_comments, required=True)
-    moved = _move(report, {"set__state": "returned", "set__step": 0, "set__signature": None})
+    update = {"set__state": "returned", "set__step": 0, "set__signature": None, "set__review__comments": notes}
+    moved = move(report, update)
     freeze_revision(moved, "returned", actor)
     record_step(moved, report, "return", actor, comment=text, field_comments=notes)
     announce(moved)

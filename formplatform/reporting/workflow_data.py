@@ -68,13 +68,14 @@ def reviewer_content(definition: dict[str, Any], data: Any, report: Report) -> d
     return {k: outcome.data[k] for k in reviewer if outcome.data.get(k) is not None}
 
 
-def _file_refs(value: Any, path: str) -> list[tuple[str, dict[str, Any]]]:
+def file_refs(value: Any, path: str = "") -> list[tuple[str, dict[str, Any]]]:
+    """Every evidence file reference ({"id", "name", "size", "content_type"}) in `value`, with its data path."""
     if isinstance(value, dict) and {"id", "name", "size", "content_type"} <= set(value):
         return [(path, value)]
     if isinstance(value, dict):
-        return [ref for k, v in value.items() for ref in _file_refs(v, f"{path}.{k}" if path else k)]
+        return [ref for k, v in value.items() for ref in file_refs(v, f"{path}.{k}" if path else k)]
     if isinstance(value, list):
-        return [ref for i, v in enumerate(value) for ref in _file_refs(v, f"{path}.{i}")]
+        return [ref for i, v in enumerate(value) for ref in file_refs(v, f"{path}.{i}")]
     return []
 
 
@@ -83,10 +84,10 @@ def file_problems(data: dict[str, Any], stored: dict[str, Any], actor: User | No
 
     Files already in the report stay valid whoever uploaded them: colleagues take turns on a report.
     """
-    refs = _file_refs(data, "")
+    refs = file_refs(data, "")
     if not refs:
         return []
-    known = {ref["id"] for _, ref in _file_refs(stored, "")}
+    known = {ref["id"] for _, ref in file_refs(stored, "")}
     fields = ("id", "size", "content_type", "uploaded_by")
     files = {f.id: f for f in StoredFile.objects(id__in=[r["id"] for _, r in refs]).only(*fields)}
     problems = []

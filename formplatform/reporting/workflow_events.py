@@ -24,6 +24,7 @@ def record_step(report: Report, before: Report, action: str, actor: User, **deta
         actor_id=actor.id,
         comment=details.get("comment") or "",
         field_comments=details.get("field_comments") or {},
+        signature=details.get("signature") or None,
         revision_number=latest_revision_number(report.id),
     ).save(force_insert=True)
     record_event(

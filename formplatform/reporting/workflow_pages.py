@@ -168,9 +168,16 @@ def review(report_id: str) -> Any:
             current_user(),
             expected_revision=_int_field("revision", "bad_revision"),
             exempt_areas=posted["exempt_areas"],
+            comments=(posted["comment"], posted["field_comments"]),
         )
         if action == "accept":
-            workflow.accept_report(report.id, current_user(), comment=posted["comment"], expected_step=step)
+            workflow.accept_report(
+                report.id,
+                current_user(),
+                comment=posted["comment"],
+                field_comments=posted["field_comments"],
+                expected_step=step,
+            )
         elif action == "return":
             workflow.return_report(
                 report.id,

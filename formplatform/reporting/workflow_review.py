@@ -85,10 +85,13 @@ def review_definition(definition: dict[str, Any], data: dict[str, Any], locale: 
 
 
 def review_form_values(definition: dict[str, Any], report: Report) -> dict[str, Any]:
-    """What the reviewer's form shows before anything is typed: the stored reviewer values and exempt areas."""
+    """What the reviewer's form shows before anything is typed: the stored values, exempt areas and comments."""
+    review = report.review or {}
     values = {k: v for k, v in review_values(report).items() if k in reviewer_names(definition)}
-    exempt = (report.review or {}).get("exempt_areas") or []
-    return values | ({EXEMPT: list(exempt)} if exempt else {})
+    exempt = review.get("exempt_areas") or []
+    notes = {f"{COMMENT}{path}": text for path, text in (review.get("comments") or {}).items()}
+    general = {GENERAL: review["comment"]} if review.get("comment") else {}
+    return values | ({EXEMPT: list(exempt)} if exempt else {}) | notes | general
 
 
 def read_review(definition: dict[str, Any], form: Mapping[str, Any]) -> dict[str, Any]:

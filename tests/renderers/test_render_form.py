@@ -335,6 +335,26 @@ def test_kept_file_travels_in_a_hidden_input():
     assert "a<b>.pdf" in box(root, "evidence").clean_text()
 
 
+@pytest.mark.parametrize("mode", ["view", "print", "fill"])
+def test_a_file_name_links_to_the_url_the_caller_builds(mode):
+    ref = {"id": "f-1", "name": "Biên bản <1>.pdf", "size": 2048, "content_type": "application/pdf"}
+    asked: list[dict] = []
+
+    def file_url(value: dict) -> str:
+        asked.append(dict(value))
+        return f"/reports/r-1/files/{value['id']}?a=1&b=2"
+
+    root = parse(render_form(ALL_TYPES, mode=mode, data={"evidence": ref}, file_url=file_url))
+    link = box(root, "evidence").find("a", class_="fp-file-link")
+    assert link is not None and link.attrs["href"] == "/reports/r-1/files/f-1?a=1&b=2"
+    assert link.clean_text().startswith("Biên bản <1>.pdf") and asked == [ref]
+    # without a link builder (every other caller) and where the builder gives none: the name only
+    for given in ({}, {"file_url": lambda value: ""}):
+        plain = parse(render_form(ALL_TYPES, mode=mode, data={"evidence": ref}, **given))
+        assert box(plain, "evidence").find("a") is None
+        assert "Biên bản <1>.pdf" in box(plain, "evidence").clean_text()
+
+
 def test_ui_words_go_through_gettext_and_are_listed():
     seen: set[str] = set()
 

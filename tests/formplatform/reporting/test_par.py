@@ -181,3 +181,79 @@ def test_the_reviewer_scores_next_to_the_self_score_on_the_report_page(app, clie
     assert stored.review["values"]["s1_1_1_verified"] == 0.25
     shown = client.get(f"/reports/{report.id}?lang=en").get_data(as_text=True)
     assert "Index out of 100" in shown and str(round(25.25 / 26 * 100, 2)) in shown
+
+
+def _comment_cell(html: str, key: str) -> str:
+    import re
+
+    match = re.search(rf'data-fp-par-comment="{key}">([^<]*)</td>', html)
+    assert match, f"no comment cell for {key}"
+    return match.group(1)
+
+
+def test_item_comments_are_kept_on_save_and_accept_and_shown_beside_the_verified_score(app, client, city, seeded):
+    import re
+
+    from formplatform.reporting import workflow
+    from formplatform.reporting.models import Report, ReportStep
+
+    with app.app_context():
+        u = users(city)
+        report = make_report(city, "par-self-assessment", data=par_data(definition(), {"s1_1_1": 0.5}))
+        workflow.submit_report(report.id, u["cv_q1"])
+        workflow.approve_report(report.id, u["tp_q1"])
+        workflow.approve_report(report.id, u["ct_q1"], signature=FAKE_SIGNATURE)
+    log_in(client, "thamdinh", CITY_PASSWORD)
+    html = client.get(f"/reports/{report.id}?lang=en").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    scores = {k: str(v) for k, v in verified({"s1_1_1": 0.25}).items()}
+    issue = "Chưa có văn bản kiểm chứng số 12/KH-UBND"
+    notes = {"_comment__s1_1_1_self": issue, "_comment__area2": "Bổ sung báo cáo quý"}
+    saved = client.post(f"/reports/{report.id}/review", data={"csrf_token": token, "action": "save", **scores, **notes})
+    assert saved.status_code == 302 and saved.headers["Location"].endswith("done=review_saved")
+    stored = Report.objects(id=report.id).first()
+    assert stored.state == "submitted" and stored.review["values"]["s1_1_1_verified"] == 0.25
+    assert stored.review["comments"] == {"s1_1_1_self": issue, "area2": "Bổ sung báo cáo quý"}
+    # the reviewer finds the comment again in its box and beside the verified score
+    again = client.get(f"/reports/{report.id}?lang=en").get_data(as_text=True)
+    assert re.search(rf'name="_comment__s1_1_1_self"[^>]*>{issue}</textarea>', again)
+    assert _comment_cell(again, "s1_1_1") == issue and _comment_cell(again, "s1_1_2") == ""
+    client._cookies.clear()
+    log_in(client, "cv_q1", CITY_PASSWORD)  # the agency sees it too, before and after acceptance
+    assert _comment_cell(client.get(f"/reports/{report.id}?lang=en").get_data(as_text=True), "s1_1_1") == issue
+    client._cookies.clear()
+    log_in(client, "thamdinh", CITY_PASSWORD)
+    later = "Điểm trừ do thiếu văn bản kiểm chứng"
+    html = client.get(f"/reports/{report.id}?lang=en").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    done = client.post(
+        f"/reports/{report.id}/review",
+        data={"csrf_token": token, "action": "accept", **scores, "_comment__s1_1_1_self": later},
+    )
+    assert done.status_code == 302
+    accepted = Report.objects(id=report.id).first()
+    assert accepted.state == "accepted" and accepted.review["comments"] == {"s1_1_1_self": later}
+    step = ReportStep.objects(report_id=report.id, action="accept").first()
+    assert step.field_comments == {"s1_1_1_self": later}
+    client._cookies.clear()
+    log_in(client, "cv_q1", CITY_PASSWORD)
+    shown = client.get(f"/reports/{report.id}?lang=en").get_data(as_text=True)
+    assert _comment_cell(shown, "s1_1_1") == later and later in shown.split('id="history-title"')[1]
+
+
+def test_accept_keeps_the_comments_saved_with_the_review_when_none_are_sent(app, city, seeded):
+    from formplatform.reporting import workflow
+    from formplatform.reporting.models import ReportStep
+
+    with app.test_request_context():
+        u = users(city)
+        report = make_report(city, "par-self-assessment", data=par_data(definition()))
+        workflow.submit_report(report.id, u["cv_q1"])
+        workflow.approve_report(report.id, u["tp_q1"])
+        workflow.approve_report(report.id, u["ct_q1"], signature=FAKE_SIGNATURE)
+        workflow.save_report(report.id, verified({}), u["thamdinh"], comments=("", {"s2_1_1_self": "Đạt"}))
+        with pytest.raises(Invalid):
+            workflow.save_report(report.id, verified({}), u["thamdinh"], comments=("", {"nope": "x"}))
+        moved = workflow.accept_report(report.id, u["thamdinh"])
+        assert moved.review["comments"] == {"s2_1_1_self": "Đạt"}
+        assert ReportStep.objects(report_id=report.id, action="accept").first().field_comments == {"s2_1_1_self": "Đạt"}

@@ -185,3 +185,29 @@ def test_pages_need_a_login_and_survive_nonsense(app, client, city, report_id):
     bad = client.post(f"/reports/{report_id}/save", data={"csrf_token": hidden(html, "csrf_token"), "revision": "abc"})
     assert bad.status_code == 400
     assert client.get(f"/reports/{report_id}/changes?lang=en").status_code == 200
+
+
+def test_a_report_keeps_rendering_its_pinned_version_after_a_newer_one_is_published(app, client, city, report_id):
+    import copy
+
+    from form_definitions.library import library_definition
+    from formplatform.reporting.workflow import save_report
+    from formplatform.services.forms import get_form, publish_form, save_draft
+
+    with app.app_context():
+        save_report(report_id, cchc_data(difficulties="Thiếu nhân lực một cửa"), users(city)["cv_q1"])
+        newer = copy.deepcopy(library_definition("cchc-report"))
+        assessment = next(f for f in newer["fields"] if f.get("name") == "assessment")
+        assessment["fields"] = [f for f in assessment["fields"] if f.get("name") != "difficulties"]
+        causes = next(f for f in assessment["fields"] if f.get("name") == "causes")
+        causes["label"] = {"vi": "Nguyên nhân gốc (phiên bản 2)", "en": "Root causes (version 2)"}
+        assessment["fields"].append({"type": "textarea", "name": "v2_only", "label": {"vi": "Mới", "en": "New in v2"}})
+        save_draft("cchc-report", newer, None)
+        assert publish_form("cchc-report", None, confirm_breaking=True).number == 2
+        assert get_form("cchc-report").latest_version == 2
+    for username in ("cv_q1", "xem_tp"):  # the drafter's form and a reader's view
+        as_user(client, username)
+        html = page(client, report_id, lang="en")
+        assert "Difficulties and shortcomings" in html and "Thiếu nhân lực một cửa" in html
+        assert "Causes" in html and "Root causes (version 2)" not in html and "New in v2" not in html
+        assert re.search(r"<dt>Template version</dt><dd>1</dd>", html)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
@@ -536,6 +537,22 @@ def test_the_signature_panel_shows_signer_time_and_changes(ctx, app, report, cit
     assert 'data-state="content_changed"' in changed and 'role="alert"' in changed
 
 
+def test_the_signature_panel_lists_every_signature_of_the_pdf(app, report, city, signing):
+    from flask import render_template
+
+    from formplatform.reporting.signatures import sign_and_approve, sign_pdf
+
+    with app.test_request_context("/?lang=en"):
+        first = sign_pdf(_pdf(report), signing.p12, DEMO_P12_PASSWORD, signer_name=None, reason="r", location="l")
+        both = signed_elsewhere(first, signing.p12)  # a second signer countersigns the same PDF
+        moved, _ = sign_and_approve(report, head(city), pdf=both)
+        html = render_template("reporting/_signature.html", report=moved)
+    assert 'data-testid="signature-list"' in html and "The PDF carries 2 signatures." in html
+    rows = re.findall(r'<li data-fp-signature-state="(\w+)">\s*<strong>([^<]+)</strong>([^<]*)', html)
+    assert [(state, signer) for state, signer, _ in rows] == [("valid", "Lê Văn Chủ Tịch")] * 2
+    assert all("(UTC+7)" in rest for _, _, rest in rows)
+
+
 # --- configuration ----------------------------------------------------------------------------------
 
 
@@ -570,3 +587,46 @@ def test_configured_trust_roots_replace_the_demo_ca(app, signing, monkeypatch):
         monkeypatch.setitem(app.config, "SIGNATURE_DEMO_CA", True)
         monkeypatch.setitem(app.config, "DATA_DIR", str(signing.data_dir / "nothing-here"))
         assert trust_roots() == []  # no demo CA created there: nobody is trusted
+
+
+def test_signed_pdfs_of_earlier_submissions_stay_listed_and_downloadable(app, client, report, city, signing):
+    import re
+
+    from formplatform.models import StoredFile
+    from formplatform.reporting import workflow
+    from formplatform.reporting.signatures import sign_and_approve
+    from tests.formplatform.reporting.workflow_support import users
+
+    u = users(city)
+    with app.test_request_context():
+        _, first = sign_and_approve(report, u["ct_q1"], p12=signing.p12, password=DEMO_P12_PASSWORD)
+        workflow.return_report(report.id, u["thamdinh"], comment="Bổ sung số liệu quý")
+        assert reload(report).signature is None  # the return clears the current signature only
+    log_in(client, "cv_q1", CITY_PASSWORD)
+    earlier = client.get(f"/reports/{report.id}/signatures/{first['file_id']}.pdf")
+    assert earlier.status_code == 200 and earlier.mimetype == "application/pdf"
+    assert earlier.data == bytes(StoredFile.objects(id=first["file_id"]).first().content)
+    with app.test_request_context():
+        workflow.submit_report(report.id, u["cv_q1"])
+        workflow.approve_report(report.id, u["tp_q1"])
+        _, second = sign_and_approve(reload(report), u["ct_q1"], p12=signing.p12, password=DEMO_P12_PASSWORD)
+    assert first["file_id"] != second["file_id"] and reload(report).signature["file_id"] == second["file_id"]
+    client._cookies.clear()
+    log_in(client, "thamdinh", CITY_PASSWORD)
+    html = client.get(f"/reports/{report.id}?lang=en").get_data(as_text=True)
+    listed = re.findall(r'data-fp-signed="([^"]+)" data-fp-current="(yes|no)"', html)
+    assert listed == [(first["file_id"], "no"), (second["file_id"], "yes")]
+    for record in (first, second):
+        url = f"/reports/{report.id}/signatures/{record['file_id']}.pdf"
+        assert f'href="{url}"' in html
+        pdf = client.get(url)
+        assert pdf.status_code == 200 and hashlib.sha256(pdf.data).hexdigest() == record["sha256"]
+    assert client.get(f"/reports/{report.id}/signed.pdf").data == client.get(url).data  # the current is the second
+    api = app.test_client()
+    history = api.get(f"/api/v1/reports/{report.id}/history", headers=bearer(api, "thamdinh", CITY_PASSWORD))
+    signs = [s["signature"]["file_id"] for s in history.get_json()["steps"] if s["action"] == "sign"]
+    assert signs == [first["file_id"], second["file_id"]]
+    other = app.test_client()
+    log_in(other, "cv_q3", CITY_PASSWORD)
+    assert other.get(f"/reports/{report.id}/signatures/{first['file_id']}.pdf").status_code == 404
+    assert client.get(f"/reports/{report.id}/signatures/no-such-file.pdf").status_code == 404

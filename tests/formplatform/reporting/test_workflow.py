@@ -166,9 +166,9 @@ def test_two_approvals_of_the_same_step_only_one_wins(app, chain):
         workflow.save_report(rid, cchc_data(), u["cv_q1"])
         workflow.submit_report(rid, u["cv_q1"])
         seen = workflow.get_report(rid)  # two people opened the page at step 1
-        workflow._move(seen, {"set__state": "in_approval", "set__step": 2})
+        workflow.move(seen, {"set__state": "in_approval", "set__step": 2})
         with pytest.raises(Conflict) as lost:
-            workflow._move(seen, {"set__state": "in_approval", "set__step": 2})
+            workflow.move(seen, {"set__state": "in_approval", "set__step": 2})
         assert lost.value.params["step"] == 2
         with pytest.raises(Conflict):  # the same person clicking twice: 409, not a second approval
             workflow.approve_report(rid, u["tp_q1"], expected_step=1)

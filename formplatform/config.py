@@ -37,6 +37,8 @@ ENV_KEYS = (
     "RATING_ADDRESS_FLAG",
     "KIOSK_IDLE_SECONDS",
     "KIOSK_THANKS_SECONDS",
+    # Reverse proxies in front of the app whose X-Forwarded-* headers are believed (0: none).
+    "TRUSTED_PROXIES",
 )
 DEFAULTS: dict[str, Any] = {
     "DATA_DIR": "instance",
@@ -65,7 +67,12 @@ DEFAULTS: dict[str, Any] = {
     "RATING_ADDRESS_FLAG": 5,  # more than this from one address in a day: flagged for review
     "KIOSK_IDLE_SECONDS": 60,  # a kiosk screen left alone this long resets itself
     "KIOSK_THANKS_SECONDS": 8,  # how long the thank-you screen stays
+    # How many reverse proxies (nginx, a load balancer) stand in front of the app. Each appends the address
+    # it saw to X-Forwarded-For; the app believes that many entries from the right, and no more, so a
+    # client cannot forge its address. 0: no proxy, X-Forwarded-* headers are ignored.
+    "TRUSTED_PROXIES": 0,
 }
+MAX_TRUSTED_PROXIES = 5
 URI_SCHEMES = ("mongodb://", "mongodb+srv://", "mongomock://")
 
 
@@ -93,6 +100,17 @@ def _read_text(path: str) -> str:
         return ""
 
 
+def _proxy_count(value: Any) -> int:
+    """TRUSTED_PROXIES as a small whole number; anything else would silently trust or ignore addresses."""
+    text = str(value).strip()
+    if not text.isdigit() or int(text) > MAX_TRUSTED_PROXIES:
+        raise ConfigError(
+            f"TRUSTED_PROXIES must be the number of reverse proxies in front of the app, 0 to {MAX_TRUSTED_PROXIES} "
+            f"(0: none, X-Forwarded-For is ignored); not {value!r}."
+        )
+    return int(text)
+
+
 def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Defaults, then environment, then explicit overrides; then check the result."""
     config = dict(DEFAULTS)
@@ -116,6 +134,7 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     ):
         config[key] = int(config[key])
     config["SMTP_STARTTLS"] = _as_bool(config["SMTP_STARTTLS"])
+    config["TRUSTED_PROXIES"] = _proxy_count(config["TRUSTED_PROXIES"])
     development = config["ENV"] in ("development", "testing")
     # Digital signatures (formplatform/reporting/signature_checks.py): a PEM file of trusted CA
     # certificates; without it a demo CA (DATA_DIR/demo-pki) may be created and trusted, for demos only.

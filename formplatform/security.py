@@ -1,9 +1,11 @@
-"""Security headers on every response, and CSRF for API writes made with a session cookie."""
+"""Security headers on every response, CSRF for API writes made with a session cookie, and the client
+address as seen through the configured number of trusted reverse proxies."""
 
 from __future__ import annotations
 
 from flask import Flask, g
 from flask.wrappers import Response
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -31,5 +33,20 @@ def _headers(response: Response) -> Response:
     return response
 
 
+def trust_proxies(app: Flask, count: int) -> None:
+    """Behind `count` reverse proxies, read the client's address and scheme from X-Forwarded-For / -Proto.
+
+    Rate limits and integrity flags key on `request.remote_addr`: without this, every phone behind
+    nginx shares the proxy's address. Only the last `count` entries are believed, so a client-sent
+    X-Forwarded-For cannot move it; with 0 nothing is wrapped and the headers are ignored. The scheme
+    makes QR links and the kiosk's same-origin check say https behind a TLS proxy. The host is not
+    taken from X-Forwarded-Host (a proxy that does not set it would pass a client's through): the
+    proxy forwards the Host header itself.
+    """
+    if count > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
+
+
 def init_app(app: Flask) -> None:
+    trust_proxies(app, int(app.config.get("TRUSTED_PROXIES", 0)))
     app.after_request(_headers)

@@ -3,8 +3,9 @@
 A batch is checked whole before anything is written (every row, the caller's scope over each row's
 agency, codes repeated in the batch, agencies of dossiers already stored); any problem → nothing is
 written. New dossiers are inserted first (a code taken meanwhile by the same agency becomes an
-update; by another agency, this batch's inserts are removed again), then stored ones are updated,
-each with one conditional update on its current status so two updates never both add history.
+update), then stored ones are updated, each with one conditional update on its current status so
+two updates never both add history. A failure while writing (a code taken by another agency, a
+status that keeps changing, a lost connection) undoes the batch's writes (dossier_writes.py).
 Empty optional cells of an update keep what is stored: a partial row never erases data. The
 received date is fixed by the code, so it is not changed by an update.
 """
@@ -16,34 +17,22 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from mongoengine.errors import NotUniqueError
 
 from form_definitions.problems import Problem
 from formplatform.agencies.models import Agency
 from formplatform.audit.services import record_event
-from formplatform.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from formplatform.errors import Forbidden, Invalid, NotFound, Unauthorized
 from formplatform.models import utcnow
 from formplatform.permissions import Principal, allows, allows_somewhere, scope_filter
 from formplatform.satisfaction.codes import normalize_code
 from formplatform.satisfaction.dossier_input import DossierData, DossierRow, agency_codes, check_row
+from formplatform.satisfaction.dossier_writes import apply_update, write_batch
 from formplatform.satisfaction.models import DOSSIER_STATUSES, Dossier, Rating
 from formplatform.satisfaction.periods import local_date
 from i18n.messages import register_errors
 
 MANAGE = "dossiers.manage"
 READ = "satisfaction.read"
-UPDATABLE = (
-    "status",
-    "due_at",
-    "finished_at",
-    "procedure_code",
-    "procedure_name",
-    "field_name",
-    "officials",
-    "applicant",
-)
-RETRIES = 3
-
 register_errors(
     {
         "dossier_conflict": _l(
@@ -94,9 +83,7 @@ def save_dossiers(rows: list[DossierRow], actor: Principal, source: str = "api")
     if problems:
         raise Invalid(problems)
     stored = {d.id: d for d in Dossier.objects(id__in=[d.code for d in plan])}  # one read for every update
-    created, late = _insert_all([d for d in plan if d.code not in stored], actor, source)
-    changes = [*late, *(d for d in plan if d.code in stored)]
-    updated = [d.code for d in changes if _apply_update(d, actor, current=stored.get(d.code))]
+    created, updated = write_batch(plan, stored, actor, source)
     outcome = {"created": created, "updated": updated}
     unchanged = len(plan) - len(created) - len(updated)
     record_event(
@@ -112,74 +99,6 @@ def save_dossiers(rows: list[DossierRow], actor: Principal, source: str = "api")
         },
     )
     return outcome
-
-
-def _new_dossier(data: DossierData, actor: Principal, source: str) -> Dossier:
-    history = [{"status": "received", "at": data.received_at, "by": actor.id}]
-    if data.status != "received":
-        history.append({"status": data.status, "at": data.finished_at or utcnow(), "by": actor.id})
-    return Dossier(
-        id=data.code,
-        agency_id=data.agency.id,  # type: ignore[union-attr]
-        procedure_code=data.procedure_code,
-        procedure_name=data.procedure_name,
-        field_name=data.field_name,
-        officials=data.officials,
-        applicant=data.applicant,
-        received_at=data.received_at,
-        due_at=data.due_at,
-        finished_at=data.finished_at,
-        status=data.status,
-        history=history,
-        source=source,
-    )
-
-
-def _insert_all(plan: list[DossierData], actor: Principal, source: str) -> tuple[list[str], list[DossierData]]:
-    """Insert new dossiers; a code stored meanwhile by the same agency is returned to be updated instead."""
-    created: list[str] = []
-    late: list[DossierData] = []
-    for data in plan:
-        try:
-            _new_dossier(data, actor, source).save(force_insert=True)
-            created.append(data.code)
-        except NotUniqueError as error:
-            holder = Dossier.objects(id=data.code).only("agency_id").first()
-            if holder is not None and holder.agency_id == data.agency.id:  # type: ignore[union-attr]
-                late.append(data)
-                continue
-            Dossier.objects(id__in=created).delete()
-            raise Conflict("dossier_conflict") from error
-    return created, late
-
-
-def _changes(current: Dossier, data: DossierData) -> dict[str, Any]:
-    wanted = {name: getattr(data, name) for name in UPDATABLE}
-    wanted = {k: v for k, v in wanted.items() if v not in (None, "", {}) and v != {"vi": "", "en": ""}}
-    return {k: v for k, v in wanted.items() if getattr(current, k) != v}
-
-
-def _apply_update(
-    data: DossierData, actor: Principal, at: datetime | None = None, current: Dossier | None = None
-) -> bool:
-    """Apply a row's changes to a stored dossier with one update conditional on its status; True if changed."""
-    for attempt in range(RETRIES):
-        if current is None or attempt:  # re-read when the status changed under us
-            current = Dossier.objects(id=data.code).first()
-        if current is None:
-            return False
-        changes = _changes(current, data)
-        if not changes:
-            return False
-        update: dict[str, Any] = {f"set__{k}": v for k, v in changes.items()}
-        update["set__updated_at"] = utcnow()
-        if "status" in changes:
-            # the whole list is set: nx-27017 turns an array into JSON strings on `$push` of a document
-            entry = {"status": changes["status"], "at": at or utcnow(), "by": actor.id}
-            update["set__history"] = [dict(h) for h in current.history or []] + [entry]
-        if Dossier.objects(id=data.code, agency_id=current.agency_id, status=current.status).update_one(**update):
-            return True
-    raise Conflict()
 
 
 def update_dossier_status(
@@ -208,7 +127,7 @@ def update_dossier_status(
         finished_at = at or utcnow()  # the result is ready now, unless told when
     before = dossier.status
     data = DossierData(dossier.id, None, status, dossier.received_at, due_at=due_at, finished_at=finished_at)
-    if _apply_update(data, actor, at):
+    if apply_update(data, actor, at):
         dossier.reload()
         record_event(
             "dossier.status",

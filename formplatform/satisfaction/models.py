@@ -51,6 +51,7 @@ class Dossier(Document):
     status = StringField(required=True, choices=DOSSIER_STATUSES)
     history = ListField(DictField())  # [{"status": …, "at": datetime, "by": principal id}]
     source = StringField(default="api")
+    write_id = StringField()  # the import batch or status change that wrote it last (dossier_writes.undo_batch)
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
 
@@ -101,9 +102,14 @@ class Rating(Document):
     status = StringField(required=True, choices=RATING_STATUSES, default="counted")
     flags = ListField(StringField())
     rolled_up = BooleanField(default=False)
+    # While being counted (rollups.add_rating): the pass marker left on each roll-up it reached, and
+    # when the claim was taken (epoch seconds: an int compares on every engine, a $set date does not).
+    counting = StringField()
+    counting_since = IntField()
     reviewed_by = StringField()
     reviewed_at = DateTimeField()
-    created_at = DateTimeField(default=utcnow)
+    created_at = DateTimeField(default=utcnow)  # when the citizen rated (a kiosk's capture time, if plausible)
+    stored_at = DateTimeField(default=utcnow)  # when the server stored it (later for a kiosk's backlog)
 
     meta = {
         "collection": "ratings",

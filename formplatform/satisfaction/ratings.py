@@ -3,15 +3,22 @@
 The order matters: answers are checked first (a refused rating spends nothing), then the rate
 limits, then the token is spent (its unique nonce refuses a replay), then the rating is inserted
 under its unique id "<code>|<stage>" — the only guard against a second rating, so fifty
-simultaneous attempts store exactly one. Suspicious ratings are stored as `flagged` and counted
-only once a reviewer accepts them.
+simultaneous attempts store exactly one. A token spent by an attempt whose insert then failed
+(server error, lost connection) is accepted again while its dossier has no rating: the kiosk's
+outbox retries with it, and the unique id still allows one rating. Suspicious ratings are stored
+as `flagged` and counted only once a reviewer accepts them.
+
+A kiosk sends when each rating was captured; a plausible capture time (not ahead of the server,
+not older than CAPTURE_MAX_AGE, not before its token was issued) dates the rating and its roll-up
+period, and places it in the rate-limit windows of that moment, so a backlog sent after a network
+drop is neither a burst nor refused: one over the limit is flagged for review instead of refused.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
@@ -53,30 +60,70 @@ def find_rateable_dossier(code: str) -> Dossier:
     return dossier
 
 
-def _window(minutes: int) -> int:
-    return int(utcnow().timestamp() // 60 // minutes)
+CAPTURE_SKEW = timedelta(minutes=2)  # a kiosk clock this far ahead of the server is still believed
+CAPTURE_MAX_AGE = timedelta(days=7)  # an outbox entry older than this is dated on arrival
+LATE_AFTER = timedelta(minutes=1)  # captured this long before arrival: a late delivery from the outbox
 
 
-def _check_limits(channel: str, device_id: str | None, address: str | None) -> list[str]:
+def capture_time(claimed: datetime | None, now: datetime, issued: datetime | None = None) -> datetime:
+    """When a rating was made: the kiosk's claimed capture time if plausible, else now. Pure.
+
+    Plausible: not after now + CAPTURE_SKEW and not before now - CAPTURE_MAX_AGE; it is then kept
+    between the token's issue time (nobody rates before the look-up) and now.
+    """
+    if claimed is None or claimed > now + CAPTURE_SKEW or claimed < now - CAPTURE_MAX_AGE:
+        return now
+    if issued is not None and claimed < issued:
+        claimed = issued
+    return min(claimed, now)
+
+
+def _window(minutes: int, at: datetime) -> int:
+    return int((at - datetime(1970, 1, 1)).total_seconds() // 60 // minutes)
+
+
+def _device_flags(device_id: str, rated_at: datetime, now: datetime) -> list[str]:
+    """Count a kiosk rating in the windows of its capture time; refuse a live one over the limit (429)."""
+    config = current_app.config
+    keep = max(rated_at, now)  # a backlog's old windows are still needed while it arrives
+    flags = []
+    in_ten = RatingCounter.bump(f"dev10|{device_id}|{_window(10, rated_at)}", keep + timedelta(minutes=20))
+    if in_ten > config["RATING_DEVICE_LIMIT"]:
+        if now - rated_at <= LATE_AFTER:
+            raise TooManyRequests("rating_rate_limited")
+        flags.append("device_burst")  # already captured, and the kiosk would only retry: store it for review
+    in_two = RatingCounter.bump(f"dev2|{device_id}|{_window(2, rated_at)}", keep + timedelta(minutes=4))
+    if in_two > config["RATING_DEVICE_BURST"] and "device_burst" not in flags:
+        flags.append("device_burst")
+    return flags
+
+
+def _check_limits(
+    channel: str, device_id: str | None, address: str | None, rated_at: datetime, now: datetime
+) -> list[str]:
     """Count this attempt; refuse over a hard limit (429), return flags for suspicious volumes."""
     config = current_app.config
-    flags = []
-    now = utcnow()
-    if device_id:
-        in_ten = RatingCounter.bump(f"dev10|{device_id}|{_window(10)}", now + timedelta(minutes=20))
-        if in_ten > config["RATING_DEVICE_LIMIT"]:
-            raise TooManyRequests("rating_rate_limited")
-        in_two = RatingCounter.bump(f"dev2|{device_id}|{_window(2)}", now + timedelta(minutes=4))
-        if in_two > config["RATING_DEVICE_BURST"]:
-            flags.append("device_burst")
+    flags = _device_flags(device_id, rated_at, now) if device_id else []
     if address and channel != "kiosk":  # a kiosk's address is its office's: the device counts instead
-        in_hour = RatingCounter.bump(f"ip60|{address}|{_window(60)}", now + timedelta(hours=2))
+        in_hour = RatingCounter.bump(f"ip60|{address}|{_window(60, now)}", now + timedelta(hours=2))
         if in_hour > config["RATING_ADDRESS_LIMIT"]:
             raise TooManyRequests("rating_rate_limited")
-        in_day = RatingCounter.bump(f"ipday|{address}|{_window(1440)}", now + timedelta(days=2))
+        in_day = RatingCounter.bump(f"ipday|{address}|{_window(1440, now)}", now + timedelta(days=2))
         if in_day > config["RATING_ADDRESS_FLAG"]:
             flags.append("address_volume")
     return flags
+
+
+def _spend_token(nonce: str, code: str) -> None:
+    """Spend a rating token; one spent before is refused unless its dossier still has no rating."""
+    try:
+        UsedRatingToken(id=nonce, dossier_code=code).save(force_insert=True)
+    except NotUniqueError as error:
+        # the attempt that spent it stored nothing (its insert failed): using it again cannot add a
+        # second rating, the rating's unique id decides
+        spent = UsedRatingToken.objects(id=nonce).only("dossier_code").first()
+        if spent is None or spent.dossier_code != code or Rating.objects(id=Rating.make_id(code)).count():
+            raise Conflict("rating_token_used") from error
 
 
 def submit_rating(
@@ -88,24 +135,28 @@ def submit_rating(
     device_id: str | None = None,
     ip: str = "",
     locale: str = "vi",
+    captured_at: datetime | None = None,
 ) -> Rating:
-    """Store a citizen's rating of a dossier with the questionnaire version in force, and count it."""
+    """Store a citizen's rating of a dossier with the questionnaire version in force, and count it.
+
+    `captured_at` is when the citizen rated (a kiosk's outbox entry), kept only if plausible; else now.
+    """
+    now = utcnow()
+    rated_at = capture_time(captured_at, now)
     dossier = find_rateable_dossier(code)
-    version = version_in_force(local_date(utcnow()))
+    version = version_in_force(local_date(rated_at))
     outcome = check_answers(version.definition, answers)
     if outcome.problems:
         raise Invalid(outcome.problems)
     address = address_key(ip) if ip else None
-    flags = _check_limits(channel, device_id, address)
+    flags = _check_limits(channel, device_id, address, rated_at, now)
     if token_nonce:
-        try:
-            UsedRatingToken(id=token_nonce, dossier_code=code).save(force_insert=True)
-        except NotUniqueError as error:
-            raise Conflict("rating_token_used") from error
+        _spend_token(token_nonce, code)
     rating = _build_rating(dossier, version, outcome, channel=channel, device_id=device_id, address=address)
     rating.locale = locale if locale in ("vi", "en") else "vi"
     rating.flags = flags
     rating.status = "flagged" if flags else "counted"
+    rating.created_at, rating.stored_at = rated_at, now
     try:
         rating.save(force_insert=True)
     except NotUniqueError as error:

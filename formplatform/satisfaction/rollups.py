@@ -4,17 +4,27 @@ A counted rating adds to its handling agency and every ancestor below the city (
 results include its wards), to each official of each stage, and to its procedure — for its month,
 quarter and year. Rankings and detail pages then read a handful of small documents, never the
 ratings themselves, so their cost does not grow with history (DESIGN §6).
+
+Counting is exactly once without transactions. A rating is first *claimed* with one conditional
+update (not counted, not being counted → a pass marker and the claim time). Each roll-up is then
+incremented by an update conditional on that pass's marker field being absent there, which sets it:
+repeating the pass adds nothing where it already added. Only then is the rating marked counted and
+the markers removed. A pass that dies halfway leaves a claim that goes stale after CLAIM_LEASE; the
+repair task (tasks.repair_uncounted) takes it over, keeping its marker, and completes it.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from pymongo import UpdateOne
 
 from formplatform.agencies.models import Agency
+from formplatform.models import new_id, utcnow
 from formplatform.satisfaction.models import Rating, Rollup
 from formplatform.satisfaction.periods import local_date, period_keys
 
@@ -74,20 +84,39 @@ def merge_increments(increments: Iterable[Increment]) -> list[Increment]:
     return [(rollup_id, fields[rollup_id], dict(sums[rollup_id])) for rollup_id in fields]
 
 
-def write_increments(increments: list[Increment], *, sign: int = 1) -> None:
-    """Apply increments with one unordered bulk write of upserts (sign -1 takes a rating back out)."""
-    if not increments:
+def _bulk_update(updates: list[tuple[dict[str, Any], dict[str, Any]]], *, upsert: bool) -> None:
+    """One unordered bulk write of single-document updates."""
+    if not updates:
         return
-    updates = [
-        ({"_id": rollup_id}, {"$set": to_set, "$inc": {name: value * sign for name, value in to_add.items()}})
-        for rollup_id, to_set, to_add in increments
-    ]
     collection = Rollup._get_collection()
     if type(collection).__module__.startswith("mongomock"):  # its bulk API lags pymongo's UpdateOne
         for selector, change in updates:
-            collection.update_one(selector, change, upsert=True)
+            collection.update_one(selector, change, upsert=upsert)
         return
-    collection.bulk_write([UpdateOne(selector, change, upsert=True) for selector, change in updates], ordered=False)
+    collection.bulk_write([UpdateOne(selector, change, upsert=upsert) for selector, change in updates], ordered=False)
+
+
+def write_increments(increments: list[Increment], *, sign: int = 1) -> None:
+    """Apply increments with one unordered bulk write of upserts (sign -1 takes a rating back out)."""
+    _bulk_update(
+        [
+            ({"_id": rollup_id}, {"$set": to_set, "$inc": {name: value * sign for name, value in to_add.items()}})
+            for rollup_id, to_set, to_add in increments
+        ],
+        upsert=True,
+    )
+
+
+def write_marked_increments(increments: list[Increment], marker: str) -> None:
+    """Apply increments once per marker: each roll-up takes them only if it does not carry the marker yet."""
+    _bulk_update([({"_id": rollup_id}, {"$set": to_set}) for rollup_id, to_set, _ in increments], upsert=True)
+    _bulk_update(
+        [
+            ({"_id": rollup_id, marker: {"$exists": False}}, {"$inc": dict(to_add), "$set": {marker: 1}})
+            for rollup_id, _, to_add in increments
+        ],
+        upsert=False,  # the document exists now; a miss means this pass already counted here
+    )
 
 
 def agency_types_for(agency_ids: Iterable[str]) -> dict[str, str]:
@@ -111,11 +140,58 @@ def rating_fields(rating: Rating) -> dict[str, Any]:
     }
 
 
-def add_rating(rating: Rating) -> None:
-    """Count a rating in its roll-ups, then mark it counted there (see `repair_rollups`)."""
+CLAIM_LEASE = 600  # seconds after which a pass that has not finished is presumed dead and may be taken over
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The right to count one rating: its pass marker and the claim time (epoch seconds)."""
+
+    marker: str
+    since: int
+
+
+def _epoch(moment: datetime | None) -> int:
+    """Seconds since 1970 of a naive UTC datetime (now by default)."""
+    return int(((moment or utcnow()) - datetime(1970, 1, 1)).total_seconds())
+
+
+def claim_rating(rating: Rating, now: datetime | None = None) -> Claim | None:
+    """Claim a counted, not yet rolled-up rating: a fresh claim, or a stale one taken over; else None."""
+    since = _epoch(now)
+    pending = Rating.objects(id=rating.id, status="counted", rolled_up=False)
+    if not rating.counting:
+        claim = Claim(f"m_{new_id()}", since)
+        won = pending.filter(counting=None).update_one(set__counting=claim.marker, set__counting_since=since)
+    elif (rating.counting_since or 0) < since - CLAIM_LEASE:
+        claim = Claim(rating.counting, since)  # same marker: what the dead pass added is not added again
+        won = pending.filter(counting=rating.counting, counting_since=rating.counting_since).update_one(
+            set__counting_since=since
+        )
+    else:
+        return None
+    return claim if won else None
+
+
+def add_rating(rating: Rating, now: datetime | None = None) -> bool:
+    """Count a rating in its roll-ups exactly once; False if it is counted already or by another pass."""
+    claim = claim_rating(rating, now)
+    if claim is None:
+        return False
     lineage = list(rating.lineage or [rating.agency_id])
-    write_increments(rating_increments(rating_fields(rating), agency_types_for(lineage)))
-    Rating.objects(id=rating.id).update_one(set__rolled_up=True)
+    increments = merge_increments(rating_increments(rating_fields(rating), agency_types_for(lineage)))
+    write_marked_increments(increments, claim.marker)
+    finish_count(rating.id, claim, [rollup_id for rollup_id, _, _ in increments])
+    return True
+
+
+def finish_count(rating_id: str, claim: Claim, rollup_ids: list[str]) -> None:
+    """Mark the rating counted (if the claim is still ours), then drop the pass marker from its roll-ups."""
+    done = Rating.objects(id=rating_id, counting=claim.marker, counting_since=claim.since).update_one(
+        set__rolled_up=True, unset__counting=True, unset__counting_since=True
+    )
+    if done:  # after a takeover the new holder cleans up, once it is sure every roll-up carries the marker
+        Rollup._get_collection().update_many({"_id": {"$in": rollup_ids}}, {"$unset": {claim.marker: ""}})
 
 
 def remove_rating(rating: Rating) -> None:
@@ -138,5 +214,5 @@ def rebuild_rollups(batch: int = 5000) -> int:
             write_increments(merge_increments(pending))
             pending = []
     write_increments(merge_increments(pending))
-    Rating.objects(status="counted").update(set__rolled_up=True)
+    Rating.objects(status="counted").update(set__rolled_up=True, unset__counting=True, unset__counting_since=True)
     return counted

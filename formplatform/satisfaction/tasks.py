@@ -7,29 +7,25 @@
 
 Configuration comes from the environment, as for the web app. Run the first every few minutes; it only
 reads ratings marked as not yet counted (an indexed flag), so its cost does not grow with history.
+Running it at any moment is safe: a rating is counted only under a claim (see rollups.py), a claim
+still held by a live request is left alone, and a dead pass is completed without counting twice.
 """
 
 from __future__ import annotations
 
 import sys
-from datetime import timedelta
+from datetime import datetime
 from typing import Any
 
 from formplatform.models import utcnow
 from formplatform.satisfaction.models import Rating
 from formplatform.satisfaction.rollups import add_rating, rebuild_rollups
 
-# A rating younger than this may still be on its way to the roll-ups in another process.
-SETTLE = timedelta(minutes=2)
 
-
-def repair_uncounted() -> int:
-    """Count ratings that were stored as counted but never reached their roll-ups."""
-    repaired = 0
-    for rating in Rating.objects(status="counted", rolled_up=False, created_at__lt=utcnow() - SETTLE):
-        add_rating(rating)
-        repaired += 1
-    return repaired
+def repair_uncounted(now: datetime | None = None) -> int:
+    """Count ratings stored as counted that never reached their roll-ups, or whose counting pass died."""
+    now = now or utcnow()
+    return sum(add_rating(rating, now) for rating in Rating.objects(status="counted", rolled_up=False))
 
 
 def main(argv: list[str] | None = None) -> int:

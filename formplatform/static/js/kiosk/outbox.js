@@ -2,7 +2,9 @@
  * the server has answered for it — stored (201, or 200 for a repeat of a stored rating) or refused
  * for good (a definitive 4xx such as "already rated"). Network failures, 5xx, 429 and "not paired"
  * keep it for a later try: on the `online` event, on a timer and whenever the screen resets.
- * Sending twice is harmless: the rating token is single use and the rating id is unique. */
+ * Sending twice is harmless: the rating token is single use and the rating id is unique. Each entry
+ * carries its capture time (`at`), sent as `captured_at`: a backlog sent at once after a network drop
+ * is dated by the server as of its capture, so it lands in the right period and is not taken for a burst. */
 (function () {
   "use strict";
 
@@ -53,7 +55,10 @@
       credentials: "same-origin",
       cache: "no-store",
       headers: { "Content-Type": "application/json", Accept: "application/json", "X-Kiosk": "1" },
-      body: JSON.stringify({ token: entry.token, answers: entry.answers, locale: entry.locale, client_id: entry.id }),
+      // captured_at: when the citizen sent it, so a late delivery is dated (and rate-limited) as of then
+      body: JSON.stringify({
+        token: entry.token, answers: entry.answers, locale: entry.locale, client_id: entry.id, captured_at: entry.at,
+      }),
       signal: controller.signal,
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (payload) {

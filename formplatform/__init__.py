@@ -43,6 +43,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     designer.init_app(app, csrf)
     reporting.init_app(app, csrf)
     satisfaction.init_app(app, csrf)
+    __import__("formplatform.dashboards", fromlist=["init_app"]).init_app(app, csrf)  # leaders' dashboards
     kiosk.init_app(app, csrf)
 
     @app.get("/healthz")

@@ -35,6 +35,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "satisfaction.read": frozenset({"admin", "reviewer", "viewer", "agency_head", "division_head", "specialist"}),
     "satisfaction.review": frozenset({"admin", "reviewer"}),
     "kiosks.manage": frozenset({"admin"}),
+    # Leaders' dashboards (formplatform/dashboards): compliance, KPI and satisfaction aggregates, in scope.
+    "dashboards.read": frozenset({"admin", "reviewer", "designer", "viewer", "agency_head", "division_head"}),
 }
 SCOPE_PERMISSIONS: dict[str, frozenset[str]] = {
     "forms:read": frozenset(),
@@ -42,6 +44,7 @@ SCOPE_PERMISSIONS: dict[str, frozenset[str]] = {
     "submissions:create": frozenset({"submissions.create"}),
     "dossiers:write": frozenset({"dossiers.manage"}),
     "satisfaction:read": frozenset({"satisfaction.read"}),
+    "aggregates:read": frozenset({"dashboards.read"}),
 }
 Principal = User | ApiToken
 

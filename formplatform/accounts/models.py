@@ -22,7 +22,14 @@ from formplatform.models import DateTimeField, new_id, utcnow
 ROLES = ("admin", "designer", "reviewer", "specialist", "division_head", "agency_head", "viewer")
 STATUSES = ("active", "locked", "closed")
 # What an integration client's token may be allowed to do.
-TOKEN_SCOPES = ("forms:read", "submissions:read", "submissions:create", "dossiers:write", "satisfaction:read")
+TOKEN_SCOPES = (
+    "forms:read",
+    "submissions:read",
+    "submissions:create",
+    "dossiers:write",
+    "satisfaction:read",
+    "aggregates:read",
+)
 
 
 class RoleGrant(EmbeddedDocument):

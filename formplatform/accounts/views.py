@@ -36,6 +36,7 @@ SCOPE_LABELS = {
     "submissions:create": _l("Create submissions"),
     "dossiers:write": _l("Push dossiers and their status"),
     "satisfaction:read": _l("Read satisfaction results"),
+    "aggregates:read": _l("Read dashboard aggregates (compliance, KPI, satisfaction)"),
 }
 
 

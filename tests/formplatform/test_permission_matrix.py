@@ -126,3 +126,19 @@ def test_a_district_user_cannot_write_through_the_html_form_for_another_district
 
     # whatever was filed through the page belongs to the filer's own agency, never to District 1
     assert Submission.objects(agency_id=world["city"].id("d1")).count() == 1
+
+
+# who may read the dashboards (dashboards.read): leaders, reviewers, designers and viewers — not specialists
+DASHBOARD_READERS = {"quantri", "thietke", "thamdinh", "tp_q1", "ct_q1", "xem_q1", "xem_tp"}
+
+
+@pytest.mark.parametrize("username", EVERYONE)
+def test_dashboards_and_aggregates_need_dashboards_read(client, world, username):
+    headers = world["tokens"][username]
+    for board in ("compliance", "kpi", "satisfaction"):
+        response = client.get(f"/api/v1/aggregates/{board}", headers=headers)
+        assert response.status_code == (200 if username in DASHBOARD_READERS else 403), (board, response.get_json())
+    # an agency outside the caller's subtree is not found, whatever the role
+    outside = world["city"].id("d3") if username in {"cv_q1", "tp_q1", "ct_q1", "xem_q1"} else None
+    if outside and username in DASHBOARD_READERS:
+        assert client.get(f"/api/v1/aggregates/kpi?agency={outside}", headers=headers).status_code == 404

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -29,6 +29,8 @@ from i18n.babel import current_locale
 from i18n.messages import error_title
 from i18n.text import localize
 from renderers import render_form
+from renderers.docx import render_docx
+from renderers.pdf import render_pdf
 
 bp = Blueprint("views", __name__, template_folder="templates")
 PAGE_SIZE = 20
@@ -146,6 +148,46 @@ def submission(key: str, submission_id: str) -> Any:
         body=body,
         receipt=request.args.get("receipt"),
         sent=request.args.get("sent"),
+    )
+
+
+DOCUMENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+@bp.get("/forms/<key>/submissions/<submission_id>.<fmt>")
+def submission_document(key: str, submission_id: str, fmt: str) -> Any:
+    """A stored submission as Word or PDF, laid out like its pinned version, for printing and filing."""
+    if fmt not in DOCUMENT_TYPES:
+        raise NotFound()
+    record = _readable_submission(key, submission_id)
+    version = forms.get_version(key, record.version)
+    render = render_docx if fmt == "docx" else render_pdf
+    heading = {"report_id": record.id, "form_key": key, "version": record.version, "date": record.submitted_at}
+    content = render(
+        version.definition,
+        record.data,
+        locale=current_locale(),
+        totals=record.totals or None,
+        score=record.score or None,
+        gettext=gettext,
+        heading=heading,
+    )
+    record_event(
+        "submission.download",
+        actor=current_user(),
+        target_type="submission",
+        target_id=record.id,
+        agency_id=record.agency_id,
+        details={"format": fmt},
+    )
+    filename = f"{key}-{record.id}.{fmt}"
+    return Response(
+        content,
+        mimetype=DOCUMENT_TYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "X-Content-Type-Options": "nosniff"},
     )
 
 

@@ -21,11 +21,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from renderers.docx import column_weights, docx_bytes, new_document, page_footer, set_properties, word_table
-from renderers.docx import page_template as docx_page_template
 from renderers.pdf import CREATOR, DEFAULT_DATE, ReportPdf, _page_text
 from renderers.pdf_layout import FONT, HEADINGS, SMALL, clean_text
 from renderers.values import Gettext, format_number, is_number
+from renderers.word import column_weights, docx_bytes, new_document, page_footer, set_properties, word_table
+from renderers.word import page_template as docx_page_template
 
 Cell = str | int | float | None
 LANDSCAPE_COLUMNS = 6  # more columns than this do not fit across a portrait A4 page

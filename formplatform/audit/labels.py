@@ -56,6 +56,7 @@ ACTION_LABELS = {
     "form.draft_save": _l("Form draft saved"),
     "form.publish": _l("Form version published"),
     "submission.create": _l("Submission received"),
+    "submission.download": _l("Submission downloaded as Word or PDF"),
     "agency.create": _l("Agency created"),
     "agency.update": _l("Agency changed"),
     "agency.deactivate": _l("Agency deactivated"),

@@ -129,3 +129,29 @@ def test_unknown_pages_get_a_uniform_error_page(client):
     response = client.get("/forms/does-not-exist?lang=en")
     assert response.status_code == 404 and "Not found." in response.get_data(as_text=True)
     assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_a_submission_downloads_as_word_and_pdf_with_its_answers_and_only_with_its_receipt(client, app):
+    import io
+
+    import docx
+    from pypdf import PdfReader
+
+    publish(app, survey())
+    response = client.post(
+        f"/forms/{KEY}/versions/1", data={**form_fields(), "csrf_token": csrf_token(client, f"/forms/{KEY}")}
+    )
+    path, _, query = response.headers["Location"].partition("?")
+    receipt = re.search(r"receipt=([^&]+)", query).group(1)
+    page = client.get(f"{path}?receipt={receipt}").get_data(as_text=True)
+    assert f"{path}.docx?receipt=" in page.replace("&amp;", "&")
+    word = client.get(f"{path}.docx?receipt={receipt}")
+    assert word.status_code == 200 and word.mimetype.endswith("wordprocessingml.document")
+    assert "attachment" in word.headers["Content-Disposition"]
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(word.data)).paragraphs)
+    assert "Báo cáo mẫu" in text and "UBND Quận 3" in text
+    pdf = client.get(f"{path}.pdf?receipt={receipt}")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert "UBND Quận 3" in "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert client.get(f"{path}.docx").status_code == 401  # no receipt, no login: nothing
+    assert client.get(f"{path}.xls?receipt={receipt}").status_code == 404

@@ -130,7 +130,8 @@ def export(uri: str, fmt: str, target: str) -> None:
                 stream.add(table, row)
             rows += 1
         stream.close(Path(target))
-    print(json.dumps({"rows": rows, "seconds": round(time.perf_counter() - started, 2)}))
+    own_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"rows": rows, "seconds": round(time.perf_counter() - started, 2), "own_mb": round(own_mb)}))
 
 
 def main() -> int:
@@ -155,7 +156,7 @@ def main() -> int:
             check=True,
         )
         figures = json.loads(child.stdout.strip().splitlines()[-1])
-        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        peak_mb = figures["own_mb"]  # the child's own peak (RUSAGE_CHILDREN would also count the database server)
         size_mb = target.stat().st_size / 1e6
     took = f"{figures['seconds']:.1f} s, peak memory {peak_mb:.0f} MB, file {size_mb:.1f} MB"
     print(f"{args.format} export of {figures['rows']:,} submissions: {took}")

@@ -44,6 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     reporting.init_app(app, csrf)
     satisfaction.init_app(app, csrf)
     __import__("formplatform.dashboards", fromlist=["init_app"]).init_app(app, csrf)  # leaders' dashboards
+    __import__("formplatform.exports", fromlist=["init_app"]).init_app(app, csrf)  # background exports
     kiosk.init_app(app, csrf)
 
     @app.get("/healthz")

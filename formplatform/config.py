@@ -39,6 +39,8 @@ ENV_KEYS = (
     "KIOSK_THANKS_SECONDS",
     # Reverse proxies in front of the app whose X-Forwarded-* headers are believed (0: none).
     "TRUSTED_PROXIES",
+    # Background exports: whether this process runs export jobs in a thread (off: only queues them).
+    "EXPORT_RUNNER",
 )
 DEFAULTS: dict[str, Any] = {
     "DATA_DIR": "instance",
@@ -71,6 +73,7 @@ DEFAULTS: dict[str, Any] = {
     # it saw to X-Forwarded-For; the app believes that many entries from the right, and no more, so a
     # client cannot forge its address. 0: no proxy, X-Forwarded-* headers are ignored.
     "TRUSTED_PROXIES": 0,
+    "EXPORT_RUNNER": True,
 }
 MAX_TRUSTED_PROXIES = 5
 URI_SCHEMES = ("mongodb://", "mongodb+srv://", "mongomock://")
@@ -134,6 +137,7 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     ):
         config[key] = int(config[key])
     config["SMTP_STARTTLS"] = _as_bool(config["SMTP_STARTTLS"])
+    config["EXPORT_RUNNER"] = _as_bool(config["EXPORT_RUNNER"])
     config["TRUSTED_PROXIES"] = _proxy_count(config["TRUSTED_PROXIES"])
     development = config["ENV"] in ("development", "testing")
     # Digital signatures (formplatform/reporting/signature_checks.py): a PEM file of trusted CA

@@ -282,6 +282,7 @@ def openapi_document() -> dict[str, Any]:
     paths.update(__import__("formplatform.satisfaction.dossier_apidoc", fromlist=["_"]).dossier_paths())  # dossiers
     paths.update(__import__("formplatform.satisfaction.results_apidoc", fromlist=["_"]).results_paths())  # results
     paths.update(__import__("formplatform.dashboards.aggregates_apidoc", fromlist=["_"]).aggregates_paths())
+    paths.update(__import__("formplatform.exports.apidoc", fromlist=["_"]).export_paths())  # exports
     return {
         "openapi": "3.1.0",
         "info": {

@@ -51,6 +51,8 @@ def app(mongo_uri: str) -> Any:
             # still Argon2id, at a test-sized cost: the suite hashes hundreds of passwords
             "ARGON2_TIME_COST": 1,
             "ARGON2_MEMORY_KIB": 1024,
+            # export jobs run when a test says so (formplatform.exports.runner.run_pending), not in a thread
+            "EXPORT_RUNNER": False,
         }
     )
 

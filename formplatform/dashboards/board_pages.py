@@ -22,6 +22,7 @@ from formplatform.dashboards.satisfaction_board import default_agencies
 from formplatform.dashboards.scope import READ
 from formplatform.dashboards.tables import MIME, file_bytes
 from formplatform.dashboards.views import BUILDERS, agencies_in_scope
+from formplatform.dashboards.window import month_span
 from formplatform.dashboards.words import BOARD_HELP, BOARD_LABELS, FORMAT_LABELS, KIND_LABELS
 from formplatform.errors import BadRequest
 from formplatform.reporting.campaign_words import REPORT_STATUS_LABELS
@@ -46,6 +47,20 @@ def _pickers(board: str, principal: Any, built: dict[str, Any] | None) -> dict[s
     return {"agency_choices": default_agencies(principal), "kind_labels": KIND_LABELS}
 
 
+def _export_query(board: str, built: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The background export of the reports behind a compliance or KPI board, with its template and span."""
+    if board not in ("compliance", "kpi") or not built or built["board"].template is None:
+        return None
+    start, end = month_span(built["filters"])
+    return {
+        "source": "reports",
+        "form": built["board"].template.id,
+        "agency": built["filters"].agencies,
+        "from": start.strftime("%Y-%m"),
+        "to": end.strftime("%Y-%m"),
+    }
+
+
 def _render(board: str) -> Any:
     principal = current_principal()
     built, error, status = None, None, 200
@@ -63,6 +78,7 @@ def _render(board: str) -> Any:
         "number": number,
         "percent": percent,
         "satisfaction_period": satisfaction_period,
+        "export_query": _export_query(board, built),
         **(built or {}),
         **_pickers(board, principal, built),
     }

@@ -1,0 +1,97 @@
+"""The OpenAPI description of the export routes (merged by formplatform/openapi.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from formplatform.openapi import _op
+
+JOB = {"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}
+WHO = (
+    " A session or a bearer token: a user's, or an integration client's with the submissions:read scope. Each "
+    "caller sees only their own exports (anyone else's answers 404); they are kept 7 days."
+)
+BODY = {
+    "type": "object",
+    "required": ["form"],
+    "properties": {
+        "source": {"enum": ["submissions", "reports"], "default": "submissions"},
+        "form": {"type": "string", "description": "Form (or report template) key."},
+        "format": {
+            "enum": ["xlsx", "csv"],
+            "default": "xlsx",
+            "description": "csv: one .csv, or a .zip of one per table",
+        },
+        "language": {
+            "enum": ["vi", "en", "both"],
+            "default": "vi",
+            "description": "Column headers ('vi / en' for both).",
+        },
+        "agency": {
+            "type": "array",
+            "items": {"type": "string"},
+            "maxItems": 50,
+            "description": "Agency ids (each with its subordinate units), each within the caller's scope, else 404. "
+            "Default: the caller's whole scope.",
+        },
+        "from": {
+            "type": "string",
+            "description": "submissions: first day (YYYY-MM-DD, Vietnam time); reports: "
+            "first month a period may end in (YYYY-MM).",
+        },
+        "to": {"type": "string", "description": "Last day / month, inclusive."},
+        "state": {
+            "type": "array",
+            "items": {"enum": ["not_started", "draft", "in_approval", "submitted", "returned", "accepted"]},
+            "description": "reports only; default submitted and accepted.",
+        },
+    },
+}
+RECORD = (
+    "id, state (queued, running, done, failed), progress {done, total, percent}, selection, created_at, error and "
+    "error_message (failed), file {name, content_type, size, sha256} when done, links {self, file}"
+)
+
+
+def export_paths() -> dict[str, Any]:
+    """Paths to merge into the API description."""
+    create = _op(
+        "Ask for a background export of a form's submissions or a template's reports, across every published "
+        "version: columns merged by concept, choice labels from the newest version, one table (XLSX sheet or CSV "
+        "file) per grid and repeatable group linked by the record id. Answers 202 with the job and a Location to "
+        "poll; at most 3 exports may wait or run per caller (else 409 too_many_exports)." + WHO,
+        RECORD,
+        400,
+        401,
+        403,
+        404,
+        409,
+        422,
+        body=BODY,
+        auth=True,
+        status="202",
+    )
+    listing = _op(
+        "The caller's exports, newest first (page, per_page ≤ 100)." + WHO,
+        "items, total, page, per_page",
+        400,
+        401,
+        auth=True,
+    )
+    status = _op(
+        "One export's state and progress; poll until state is done or failed." + WHO, RECORD, 401, 404, auth=True
+    )
+    status["parameters"] = [JOB]
+    file = _op(
+        "The finished file (XLSX, CSV or ZIP) as an attachment; 404 until done." + WHO, "the file", 401, 404, auth=True
+    )
+    file["parameters"] = [JOB]
+    delete = _op(
+        "Delete an export and its file; a running export stops." + WHO, "deleted", 401, 404, auth=True, status="204"
+    )
+    delete["parameters"] = [JOB]
+    return {
+        "/exports": {"post": create, "get": listing},
+        "/exports/{job_id}": {"get": status, "delete": delete},
+        "/exports/{job_id}/file": {"get": file},
+    }

@@ -1,0 +1,110 @@
+"""Where an export's records come from: the collection, the order, and the meta columns before the answers.
+
+Rows are read with a plain pymongo cursor in batches, so memory stays flat however many there are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from pymongo.collection import Collection
+
+from formplatform.agencies.models import Agency
+from formplatform.models import Submission
+from formplatform.reporting.models import Report
+from formplatform.reporting.periods import VN_OFFSET
+from renderers.export_plan import Cell, Record
+
+BATCH = 500
+AgencyNames = dict[str, tuple[str, Any]]  # agency id -> (code, bilingual name)
+
+
+def local_time(value: Any) -> Cell:
+    """A stored UTC moment as Vietnamese local time, ISO-like (sorts the same in both languages)."""
+    if not isinstance(value, datetime):
+        return None
+    return (value + VN_OFFSET).strftime("%Y-%m-%d %H:%M")
+
+
+def local_day(value: Any) -> Cell:
+    return value.strftime("%Y-%m-%d") if isinstance(value, datetime) else None
+
+
+@dataclass(frozen=True)
+class Source:
+    collection: Callable[[], Collection]
+    order: list[tuple[str, int]]
+    meta_headers: tuple[Any, ...]
+    fields: tuple[str, ...]
+    meta: Callable[[dict[str, Any], AgencyNames, Callable[[Any], str], Callable[[str], str]], list[Cell]]
+
+
+def _agency(doc: dict[str, Any], agencies: AgencyNames, label: Callable[[Any], str]) -> list[Cell]:
+    code, name = agencies.get(doc.get("agency_id") or "", ("", None))
+    return [code or None, label(name) if name else None]
+
+
+def _submission_meta(doc: dict[str, Any], agencies: AgencyNames, label: Any, word: Any) -> list[Cell]:
+    return [local_time(doc.get("submitted_at")), *_agency(doc, agencies, label), doc.get("source")]
+
+
+def _report_meta(doc: dict[str, Any], agencies: AgencyNames, label: Any, word: Any) -> list[Cell]:
+    from formplatform.reporting.campaign_words import REPORT_STATUS_LABELS
+
+    state = doc.get("state") or ""
+    return [
+        *_agency(doc, agencies, label),
+        doc.get("period_key"),
+        local_day(doc.get("period_start")),
+        local_day(doc.get("period_end")),
+        word(REPORT_STATUS_LABELS[state]) if state in REPORT_STATUS_LABELS else state,
+        local_time(doc.get("submitted_at")),
+        local_time(doc.get("accepted_at")),
+    ]
+
+
+SOURCES: dict[str, Source] = {
+    "submissions": Source(
+        collection=Submission._get_collection,
+        order=[("submitted_at", 1)],
+        meta_headers=(_l("Submitted at"), _l("Agency code"), _l("Agency"), _l("Source")),
+        fields=("version", "data", "agency_id", "submitted_at", "source"),
+        meta=_submission_meta,
+    ),
+    "reports": Source(
+        collection=Report._get_collection,
+        order=[("period_end", 1), ("agency_id", 1)],
+        meta_headers=(
+            _l("Agency code"),
+            _l("Agency"),
+            _l("Period"),
+            _l("Period start"),
+            _l("Period end"),
+            _l("Status"),
+            _l("Submitted at"),
+            _l("Accepted at"),
+        ),
+        fields=("version", "data", "agency_id", "period_key", "period_start", "period_end", "state", "submitted_at")
+        + ("accepted_at",),
+        meta=_report_meta,
+    ),
+}
+
+
+def agency_names(query: dict[str, Any]) -> AgencyNames:
+    """Codes and names of the agencies an export may meet (its scope, or every agency for the whole city)."""
+    restriction = {"_id": query["agency_id"]} if "agency_id" in query else {}
+    return {a.id: (a.code, a.name) for a in Agency.objects(__raw__=restriction).only("id", "code", "name")}
+
+
+def records(source: Source, query: dict[str, Any], agencies: AgencyNames, label: Any, word: Any) -> Iterator[Record]:
+    """Every selected record in order, read in batches."""
+    projection = {name: 1 for name in source.fields}
+    cursor = source.collection().find(query, projection, batch_size=BATCH).sort(source.order)
+    for doc in cursor:
+        meta = source.meta(doc, agencies, label, word)
+        yield Record(str(doc["_id"]), int(doc.get("version") or 0), doc.get("data") or {}, meta)

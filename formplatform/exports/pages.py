@@ -34,6 +34,7 @@ WORDS = {
     "SOURCE_LABELS": SOURCE_LABELS,
     "STATE_LABELS": STATE_LABELS,
     "FAILURES": FAILURES,
+    "STATUS_LABELS": REPORT_STATUS_LABELS,
 }
 WORDS["words"] = WORDS  # for the progress macro, which sees no page variables
 

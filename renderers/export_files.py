@@ -138,7 +138,7 @@ class XlsxStream:
             table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
             # Named here: otherwise openpyxl reads the names from `sheet[table.ref]`, which creates every
             # cell of the whole range in memory (200 MB for 20,000 rows of 53 columns).
-            table._initialise_columns()
+            table._initialise_columns()  # type: ignore[attr-defined]
             for table_column, column in zip(table.tableColumns, part.table.columns, strict=True):
                 table_column.name = column.header
             sheet.add_table(table)

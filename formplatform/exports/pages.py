@@ -64,6 +64,8 @@ def _options_page(chosen: Selection, problems: list[dict[str, Any]] | None = Non
 @require_login
 def new_export() -> Any:
     """The export options, prefilled from the query (a submissions list or a dashboard links here)."""
+    if not request.args.get("form"):  # nothing chosen yet: exports start from a form or a dashboard
+        return my_exports()
     try:
         chosen = parse_selection(request.args)
     except Invalid as error:

@@ -21,6 +21,7 @@ from flask import Flask, current_app
 
 from formplatform.exports.models import CHUNK_BYTES, ExportChunk, ExportJob
 from formplatform.exports.selection import job_query
+from formplatform.exports.services import purge_expired
 from formplatform.exports.sources import SOURCES, agency_names, records
 from formplatform.exports.wording import wording_for
 from formplatform.models import FormVersion, new_id
@@ -140,7 +141,8 @@ def _store(job: ExportJob, claim: str, path: Path, done: int, kind: str) -> None
 
 
 def run_pending(claim: str | None = None) -> int:
-    """Run every job there is to run, in this thread; how many were run."""
+    """Delete expired exports, then run every job there is to run, in this thread; how many were run."""
+    purge_expired()
     claim = claim or new_id()
     count = 0
     while (job := claim_next(claim)) is not None:

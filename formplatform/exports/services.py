@@ -81,8 +81,7 @@ def own_export(principal: Principal | None, job_id: str) -> ExportJob:
 
 
 def list_exports(principal: Principal, *, page: int, per_page: int) -> tuple[list[ExportJob], int]:
-    """The principal's exports, newest first (older than KEEP_DAYS are gone)."""
-    purge_expired()
+    """The principal's exports, newest first (the runner deletes those older than KEEP_DAYS)."""
     query = ExportJob.objects(owner_id=owner_key(principal)).order_by("-created_at")
     return list(query.skip((page - 1) * per_page).limit(per_page)), query.count()
 

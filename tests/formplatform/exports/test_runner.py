@@ -111,3 +111,20 @@ def test_a_file_larger_than_one_chunk_reads_back_whole(app, client, queued, monk
     import hashlib
 
     assert len(response.data) == job.size and hashlib.sha256(response.data).hexdigest() == job.sha256
+
+
+def test_exports_older_than_seven_days_are_deleted_with_their_files(app, client, queued):
+    from datetime import timedelta
+
+    from formplatform.exports.models import ExportChunk, ExportJob
+    from formplatform.exports.runner import run_pending
+    from formplatform.models import utcnow
+
+    with app.app_context():
+        run_pending("runner-a")
+        assert ExportChunk.objects(job_id=queued).count() > 0
+        run_pending("runner-a")  # a week old tomorrow: kept
+        assert ExportJob.objects(id=queued).count() == 1
+        ExportJob._get_collection().update_one({"_id": queued}, {"$set": {"created_at": utcnow() - timedelta(days=8)}})
+        run_pending("runner-a")
+        assert ExportJob.objects(id=queued).count() == 0 and ExportChunk.objects(job_id=queued).count() == 0

@@ -38,7 +38,7 @@ def all_documents() -> tuple[type[mongoengine.Document], ...]:
     from formplatform.accounts.models import ApiToken, LoginThrottle, PasswordRequest, User
     from formplatform.agencies.models import Agency
     from formplatform.audit.models import AuditEvent
-    from formplatform.models import Form, FormVersion, StoredFile, Submission
+    from formplatform.models import Form, FormVersion, StoredFile, Submission, VersionTally
 
     return (
         Agency,
@@ -51,6 +51,7 @@ def all_documents() -> tuple[type[mongoengine.Document], ...]:
         FormVersion,
         Submission,
         StoredFile,
+        VersionTally,
     )
 
 

@@ -97,6 +97,16 @@ class FormVersion(Document):
         return json.loads(self.schema_json)
 
 
+class VersionTally(Document):
+    """Part of a published version's submission count, spread over a few documents (services/tallies.py)."""
+
+    id = StringField(primary_key=True)  # "<version id>|<shard>"
+    version_id = StringField(required=True)
+    n = IntField(default=0)
+
+    meta = {"collection": "version_tallies"}
+
+
 class Submission(Document):
     """Answers filed against one pinned version (form key, number and content hash)."""
 

@@ -84,7 +84,7 @@ def _refused(error: AppError) -> Any:
 def _lookup_state(dossier: Dossier) -> tuple[str, dict[str, str] | None]:
     if not dossier.rateable:
         return "not_rateable", error_words(AppError("dossier_not_rateable"))["message"]
-    if Rating.objects(id=Rating.make_id(dossier.id)).count():
+    if Rating.exists_for(dossier.id):
         return "already_rated", error_words(AppError("already_rated"))["message"]
     return "rateable", None
 
@@ -116,8 +116,8 @@ def api_lookup() -> Any:
 
 def _delivered(nonce: str, code: str, device: KioskDevice) -> bool:
     """Whether this very token already stored this device's rating (the first answer was lost on the way)."""
-    spent = UsedRatingToken.objects(id=nonce).count()
-    return bool(spent and Rating.objects(id=Rating.make_id(code), device_id=device.id).count())
+    spent = UsedRatingToken.objects(id=nonce).only("id").first() is not None
+    return spent and Rating.exists_for(code, device_id=device.id)
 
 
 def claimed_capture(value: Any) -> datetime | None:

@@ -11,6 +11,7 @@ from form_definitions import KINDS
 from formplatform.accounts.models import User
 from formplatform.models import Form, FormVersion
 from formplatform.permissions import Principal, scope_filter
+from formplatform.services.tallies import with_counts
 
 STATUSES = ("active", "archived", "draft")
 LIST_FIELDS = (
@@ -92,8 +93,12 @@ def list_design_forms(
     query = Form.objects(__raw__=form_filter(principal, q=q, kind=kind, status=status)).only(*LIST_FIELDS)
     total = query.count()
     forms = list(query.order_by("id").skip((page - 1) * per_page).limit(per_page))
-    versions = FormVersion.objects(form_key__in=[f.id for f in forms]).only(
-        "form_key", "number", "published_at", "submission_count"
+    versions = with_counts(
+        list(
+            FormVersion.objects(form_key__in=[f.id for f in forms]).only(
+                "id", "form_key", "number", "published_at", "submission_count"
+            )
+        )
     )
     counts: dict[str, int] = {}
     latest: dict[str, datetime] = {}
@@ -115,10 +120,12 @@ def _row(form: Form, published_at: datetime | None, submissions: int) -> FormRow
 
 def version_history(key: str) -> list[VersionRow]:
     """Every published version of a form, newest first, with its publisher's name and live counts."""
-    versions = list(
-        FormVersion.objects(form_key=key)
-        .only("number", "hash", "published_by", "published_at", "submission_count", "diff")
-        .order_by("-number")
+    versions = with_counts(
+        list(
+            FormVersion.objects(form_key=key)
+            .only("id", "number", "hash", "published_by", "published_at", "submission_count", "diff")
+            .order_by("-number")
+        )
     )
     ids = sorted({v.published_by for v in versions if v.published_by})
     people = {u.id: u.display_name or u.username for u in User.objects(id__in=ids).only("username", "display_name")}

@@ -7,7 +7,6 @@ Uniqueness is always a unique index (the `_id`), never a check-then-insert: a ra
 
 from __future__ import annotations
 
-import contextlib
 from datetime import datetime
 
 from mongoengine import (
@@ -120,6 +119,11 @@ class Rating(Document):
     def make_id(code: str, stage: str = DOSSIER_STAGE) -> str:
         return f"{code}|{stage}"
 
+    @classmethod
+    def exists_for(cls, code: str, **more: str) -> bool:
+        """Whether the dossier has a rating: one index look-up by id (never a count, see DESIGN §4)."""
+        return cls.objects(id=cls.make_id(code), **more).only("id").first() is not None
+
 
 class UsedRatingToken(Document):
     """A rating token that has been spent; inserting its nonce twice fails (replay refused)."""
@@ -163,11 +167,20 @@ class RatingCounter(Document):
 
     @classmethod
     def bump(cls, key: str, expires_at: datetime) -> int:
-        """Add one atomically and return the new count (inserted first, see LoginThrottle.bump)."""
-        with contextlib.suppress(NotUniqueError):
-            cls(id=key, count=0, expires_at=expires_at).save(force_insert=True)
+        """Add one atomically and return the new count: one round trip once the window's counter exists.
+
+        A new window's counter is inserted with its first count (not upserted: nx-27017 stores `$set`
+        dates as text, and the TTL index needs a date); two first requests racing both fall back to `$inc`.
+        """
         updated = cls.objects(id=key).modify(inc__count=1, new=True)
-        return updated.count if updated else 1
+        if updated is not None:
+            return updated.count
+        try:
+            cls(id=key, count=1, expires_at=expires_at).save(force_insert=True)
+            return 1
+        except NotUniqueError:
+            updated = cls.objects(id=key).modify(inc__count=1, new=True)
+            return updated.count if updated is not None else 1
 
     @classmethod
     def peek(cls, key: str) -> int:

@@ -40,6 +40,7 @@ from formplatform.satisfaction.models import (
 from formplatform.satisfaction.periods import local_date
 from formplatform.satisfaction.questionnaire import criteria, overall_field, version_in_force
 from formplatform.satisfaction.rollups import add_rating, remove_rating
+from formplatform.services.tallies import count_submission
 
 
 def address_key(ip: str) -> str:
@@ -55,7 +56,7 @@ def find_rateable_dossier(code: str) -> Dossier:
         raise NotFound("dossier_not_found")
     if not dossier.rateable:
         raise Conflict("dossier_not_rateable")
-    if Rating.objects(id=Rating.make_id(code)).count():  # a courtesy message only; the unique id decides
+    if Rating.exists_for(code):  # a courtesy message only; the unique id decides
         raise Conflict("already_rated")
     return dossier
 
@@ -122,7 +123,7 @@ def _spend_token(nonce: str, code: str) -> None:
         # the attempt that spent it stored nothing (its insert failed): using it again cannot add a
         # second rating, the rating's unique id decides
         spent = UsedRatingToken.objects(id=nonce).only("dossier_code").first()
-        if spent is None or spent.dossier_code != code or Rating.objects(id=Rating.make_id(code)).count():
+        if spent is None or spent.dossier_code != code or Rating.exists_for(code):
             raise Conflict("rating_token_used") from error
 
 
@@ -161,7 +162,7 @@ def submit_rating(
         rating.save(force_insert=True)
     except NotUniqueError as error:
         raise Conflict("already_rated") from error
-    FormVersion.objects(id=version.id).update_one(inc__submission_count=1)
+    count_submission(version.id)
     if rating.status == "counted":
         add_rating(rating)
     return rating

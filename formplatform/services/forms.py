@@ -17,6 +17,7 @@ from formplatform.accounts.models import User
 from formplatform.audit.services import record_event
 from formplatform.errors import Conflict, Invalid, NeedsConfirmation, NotFound
 from formplatform.models import Form, FormVersion, utcnow
+from formplatform.services.tallies import with_counts
 
 
 def list_forms(*, include_archived: bool = False) -> list[Form]:
@@ -74,7 +75,7 @@ def get_version(key: str, number: int | None = None, *, form: Form | None = None
 
 def list_versions(key: str) -> list[FormVersion]:
     """Version summaries (no definitions), oldest first, with live submission counts."""
-    return list(FormVersion.objects(form_key=key).only(*VERSION_SUMMARY_FIELDS).order_by("number"))
+    return with_counts(list(FormVersion.objects(form_key=key).only(*VERSION_SUMMARY_FIELDS).order_by("number")))
 
 
 def save_draft(

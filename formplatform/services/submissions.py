@@ -9,9 +9,10 @@ from form_definitions.problems import Problem
 from formplatform.accounts.models import ApiToken, User
 from formplatform.audit.services import record_event
 from formplatform.errors import BadRequest, Gone, Invalid, NotFound
-from formplatform.models import FormVersion, StoredFile, Submission
+from formplatform.models import StoredFile, Submission
 from formplatform.permissions import Principal, require, scope_filter
 from formplatform.services.forms import get_form, get_version
+from formplatform.services.tallies import count_submission
 
 SOURCES = ("web", "api", "kiosk")
 
@@ -57,7 +58,7 @@ def submit_form(
         submitted_by=actor.id if actor else None,
     )
     submission.save(force_insert=True)
-    FormVersion.objects(id=pinned.id).update_one(inc__submission_count=1)
+    count_submission(pinned.id)
     if actor is not None:
         record_event(
             "submission.create",

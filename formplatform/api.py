@@ -11,6 +11,7 @@ from formplatform.auth import current_principal, current_user, require_login, re
 from formplatform.errors import BadRequest, Forbidden, NotFound, localize_problems
 from formplatform.models import Form, FormVersion
 from formplatform.openapi import openapi_document
+from formplatform.paging import MAX_PAGE, page_body
 from formplatform.permissions import allows, design_owner
 from formplatform.receipts import can_read_submission, make_receipt
 from formplatform.security import protect_session_writes
@@ -189,20 +190,17 @@ def read_submission(submission_id: str) -> Any:
 def list_form_submissions(key: str) -> Any:
     forms.get_form(key)
     page, per_page = page_args()
-    items, total = submissions.list_submissions(key, current_principal(), page=page, per_page=per_page)
-    return jsonify(
-        {"items": [submissions.submission_record(s) for s in items], "total": total, "page": page, "per_page": per_page}
-    )
+    found = submissions.list_submissions(key, current_principal(), page=page, per_page=per_page)
+    return jsonify(page_body(found, [submissions.submission_record(s) for s in found.items]))
 
 
 def page_args() -> tuple[int, int]:
-    """?page= and ?per_page= (1–100), with a 400 on nonsense."""
-    try:
-        page = int(request.args.get("page", 1))
-        per_page = int(request.args.get("per_page", 20))
-    except ValueError as error:
-        raise BadRequest("bad_page") from error
-    if page < 1 or not 1 <= per_page <= 100:
+    """?page= (1 to MAX_PAGE) and ?per_page= (1–100), with a 400 on nonsense, never a 500 on a huge number."""
+    page_text, size_text = request.args.get("page", "1"), request.args.get("per_page", "20")
+    if not (page_text.isdigit() and size_text.isdigit() and len(page_text) <= 6 and len(size_text) <= 3):
+        raise BadRequest("bad_page")
+    page, per_page = int(page_text), int(size_text)
+    if not 1 <= page <= MAX_PAGE or not 1 <= per_page <= 100:
         raise BadRequest("bad_page")
     return page, per_page
 

@@ -153,7 +153,7 @@ def openapi_document() -> dict[str, Any]:
         "/agencies": {
             "get": _op(
                 "Agencies the caller may read (`q` searches code and names, `type` filters; paged by code)",
-                "`{items, total, page, per_page}`",
+                "`{items, page, per_page, has_next}` (no total: counting every match would grow with history)",
                 400,
                 401,
                 403,
@@ -250,7 +250,7 @@ def openapi_document() -> dict[str, Any]:
             ],
             "get": _op(
                 "Audit events in the caller's scope, newest first (read-only: events are append-only)",
-                "`{items, total, page, per_page}`",
+                "`{items, page, per_page, has_next}` (no total: counting every match would grow with history)",
                 400,
                 401,
                 403,

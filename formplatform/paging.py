@@ -39,12 +39,6 @@ class Page(Generic[T]):
     def last(self) -> int:
         return (self.number - 1) * self.per_page + len(self.items)
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
-        return iter(self.items)
-
-    def __len__(self) -> int:
-        return len(self.items)
-
 
 def page_of(query: Any, number: int, per_page: int) -> Page[Any]:
     """Page `number` of an ordered MongoEngine queryset (or pymongo cursor), without counting."""
@@ -56,7 +50,7 @@ def page_of(query: Any, number: int, per_page: int) -> Page[Any]:
 def page_number(value: Any, default: int = 1) -> int:
     """A page number from a query string: a whole number from 1 to MAX_PAGE, else `default`."""
     text = str(value or "").strip()
-    if not text.isdigit() or len(text) > 6:
+    if not text.isdigit() or len(text) > 40:
         return default
     return max(1, min(int(text), MAX_PAGE))
 
@@ -74,3 +68,19 @@ def combine(clauses: Iterable[dict[str, Any] | None]) -> dict[str, Any]:
     if rest:
         merged["$and"] = rest
     return merged
+
+
+def page_body(page: Page[Any], items: list[Any]) -> dict[str, Any]:
+    """The JSON envelope of an API list page: rows, the page's number and size, and whether more follow."""
+    return {"items": items, "page": page.number, "per_page": page.per_page, "has_next": page.has_next}
+
+
+def capped_count(query: Any, cap: int) -> int:
+    """How many match, up to `cap`: reads at most cap + 1 ids, so a badge never counts history."""
+    return len(list(query.only("id").limit(cap + 1)))
+
+
+def any_of(name: str, values: Iterable[str]) -> dict[str, Any]:
+    """`{name: value}` for one value (an index look-up on every engine), `{name: {"$in": values}}` for more."""
+    wanted = sorted(set(values))
+    return {name: wanted[0]} if len(wanted) == 1 else {name: {"$in": wanted}}

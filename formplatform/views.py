@@ -23,6 +23,7 @@ from formplatform.errors import (
     localize_problems,
 )
 from formplatform.models import FormVersion, Submission
+from formplatform.paging import page_number
 from formplatform.receipts import can_read_submission, make_receipt
 from formplatform.services import files, forms, submissions
 from i18n.babel import current_locale
@@ -252,16 +253,10 @@ def password() -> Any:
 def form_submissions(key: str) -> Any:
     """Submissions of a form that the caller may read: only their own agency subtrees."""
     form = forms.get_form(key)
-    page = max(request.args.get("page", 1, type=int), 1)
-    items, total = submissions.list_submissions(key, current_principal(), page=page, per_page=PAGE_SIZE)
-    return render_template(
-        "formplatform/submissions.html",
-        form=form,
-        items=items,
-        page=page,
-        total=total,
-        pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+    page = submissions.list_submissions(
+        key, current_principal(), page=page_number(request.args.get("page")), per_page=PAGE_SIZE
     )
+    return render_template("formplatform/submissions.html", form=form, page=page)
 
 
 @bp.app_template_global()

@@ -3,7 +3,7 @@ once), a new pairing code, and unpairing after a confirmation."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from typing import Any
 
 from flask import flash, make_response, redirect, render_template, request, url_for
@@ -15,9 +15,11 @@ from formplatform.agencies.services import agency_tree
 from formplatform.auth import current_principal, require_permission
 from formplatform.errors import AppError, Conflict, Invalid, localize_problems
 from formplatform.models import utcnow
+from formplatform.paging import page_number
 from formplatform.permissions import grant_roots
-from formplatform.satisfaction.models import Rating
+from formplatform.satisfaction.models import RatingCounter
 from formplatform.satisfaction.periods import local_date
+from formplatform.satisfaction.ratings import device_day_key
 from i18n.messages import error_title
 from kiosk import bp
 from kiosk.models import KioskDevice
@@ -46,24 +48,21 @@ def _agency_choices() -> list[Any]:
     return [row for row in agency_tree(grant_roots(current_principal(), "kiosks.manage")) if row.agency.active]
 
 
-def _today_start() -> datetime:
-    """Midnight of today in Ho Chi Minh City, as naive UTC (how ratings store their time)."""
-    return datetime.combine(local_date(utcnow()), time()) - LOCAL_OFFSET
-
-
 def _ratings_today(devices: list[KioskDevice]) -> dict[str, int]:
-    start = _today_start()
-    return {d.id: Rating.objects(device_id=d.id, created_at__gte=start).count() for d in devices}
+    """Each kiosk's ratings captured today (Ho Chi Minh City time), from the day counters kept at intake."""
+    today = local_date(utcnow())
+    keys = {device_day_key(d.id, today): d.id for d in devices}
+    return {keys[c.id]: c.count for c in RatingCounter.objects(id__in=list(keys)).only("id", "count")}
 
 
 @bp.get("/devices")
 @require_permission("kiosks.manage")
 def devices() -> Any:
     term = (request.args.get("q") or "").strip()[:100]
-    found = list_kiosks(current_principal(), term)
+    found = list_kiosks(current_principal(), term)  # kiosks are few: counting them does not grow with history
     total = found.count()
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    page = min(page_number(request.args.get("page")), pages)
     shown = list(found.skip((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
     agencies = {a.id: a for a in Agency.objects(id__in=list({d.agency_id for d in shown})).only("id", "name", "code")}
     return render_template(

@@ -14,6 +14,7 @@ from formplatform.accounts.checks import check_authority
 from formplatform.accounts.models import ROLES, STATUSES, TOKEN_SCOPES, User
 from formplatform.auth import current_user, require_permission
 from formplatform.errors import AppError, Forbidden, Invalid, localize_problems
+from formplatform.paging import page_number
 from i18n.messages import error_title
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
@@ -96,7 +97,7 @@ def submitted_grants() -> list[tuple[str, str]]:
 @require_permission("users.manage")
 def users() -> Any:
     filters = {key: (request.args.get(key) or "").strip() for key in ("q", "agency_id", "role", "status")}
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = max(page_number(request.args.get("page")), 1)
     items, total = queries.list_users(actor(), page=page, per_page=PAGE_SIZE, **filters)
     homes = queries.agencies_by_id(user.agency_id for user in items)
     return render_template(

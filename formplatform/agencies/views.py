@@ -13,6 +13,7 @@ from formplatform.agencies import services
 from formplatform.agencies.models import AGENCY_TYPES, CONTACT_KEYS, Agency
 from formplatform.auth import current_principal, current_user, require_login, require_permission
 from formplatform.errors import AppError, Conflict, Invalid, localize_problems
+from formplatform.paging import page_number
 from formplatform.permissions import allows, grant_roots, require, scope_filter
 from i18n.babel import current_locale
 from i18n.messages import error_title
@@ -77,7 +78,7 @@ def admin_agencies() -> Any:
         found = {a.id for a in services.search_agencies(term, scope, kind or None).only("id")}
         rows = [row for row in rows if row.agency.id in found]
     pages = max((len(rows) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    page = min(max(page_number(request.args.get("page")), 1), pages)
     shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     return render_template("agencies/list.html", rows=shown, total=len(rows), q=term, kind=kind, page=page, pages=pages)
 

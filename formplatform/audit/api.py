@@ -8,9 +8,10 @@ from flask import Blueprint, jsonify, request
 
 from formplatform.audit.labels import action_label
 from formplatform.audit.models import AuditEvent
-from formplatform.audit.views import MAX_PAGE, PER_PAGE, find_events, parse_query
+from formplatform.audit.views import PER_PAGE, find_events, parse_query
 from formplatform.auth import current_principal, require_permission
 from formplatform.errors import BadRequest
+from formplatform.paging import MAX_PAGE, page_body
 from formplatform.security import protect_session_writes
 
 bp = Blueprint("audit_api", __name__, url_prefix="/api/v1")
@@ -56,5 +57,5 @@ def list_events() -> Any:
     """Audit events in the caller's scope, newest first, with the filters of the audit page."""
     query = parse_query(request.args)
     page, per_page = _page_args()
-    items, total = find_events(query, current_principal(), page, per_page)
-    return jsonify({"items": [event_record(e) for e in items], "total": total, "page": page, "per_page": per_page})
+    found = find_events(query, current_principal(), page, per_page)
+    return jsonify(page_body(found, [event_record(e) for e in found.items]))

@@ -27,11 +27,11 @@ from formplatform.audit.services import record_event
 from formplatform.auth import current_principal, current_user, require_permission
 from formplatform.errors import BadRequest
 from formplatform.models import utcnow
+from formplatform.paging import Page, combine, page_number, page_of
 from formplatform.permissions import scope_filter
 
 bp = Blueprint("audit", __name__, template_folder="templates")
 PER_PAGE = 50
-MAX_PAGE = 100_000  # beyond this, skip() would overflow the database's 64-bit integers
 DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")
 TIME_FORMAT = "%d/%m/%Y %H:%M:%S"
 # Spreadsheets run cells starting with these as formulas; user names typed at the login page land here.
@@ -107,14 +107,12 @@ def raw_filter(query: AuditQuery, principal: Any, *extra: dict[str, Any]) -> dic
         clauses.append({"at": {"$gte": datetime.combine(query.date_from, time.min)}})
     if query.date_to:
         clauses.append({"at": {"$lt": datetime.combine(query.date_to + timedelta(days=1), time.min)}})
-    return {"$and": clauses} if clauses else {}
+    return combine(clauses)
 
 
-def find_events(query: AuditQuery, principal: Any, page: int, per_page: int) -> tuple[list[AuditEvent], int]:
-    """One page of matching events, newest first, and how many match in all."""
-    events = AuditEvent.objects(__raw__=raw_filter(query, principal)).order_by("-at")
-    total = events.count()
-    return list(events.skip((page - 1) * per_page).limit(per_page)), total
+def find_events(query: AuditQuery, principal: Any, page: int, per_page: int) -> Page[AuditEvent]:
+    """One page of matching events, newest first (never counted, see paging.py)."""
+    return page_of(AuditEvent.objects(__raw__=raw_filter(query, principal)).order_by("-at", "-id"), page, per_page)
 
 
 def show_value(value: Any) -> str:
@@ -149,12 +147,6 @@ def diff_rows(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, s
     return rows
 
 
-def page_number() -> int:
-    """?page= for the HTML page: nonsense falls back to the nearest sensible page."""
-    page = request.args.get("page", 1, type=int) or 1
-    return min(max(page, 1), MAX_PAGE)
-
-
 @bp.context_processor
 def audit_helpers() -> dict[str, Any]:
     return {
@@ -175,10 +167,10 @@ def audit_helpers() -> dict[str, Any]:
 def audit_log() -> Any:
     """The log: filters, one page of events newest first, each with its before/after."""
     error, error_field, status = None, "", 200
-    query, items, total, page = AuditQuery(), [], 0, page_number()
+    query, page = AuditQuery(), Page[AuditEvent](number=page_number(request.args.get("page")), per_page=PER_PAGE)
     try:
         query = parse_query(request.args)
-        items, total = find_events(query, current_principal(), page, PER_PAGE)
+        page = find_events(query, current_principal(), page.number, PER_PAGE)
     except BadRequest as failure:
         error, error_field, status = failure.payload()["message"], failure.params.get("field", ""), 400
     form_keys = ("action", "actor", "target", "outcome", "date_from", "date_to")
@@ -188,10 +180,8 @@ def audit_log() -> Any:
         links=query.link_args(),
         error=error,
         error_field=error_field,
-        items=items,
-        total=total,
+        items=page.items,
         page=page,
-        pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
         filtered=bool(query.link_args()) or error is not None,
     ), status
 
@@ -255,14 +245,13 @@ def audit_csv() -> Any:
     """The filtered events as CSV, streamed; the export is itself recorded (and left out of the file)."""
     query = parse_query(request.args)
     principal = current_principal()
-    total = AuditEvent.objects(__raw__=raw_filter(query, principal)).count()
     user = current_user()
     export = record_event(
         "audit.export",
         actor=principal,
         target_type="audit",
         agency_id=getattr(user, "agency_id", None),
-        details={"filters": query.link_args(), "rows": total, "format": "csv"},
+        details={"filters": query.link_args(), "format": "csv"},
     )
     events = AuditEvent.objects(__raw__=raw_filter(query, principal, {"_id": {"$ne": export.id}})).order_by("-at")
     filename = f"audit-{utcnow():%Y%m%d-%H%M%S}.csv"

@@ -15,6 +15,7 @@ from formplatform.auth import current_principal, current_user, require_permissio
 from formplatform.designer import bp, messages, queries, review, services
 from formplatform.errors import Forbidden, Invalid, localize_problems
 from formplatform.models import Form
+from formplatform.paging import page_number
 from formplatform.permissions import design_owner
 from formplatform.services import forms
 
@@ -69,7 +70,7 @@ def owner_choices() -> list[Any]:
 @require_permission("forms.design")
 def forms_list() -> Any:
     filters = {name: (request.args.get(name) or "").strip() for name in ("q", "kind", "status")}
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = max(page_number(request.args.get("page")), 1)
     rows, total = queries.list_design_forms(current_principal(), page=page, per_page=PAGE_SIZE, **filters)
     return render_template(
         "designer/forms.html",

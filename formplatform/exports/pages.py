@@ -21,6 +21,7 @@ from formplatform.exports.words import (
     SOURCE_LABELS,
     STATE_LABELS,
 )
+from formplatform.paging import page_number
 from formplatform.reporting.campaign_words import REPORT_STATUS_LABELS
 from formplatform.reporting.models import REPORT_STATES
 from i18n.babel import current_locale
@@ -92,7 +93,7 @@ def create_export() -> Any:
 @bp.get("/exports")
 @require_login
 def my_exports() -> Any:
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = max(page_number(request.args.get("page")), 1)
     items, total = services.list_exports(current_user(), page=page, per_page=PAGE_SIZE)  # type: ignore[arg-type]
     if any(job.state in ("queued", "running") for job in items):
         wake_runner()

@@ -7,7 +7,6 @@ Unlike the public pages these show officials per stage, by name, and the flagged
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -16,6 +15,7 @@ from flask_babel import gettext as _
 from formplatform.agencies.models import Agency
 from formplatform.auth import current_principal, current_user, require_permission
 from formplatform.errors import Conflict, Forbidden, NotFound, Unauthorized
+from formplatform.paging import capped_count, page_number, page_of
 from formplatform.permissions import allows, require, scope_filter
 from formplatform.satisfaction import bp
 from formplatform.satisfaction.models import STAGES, Rating, Rollup
@@ -56,7 +56,7 @@ def _principal() -> Any:
 
 
 def _page(name: str = "page") -> int:
-    return max(request.args.get(name, 1, type=int) or 1, 1)
+    return page_number(request.args.get(name))
 
 
 def _pages(total: int, per_page: int) -> int:
@@ -100,7 +100,7 @@ def admin_results() -> Any:
         pages=_pages(total, AGENCIES_PER_PAGE),
         filters=filters,
         query={"period": period, **{k: v for k, v in filters.items() if v}},
-        flagged=len(flagged_in_scope(principal)),
+        flagged=flagged_count(principal),
         version=scale.version,
         **helpers(),
     )
@@ -164,35 +164,33 @@ def _review_words() -> dict[str, Any]:
     return {"channel_labels": CHANNEL_LABELS, "flag_labels": FLAG_LABELS, "local_time": local_time}
 
 
-def flagged_in_scope(principal: Any) -> list[dict[str, Any]]:
-    """Ids and times of the flagged ratings the principal may read, newest first.
+FLAGGED_BADGE_CAP = 99  # the menu badge says "99+" beyond this: it never counts a backlog through
 
-    Flagged ratings are few (suspicious ones, until reviewed), so they are listed rather than counted:
-    `$eq` on the indexed status keeps nx-27017 off the million counted ones, where `count()` would read them.
-    """
-    raw: dict[str, Any] = {"status": {"$eq": "flagged"}, **(scope_filter(principal, READ) or {})}
-    found = Rating.objects(__raw__=raw).only("id", "created_at").as_pymongo()
-    return sorted(found, key=lambda r: (r.get("created_at") or datetime.min, r["_id"]), reverse=True)
+
+def flagged_query(principal: Any) -> Any:
+    """The flagged ratings the principal may read, newest first, from the (status, created_at) index."""
+    return Rating.objects(__raw__={"status": "flagged", **(scope_filter(principal, READ) or {})}).order_by(
+        "-created_at", "-id"
+    )
+
+
+def flagged_count(principal: Any) -> int:
+    """How many flagged ratings wait, counted up to FLAGGED_BADGE_CAP + 1 (shown as "99+")."""
+    return capped_count(flagged_query(principal), FLAGGED_BADGE_CAP)
 
 
 @bp.get("/admin/satisfaction/flagged")
 @require_permission(READ)
 def flagged_ratings() -> Any:
     principal = _principal()
-    flagged = flagged_in_scope(principal)
-    total = len(flagged)
-    pages = _pages(total, ROWS_PER_PAGE)
-    page = min(_page(), pages)
-    ids = [r["_id"] for r in flagged[(page - 1) * ROWS_PER_PAGE : page * ROWS_PER_PAGE]]
-    by_id = {r.id: r for r in Rating.objects(id__in=ids)} if ids else {}
-    items = [by_id[i] for i in ids if i in by_id]
+    page = page_of(flagged_query(principal), _page(), ROWS_PER_PAGE)
+    items = page.items
     names = {a.id: a for a in Agency.objects(id__in=sorted({r.agency_id for r in items})).only("id", "name")}
     return render_template(
         "satisfaction/admin_flagged.html",
         items=items,
-        total=total,
         page=page,
-        pages=pages,
+        flagged=flagged_count(principal) if page.has_next or page.has_prev else len(items),
         agencies=names,
         can_review={r.id: allows(principal, REVIEW, r.agency_id) for r in items},
         **_review_words(),

@@ -16,6 +16,7 @@ from formplatform.agencies.models import Agency
 from formplatform.api import json_body, page_args
 from formplatform.auth import current_principal, require_permission
 from formplatform.errors import BadRequest, Invalid, Unauthorized
+from formplatform.paging import page_body
 from formplatform.permissions import Principal, allows
 from formplatform.satisfaction import api_bp
 from formplatform.satisfaction.dossier_input import parse_moment, rows_from_json
@@ -121,7 +122,8 @@ def api_list_dossiers() -> Any:
     if status and status not in DOSSIER_STATUSES:
         raise BadRequest("bad_status_filter")
     q = (request.args.get("q") or "").strip()
-    items, total = list_dossiers(principal, q=q, agency=_agency_arg(), status=status, page=page, per_page=per_page)
+    found = list_dossiers(principal, q=q, agency=_agency_arg(), status=status, page=page, per_page=per_page)
+    items = found.items
     agencies = {a.id: a for a in Agency.objects(id__in=sorted({d.agency_id for d in items})).only("id", "code")}
     ratings = ratings_of([d.id for d in items])
     records = [
@@ -133,4 +135,4 @@ def api_list_dossiers() -> Any:
         )
         for d in items
     ]
-    return jsonify({"items": records, "total": total, "page": page, "per_page": per_page})
+    return jsonify(page_body(found, records))

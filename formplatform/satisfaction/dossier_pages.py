@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from formplatform.agencies.models import Agency
 from formplatform.auth import current_principal, require_permission
 from formplatform.errors import BadRequest, Invalid, Unauthorized, localize_problems
+from formplatform.paging import page_number
 from formplatform.permissions import Principal, allows, allows_somewhere
 from formplatform.satisfaction import bp
 from formplatform.satisfaction.dossier_input import COLUMNS, MAX_BYTES, read_sheet
@@ -96,14 +97,12 @@ def dossiers() -> Any:
     by_id = {a.id: a for a in agencies}
     if filters["agency"] not in by_id:
         filters["agency"] = ""
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    items, total = list_dossiers(principal, page=page, per_page=PAGE_SIZE, **filters)
+    page = list_dossiers(principal, page=page_number(request.args.get("page")), per_page=PAGE_SIZE, **filters)
+    items = page.items
     return render_template(
         "satisfaction/dossiers.html",
         items=items,
-        total=total,
         page=page,
-        pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
         filters=filters,
         query={k: v for k, v in filters.items() if v},
         agencies=agencies,

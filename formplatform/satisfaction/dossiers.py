@@ -23,8 +23,9 @@ from formplatform.agencies.models import Agency
 from formplatform.audit.services import record_event
 from formplatform.errors import Forbidden, Invalid, NotFound, Unauthorized
 from formplatform.models import utcnow
+from formplatform.paging import Page, any_of, combine, page_of
 from formplatform.permissions import Principal, allows, allows_somewhere, scope_filter
-from formplatform.satisfaction.codes import normalize_code
+from formplatform.satisfaction.codes import normalize_code, parse_dossier_code
 from formplatform.satisfaction.dossier_input import DossierData, DossierRow, agency_codes, check_row
 from formplatform.satisfaction.dossier_writes import apply_update, write_batch
 from formplatform.satisfaction.models import DOSSIER_STATUSES, Dossier, Rating
@@ -180,31 +181,28 @@ def visible_filter(principal: Principal | None) -> dict[str, Any] | None:
 
 def list_dossiers(
     principal: Principal | None, *, q: str = "", agency: str = "", status: str = "", page: int = 1, per_page: int = 20
-) -> tuple[list[Dossier], int]:
-    """One page of the dossiers the caller may see, newest received first, with the total."""
-    clauses: list[dict[str, Any]] = [scope] if (scope := visible_filter(principal)) else []
-    if q.strip():
-        pattern = {"$regex": re.escape(normalize_code(q)), "$options": "i"}  # codes are stored without spaces
-        words = {"$regex": re.escape(q.strip()), "$options": "i"}
-        clauses.append(
-            {
-                "$or": [
-                    {"_id": pattern},
-                    {"procedure_code": words},
-                    {"procedure_name.vi": words},
-                    {"procedure_name.en": words},
-                ]
-            }
-        )
+) -> Page[Dossier]:
+    """One page of the dossiers the caller may see, newest received first (never counted: see paging.py).
+
+    A whole dossier code is looked up by id; other words search codes and procedures, which reads
+    dossiers until a page is found (there is no text index), so it is the one filter whose cost varies.
+    """
+    scope = visible_filter(principal)
+    agencies = None if scope is None else set(scope["agency_id"]["$in"])
     if agency:
-        subtree = [a.id for a in Agency.objects(__raw__=Agency.subtree_query(agency)).only("id")]
-        clauses.append({"agency_id": {"$in": subtree}})
+        subtree = {a.id for a in Agency.objects(__raw__=Agency.subtree_query(agency)).only("id")}
+        agencies = subtree if agencies is None else agencies & subtree
+    clauses: list[dict[str, Any]] = [] if agencies is None else [any_of("agency_id", agencies or {"-"})]
     if status:
         clauses.append({"status": status})
-    query = Dossier.objects(__raw__={"$and": clauses} if clauses else {})
-    total = query.count()
-    items = list(query.order_by("-received_at", "-id").skip((page - 1) * per_page).limit(per_page))
-    return items, total
+    if parse_dossier_code(q):
+        clauses.append({"_id": normalize_code(q)})
+    elif q.strip():
+        pattern = {"$regex": re.escape(normalize_code(q)), "$options": "i"}  # codes are stored without spaces
+        words = {"$regex": re.escape(q.strip()), "$options": "i"}
+        fields = ("procedure_code", "procedure_name.vi", "procedure_name.en")
+        clauses.append({"$or": [{"_id": pattern}, *({name: words} for name in fields)]})
+    return page_of(Dossier.objects(__raw__=combine(clauses)).order_by("-received_at", "-id"), page, per_page)
 
 
 def ratings_of(codes: list[str]) -> dict[str, Rating]:

@@ -54,7 +54,7 @@ class Dossier(Document):
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
 
-    meta = {"collection": "dossiers", "indexes": ["agency_id", "-received_at", "status"]}
+    meta = {"collection": "dossiers", "indexes": [("agency_id", "-received_at"), "-received_at", "status"]}
 
     @property
     def code(self) -> str:
@@ -112,7 +112,13 @@ class Rating(Document):
 
     meta = {
         "collection": "ratings",
-        "indexes": ["agency_id", "status", "-created_at", "device_id", "rolled_up"],
+        "indexes": [
+            "agency_id",
+            ("status", "-created_at"),
+            "-created_at",
+            ("device_id", "-created_at"),
+            "rolled_up",
+        ],
     }
 
     @staticmethod

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
@@ -77,6 +77,11 @@ def capture_time(claimed: datetime | None, now: datetime, issued: datetime | Non
     if issued is not None and claimed < issued:
         claimed = issued
     return min(claimed, now)
+
+
+def device_day_key(device_id: str, day: date) -> str:
+    """The counter of a kiosk's stored ratings captured on one local day."""
+    return f"devday|{device_id}|{day.isoformat()}"
 
 
 def _window(minutes: int, at: datetime) -> int:
@@ -163,6 +168,8 @@ def submit_rating(
     except NotUniqueError as error:
         raise Conflict("already_rated") from error
     count_submission(version.id)
+    if device_id:  # the kiosk list shows each device's ratings of the day without reading ratings
+        RatingCounter.bump(device_day_key(device_id, local_date(rated_at)), now + timedelta(days=2))
     if rating.status == "counted":
         add_rating(rating)
     return rating

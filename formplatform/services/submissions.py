@@ -10,6 +10,7 @@ from formplatform.accounts.models import ApiToken, User
 from formplatform.audit.services import record_event
 from formplatform.errors import BadRequest, Gone, Invalid, NotFound
 from formplatform.models import StoredFile, Submission
+from formplatform.paging import Page, page_of
 from formplatform.permissions import Principal, require, scope_filter
 from formplatform.services.forms import get_form, get_version
 from formplatform.services.tallies import count_submission
@@ -109,14 +110,11 @@ def get_submission(submission_id: str) -> Submission:
     return submission
 
 
-def list_submissions(
-    key: str, principal: Principal | None, *, page: int = 1, per_page: int = 20
-) -> tuple[list[Submission], int]:
+def list_submissions(key: str, principal: Principal | None, *, page: int = 1, per_page: int = 20) -> Page[Submission]:
     """A page of a form's submissions that the principal may read (its agency subtrees), newest first."""
     restriction = scope_filter(principal, "submissions.read") or {}
-    query = Submission.objects(form_key=key, __raw__=restriction).order_by("-submitted_at")
-    total = query.count()
-    return list(query.skip((page - 1) * per_page).limit(per_page)), total
+    query = Submission.objects(__raw__={"form_key": key, **restriction}).order_by("-submitted_at")
+    return page_of(query, page, per_page)
 
 
 def submission_record(submission: Submission) -> dict[str, Any]:

@@ -144,7 +144,8 @@ def test_filters(client, events, params, expected):
 def test_the_page_applies_the_same_filters_and_keeps_them_in_links(client, events):
     log_in(client, "quantri", CITY_PASSWORD)
     html = client.get("/admin/audit?lang=en&actor=ke_&outcome=failed").get_data(as_text=True)
-    assert "ke_gian" in html and "kpi-monthly" not in html and "1 event" in html
+    rows = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0].count("<tr")
+    assert "ke_gian" in html and "kpi-monthly" not in html and rows == 1
     assert 'value="ke_"' in html and "/admin/audit.csv?actor=ke_&amp;outcome=failed" in html
     empty = client.get("/admin/audit?lang=en&action=nothing.like.this").get_data(as_text=True)
     assert "No events match these filters." in empty
@@ -174,23 +175,26 @@ def test_bad_filters_get_a_clear_error_not_a_crash(client, events, params, code)
     assert client.get("/admin/audit.csv", query_string=params).status_code == 400
 
 
-def test_pages_of_fifty_newest_first_with_the_total(app, client, city):
+def test_pages_of_fifty_newest_first_never_counted(app, client, city):
     with app.app_context():
         start = datetime(2025, 1, 1)
         for n in range(120):
             AuditEvent(action="form.draft_save", at=start + timedelta(minutes=n), target_id=f"n{n:03}").save()
     first = api(client, "quantri", action="form")
     body = first.get_json()
-    assert (body["total"], body["page"], body["per_page"], len(body["items"])) == (120, 1, 50, 50)
+    assert (body["has_next"], body["page"], body["per_page"], len(body["items"])) == (True, 1, 50, 50)
+    assert "total" not in body  # counting every match is what slowed lists down as history grew
     assert body["items"][0]["target_id"] == "n119" and body["items"][0]["at"] == "2025-01-01T01:59:00Z"
     last = api(client, "quantri", action="form", page="3").get_json()
     assert [i["target_id"] for i in last["items"]] == [f"n{n:03}" for n in range(19, -1, -1)]
+    assert last["has_next"] is False
     for nonsense in ("0", "x", "99999999999999999999"):
         assert api(client, "quantri", page=nonsense).status_code == 400
     log_in(client, "quantri", CITY_PASSWORD)
     html = client.get("/admin/audit?lang=en&action=form&page=2").get_data(as_text=True)
-    assert "Page 2 of 3" in html and html.count("<time ") == 50 and "120 events" in html
+    assert "Page 2, rows 51–100" in html and html.count("<time ") == 50
     assert "/admin/audit?page=3&amp;action=form" in html or "/admin/audit?action=form&amp;page=3" in html
+    assert "/admin/audit?page=1&amp;action=form" in html or "/admin/audit?action=form&amp;page=1" in html
     beyond = client.get("/admin/audit?lang=en&page=99999999999999999999")
     assert beyond.status_code == 200 and "There are no events on this page." in beyond.get_data(as_text=True)
 

@@ -168,4 +168,5 @@ def test_the_flagged_queue_is_empty_and_paginated(client, app, city, seeded):
     first = client.get("/admin/satisfaction/flagged?lang=en").get_data(as_text=True)
     second = client.get("/admin/satisfaction/flagged?page=2&lang=en").get_data(as_text=True)
     rows = re.findall(r'data-fps-rating="([^"]+)"', first) + re.findall(r'data-fps-rating="([^"]+)"', second)
-    assert len(rows) == 22 and len(set(rows)) == 22 and "Page 1 of 2" in first
+    assert len(rows) == 22 and len(set(rows)) == 22 and "Page 1, rows 1–20" in first and 'rel="next"' in first
+    assert "Page 2, rows 21–22" in second and 'rel="next"' not in second and 'rel="prev"' in second

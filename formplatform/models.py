@@ -125,7 +125,9 @@ class Submission(Document):
 
     meta = {
         "collection": "submissions",
-        "indexes": [{"fields": ["form_key", "-submitted_at"]}, "submitted_by", "agency_id"],
+        # nx-27017 serves an equality from an index only when an index's name ends with that field
+        # (neosqlite's `_field_has_index`): hence "form_key" on its own beside the compound index.
+        "indexes": [{"fields": ["form_key", "-submitted_at"]}, "form_key", "submitted_by", "agency_id"],
     }
 
 

@@ -54,7 +54,12 @@ class Dossier(Document):
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
 
-    meta = {"collection": "dossiers", "indexes": [("agency_id", "-received_at"), "-received_at", "status"]}
+    # Single-field indexes beside the compound one: nx-27017 serves an equality from an index only when
+    # an index's name ends with that field (neosqlite's `_field_has_index`), else it scans.
+    meta = {
+        "collection": "dossiers",
+        "indexes": ["agency_id", ("agency_id", "-received_at"), "-received_at", "status"],
+    }
 
     @property
     def code(self) -> str:
@@ -114,9 +119,10 @@ class Rating(Document):
         "collection": "ratings",
         "indexes": [
             "agency_id",
+            "status",  # beside the compound: see Dossier's indexes
             ("status", "-created_at"),
             "-created_at",
-            ("device_id", "-created_at"),
+            "device_id",
             "rolled_up",
         ],
     }

@@ -1,0 +1,168 @@
+"""Everyday paths cost the same after history grows (issue: ten years must not slow anything down).
+
+Each test measures a request once with a little history and once after much more has been stored
+through the live services, and asserts what the request asked of the database is the same: as many
+commands, as many documents received, no count or aggregate, and no read that the embedded engine
+would answer by scanning a collection (tests/querycount.py replays each read and checks SQLite's plan).
+No timing: a path that went back to counting or scanning fails here whatever the machine.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.conftest import bearer, log_in
+from tests.fixtures.city import CITY_PASSWORD
+from tests.fixtures.satisfaction import answers, make_dossier
+from tests.querycount import CommandLog, counting, skip_without_events, unindexed_reads
+
+pytestmark = pytest.mark.embedded_only
+
+
+def documents() -> tuple[Any, ...]:
+    from formplatform.audit.models import AuditEvent
+    from formplatform.models import Form, FormVersion, Submission, VersionTally
+    from formplatform.satisfaction.models import Dossier, Rating, RatingCounter, Rollup, UsedRatingToken
+
+    return (AuditEvent, Form, FormVersion, Submission, VersionTally, Dossier, Rating, RatingCounter, Rollup) + (
+        UsedRatingToken,
+    )
+
+
+def cost(log: CommandLog) -> tuple[int, int]:
+    """Commands sent and documents received, but for capped counts (the flagged badge reads up to its cap
+    whatever the history: a bounded cost that still differs between two small histories)."""
+    from formplatform.satisfaction.admin_pages import FLAGGED_BADGE_CAP
+
+    capped = [c for c in log.commands if c.name == "find" and c.body.get("limit") == FLAGGED_BADGE_CAP + 1]
+    return len(log.commands), sum(c.documents for c in log.commands if c not in capped)
+
+
+def assert_same_cost(small: CommandLog, large: CommandLog) -> None:
+    """Same commands and documents at both sizes; nothing counted, aggregated or scanned."""
+    assert cost(small) == cost(large), (small.summary(), large.summary())
+    for log in (small, large):
+        assert not [c for c in log.commands if c.name in ("count", "aggregate")], log.summary()
+        reads = CommandLog()
+        reads.commands = [c for c in log.commands if c.name in ("find", "distinct")]
+        assert unindexed_reads(reads, *documents()) == []
+
+
+def rate_history(app: Any, city: Any, first: int, count: int) -> None:
+    """Ratings of finished dossiers stored through the live intake service (web channel, counted; every
+    second flagged for review as a burst would be), each with an event in the audit log."""
+    from formplatform.audit.services import record_event
+    from formplatform.satisfaction.models import Rating
+    from formplatform.satisfaction.ratings import submit_rating
+
+    with app.test_request_context():
+        for seq in range(first, first + count):
+            dossier = make_dossier(city, "d1_ward", seq=seq)
+            rating = submit_rating(dossier.id, answers(seq % 3), channel="web")
+            if seq % 2 == 0:
+                Rating.objects(id=rating.id).update_one(set__status="flagged")
+            record_event("dossier.status", actor=city.users["cv_q1"], target_type="dossier", target_id=dossier.id)
+
+
+def rate_by_qr(app: Any, client: Any, mongo_uri: str, code: str) -> CommandLog:
+    """A citizen's rating through the dossier's QR page; the POST is what is measured."""
+    from kiosk.tokens import mint_rating_token
+
+    with app.test_request_context():
+        token = mint_rating_token(code)
+    html = client.get(f"/r/{token}").get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    with counting(mongo_uri) as log:
+        sent = client.post(f"/r/{token}", data={**answers(2, "very_satisfied"), "csrf_token": csrf})
+    assert sent.status_code == 302, sent.get_data(as_text=True)[:300]
+    return log
+
+
+def test_a_citizens_rating_costs_the_same_after_many_more_ratings(app, client, city, seeded, mongo_uri):
+    skip_without_events()
+    with app.app_context():
+        codes = [make_dossier(city, "d1_ward", seq=9000 + n).id for n in range(3)]
+    rate_by_qr(app, client, mongo_uri, codes[0])  # the first of the hour creates the rate-limit counters
+    rate_history(app, city, 1, 3)
+    small = rate_by_qr(app, client, mongo_uri, codes[1])
+    rate_history(app, city, 100, 40)
+    large = rate_by_qr(app, client, mongo_uri, codes[2])
+    assert_same_cost(small, large)
+    ratings = [c for c in large.on("ratings") if c.name == "find"]
+    assert ratings and all(c.body.get("filter", {}).get("_id") for c in ratings)  # by id: never a scan
+    assert not [c for c in large.commands if c.collection == "form_versions" and c.name == "update"]
+
+
+def test_submitting_a_form_updates_no_shared_document(app, client, city, seeded, mongo_uri):
+    """The version's count is spread over tallies: no document is written by every submission."""
+    from formplatform.services.tallies import SHARDS, submission_counts
+
+    skip_without_events()
+    with counting(mongo_uri) as log:
+        for _ in range(12):
+            sent = client.post("/api/v1/forms/dossier-satisfaction/submissions", json={"data": answers()})
+            assert sent.status_code == 201
+    writes = [c for c in log.commands if c.name in ("update", "findAndModify")]
+    assert {c.collection for c in writes} == {"version_tallies"}
+    targets = {u["q"]["_id"] for c in writes for u in c.body["updates"]}
+    assert 1 < len(targets) <= SHARDS
+    with app.app_context():
+        from formplatform.services.forms import get_form
+
+        latest = get_form("dossier-satisfaction").latest_version
+        assert submission_counts([f"dossier-satisfaction@{latest}"]) == {f"dossier-satisfaction@{latest}": 12}
+
+
+def submit_history(app: Any, count: int) -> None:
+    from formplatform.services.submissions import submit_form
+
+    with app.test_request_context():
+        for n in range(count):
+            submit_form("dossier-satisfaction", answers(n % 3), source="api")
+
+
+def test_the_submissions_list_costs_the_same_after_many_more_submissions(app, client, city, seeded, mongo_uri):
+    skip_without_events()
+    headers = bearer(client, "quantri", CITY_PASSWORD)
+    url = "/api/v1/forms/dossier-satisfaction/submissions?per_page=5"
+    submit_history(app, 12)
+    logs = []
+    for size in ("small", "large"):
+        if size == "large":
+            submit_history(app, 60)
+        with counting(mongo_uri) as log:
+            first = client.get(url, headers=headers).get_json()
+            deep = client.get(f"{url}&page=2", headers=headers).get_json()
+        assert len(first["items"]) == len(deep["items"]) == 5 and first["has_next"] and "total" not in first
+        logs.append(log)
+    assert_same_cost(*logs)
+
+
+def test_staff_lists_cost_the_same_after_history_grows(app, client, city, seeded, mongo_uri):
+    """Dossiers, flagged ratings and the audit log: first and second page, before and after growth."""
+    skip_without_events()
+    rate_history(app, city, 1, 60)  # three pages of dossiers, a full first page of events
+    log_in(client, "quantri", CITY_PASSWORD)
+    pages = ("/admin/dossiers", "/admin/dossiers?page=2", "/admin/audit", "/admin/satisfaction/flagged")
+    logs = []
+    for size in ("small", "large"):
+        if size == "large":
+            rate_history(app, city, 200, 60)
+        with counting(mongo_uri) as log:
+            for url in pages:
+                assert client.get(url).status_code == 200, url
+        logs.append(log)
+    assert_same_cost(*logs)
+
+
+def test_a_page_number_past_the_end_or_absurd_is_answered_not_a_server_error(client, city, seeded):
+    headers = bearer(client, "quantri", CITY_PASSWORD)
+    for page in ("922337203685477580", "0", "-1", "x"):
+        answer = client.get(f"/api/v1/forms/dossier-satisfaction/submissions?page={page}", headers=headers)
+        assert answer.status_code == 400 and answer.get_json()["error"]["code"] == "bad_page"
+    log_in(client, "quantri", CITY_PASSWORD)
+    for url in ("/admin/dossiers?page=922337203685477580", "/admin/audit?page=922337203685477580"):
+        assert client.get(url).status_code == 200

@@ -1,6 +1,11 @@
 """Where an export's records come from: the collection, the order, and the meta columns before the answers.
 
-Rows are read with a plain pymongo cursor in batches, so memory stays flat however many there are.
+Rows are read a window of WINDOW documents at a time, each window its own query in index order, so
+memory stays flat in this process and in the database server alike: nx-27017 holds a whole query's
+result in memory until the cursor is drained (100,000 submissions took ~1 GB there as one query).
+A span of dates is not put in the query either, since that engine compares dates by reading every
+row: the first record of the span is found by a binary search over positions in index order, and
+reading stops at the first record past its end.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from formplatform.reporting.models import Report
 from formplatform.reporting.periods import VN_OFFSET
 from renderers.export_plan import Cell, Record
 
-BATCH = 500
+WINDOW = 1000
 AgencyNames = dict[str, tuple[str, Any]]  # agency id -> (code, bilingual name)
 
 
@@ -102,9 +107,53 @@ def agency_names(query: dict[str, Any]) -> AgencyNames:
 
 
 def records(source: Source, query: dict[str, Any], agencies: AgencyNames, label: Any, word: Any) -> Iterator[Record]:
-    """Every selected record in order, read in batches."""
-    projection = {name: 1 for name in source.fields}
-    cursor = source.collection().find(query, projection, batch_size=BATCH).sort(source.order)
-    for doc in cursor:
+    """Every selected record in order, a window at a time (see the module's note)."""
+    for doc in ordered_documents(source, query):
         meta = source.meta(doc, agencies, label, word)
         yield Record(str(doc["_id"]), int(doc.get("version") or 0), doc.get("data") or {}, meta)
+
+
+def ordered_documents(source: Source, query: dict[str, Any], window: int = WINDOW) -> Iterator[dict[str, Any]]:
+    """The documents `query` selects, in the source's order, read by windows of `window` documents."""
+    collection, order = source.collection(), [*source.order, ("_id", 1)]
+    moment = order[0][0]  # the leading sort key; a span of dates on it is applied by position
+    span = query.get(moment) if isinstance(query.get(moment), dict) else {}
+    base = {name: value for name, value in query.items() if name != moment or not span}
+    offset = _first_not_before(collection, base, order, span["$gte"]) if "$gte" in span else 0
+    projection = {name: 1 for name in source.fields}
+    while True:
+        found = list(collection.find(base, projection).sort(order).skip(offset).limit(window))
+        for doc in found:
+            if "$lte" in span and _past(doc.get(moment), span["$lte"]):
+                return
+            yield doc
+        if len(found) < window:
+            return
+        offset += len(found)
+
+
+def _past(value: Any, end: datetime) -> bool:
+    return isinstance(value, datetime) and value > end
+
+
+def _first_not_before(collection: Collection, query: dict[str, Any], order: list[tuple[str, int]], start: Any) -> int:
+    """The position (in `order`) of the first document whose leading key is not before `start`.
+
+    Found by doubling, then halving, a position: each probe reads one document's key, and walks the
+    index to its position, so the search costs a few index walks and never a comparison of dates.
+    """
+    field = order[0][0]
+
+    def before(position: int) -> bool:
+        doc = next(iter(collection.find(query, {field: 1}).sort(order).skip(position).limit(1)), None)
+        return doc is not None and (not isinstance(doc.get(field), datetime) or doc[field] < start)
+
+    if not before(0):
+        return 0
+    low, high = 0, 1
+    while before(high):
+        low, high = high, high * 2
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if before(middle) else (low, middle)
+    return high

@@ -7,8 +7,10 @@ submission documents (`insert_many`, never HTTP) of a 50-field form whose versio
 the same concept and whose version 3 removes a field and adds a choice option, a third of the
 submissions on each version. Then a child process exports them the way the platform's export does
 (`renderers.export_plan` columns merged by concept, `renderers.export_files` streaming writer, rows read
-from a pymongo cursor), so the child's peak resident memory (`ru_maxrss`) is the export's own. The
-database server is another process and is not counted. Prints readable lines and, last, one JSON object.
+by `formplatform.exports.sources.ordered_documents`, a window of documents per query), so the child's peak
+resident memory (`ru_maxrss`) is the export's own. The database server's peak during the export is read
+from /proc (its peak is reset after loading: Linux `clear_refs`). Prints readable lines and, last, one JSON
+object.
 """
 
 from __future__ import annotations
@@ -110,21 +112,21 @@ def load(uri: str, count: int) -> float:
 
 def export(uri: str, fmt: str, target: str) -> None:
     """The child: stream every submission into the file, then print its figures as JSON."""
-    import pymongo
+    import mongoengine
 
+    from formplatform.exports.sources import SOURCES, ordered_documents
     from renderers.export_files import CsvStream, XlsxStream, work_folder
     from renderers.export_plan import ExportPlan, Record, Wording
 
     wording = Wording(label=lambda text: text.get("vi", "") if isinstance(text, dict) else str(text), word=str)
     started = time.perf_counter()
     plan = ExportPlan(versions(), ["Submitted at"], wording)
-    collection = pymongo.MongoClient(uri).get_default_database()["submissions"]
+    mongoengine.connect(host=uri)
     rows = 0
     with work_folder() as folder:
         names = [f"{table.key}.csv" for table in plan.tables]
         stream = XlsxStream(plan.tables, Path(folder)) if fmt == "xlsx" else CsvStream(plan.tables, Path(folder), names)
-        cursor = collection.find({"form_key": KEY}, batch_size=CHUNK).sort("_id", 1)
-        for doc in cursor:
+        for doc in ordered_documents(SOURCES["submissions"], {"form_key": KEY}):
             record = Record(doc["_id"], doc["version"], doc["data"], [doc["submitted_at"].isoformat(" ", "minutes")])
             for table, row in plan.rows(record):
                 stream.add(table, row)
@@ -132,6 +134,14 @@ def export(uri: str, fmt: str, target: str) -> None:
         stream.close(Path(target))
     own_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"rows": rows, "seconds": round(time.perf_counter() - started, 2), "own_mb": round(own_mb)}))
+
+
+def server_peak_mb(pid: int | None) -> float:
+    """The database server's peak resident memory (VmHWM) in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def main() -> int:
@@ -149,6 +159,7 @@ def main() -> int:
         seconds = load(db.uri, args.submissions)
         print(f"loaded {args.submissions:,} submissions (50 fields, 3 versions) in {seconds:.1f} s")
         target = Path(folder) / f"export.{args.format}"
+        Path(f"/proc/{db.pid}/clear_refs").write_text("5")  # the server's peak from here on: the export's
         child = subprocess.run(
             [sys.executable, __file__, "--child", db.uri, args.format, str(target)],
             capture_output=True,
@@ -157,8 +168,10 @@ def main() -> int:
         )
         figures = json.loads(child.stdout.strip().splitlines()[-1])
         peak_mb = figures["own_mb"]  # the child's own peak (RUSAGE_CHILDREN would also count the database server)
+        server_mb = server_peak_mb(db.pid)
         size_mb = target.stat().st_size / 1e6
-    took = f"{figures['seconds']:.1f} s, peak memory {peak_mb:.0f} MB, file {size_mb:.1f} MB"
+    took = f"{figures['seconds']:.1f} s, peak memory {peak_mb:.0f} MB (database server {server_mb:.0f} MB)"
+    took += f", file {size_mb:.1f} MB"
     print(f"{args.format} export of {figures['rows']:,} submissions: {took}")
     print(
         json.dumps(
@@ -170,6 +183,7 @@ def main() -> int:
                 "load_s": round(seconds, 1),
                 "export_s": figures["seconds"],
                 "peak_mb": round(peak_mb),
+                "server_peak_mb": round(server_mb),
                 "file_mb": round(size_mb, 1),
             }
         )

@@ -14,7 +14,7 @@ from typing import Any
 
 from formplatform.dashboards.params import Filters
 from formplatform.dashboards.scope import agencies_by_id, report_filter
-from formplatform.dashboards.window import PeriodColumn, period_columns, period_end_filter
+from formplatform.dashboards.window import CAMPAIGN_FIELDS, PeriodColumn, period_columns, window_reports
 from formplatform.errors import BadRequest
 from formplatform.models import Form, utcnow
 from formplatform.permissions import Principal
@@ -63,7 +63,7 @@ def resolve(filters: Filters) -> tuple[Form | None, Campaign | None, list[Campai
     form = Form.objects(id=key).only("id", "title", "kind", "latest_version").first()
     if form is None or not form.latest_version:
         raise BadRequest("unknown_template")
-    return form, None, list(Campaign.objects(form_key=key).only("id", "name", "form_key"))
+    return form, None, list(Campaign.objects(form_key=key).only(*CAMPAIGN_FIELDS))
 
 
 def tally(row: RateRow, report: Report, now: datetime) -> None:
@@ -84,14 +84,10 @@ def compliance_board(principal: Principal | None, filters: Filters, now: datetim
     board = ComplianceBoard(form, campaign, campaigns)
     if not campaigns:
         return board
-    query: dict[str, Any] = {
-        "campaign_id": {"$in": [c.id for c in campaigns]},
-        **period_end_filter(filters),
-        **report_filter(principal),
-    }
+    query: dict[str, Any] = report_filter(principal)
     if filters.agencies:  # already checked to lie in the scope
         query["agency_id"] = {"$in": filters.agencies}
-    reports = list(Report.objects(__raw__=query).only(*FIELDS))
+    reports = window_reports(campaigns, filters, query, FIELDS)
     board.periods, board.cut = period_columns(reports)
     shown = {p.key for p in board.periods}
     reports = [r for r in reports if r.period_key in shown]

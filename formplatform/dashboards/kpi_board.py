@@ -21,11 +21,11 @@ from form_definitions.merge import MergedField, merge_fields
 from formplatform.agencies.models import Agency
 from formplatform.dashboards.params import Filters
 from formplatform.dashboards.scope import agencies_by_id, report_filter
-from formplatform.dashboards.window import PeriodColumn, period_columns, period_end_filter
+from formplatform.dashboards.window import CAMPAIGN_FIELDS, PeriodColumn, period_columns, window_reports
 from formplatform.errors import BadRequest
 from formplatform.models import Form
 from formplatform.permissions import Principal
-from formplatform.reporting.models import Report
+from formplatform.reporting.models import Campaign, Report, eq
 from formplatform.services import forms
 from i18n.text import localize
 
@@ -198,21 +198,16 @@ def kpi_board(principal: Principal | None, filters: Filters) -> KpiBoard:
     if board.indicator is None:
         raise BadRequest("unknown_indicator")
     concept = next(m for m in merged if m.concept == board.indicator.concept)
-    query: dict[str, Any] = {
-        "form_key": form.id,
-        "state": {"$in": list(COUNTED)},
-        **period_end_filter(filters),
-        **report_filter(principal),
-    }
-    with_data = sorted(
-        agencies_by_id(set(Report.objects(__raw__=query).scalar("agency_id"))).values(), key=lambda a: a.code
-    )
+    campaigns = list(Campaign.objects(__raw__=eq(form_key=form.id)).only(*CAMPAIGN_FIELDS))
+    query: dict[str, Any] = {"state": {"$in": list(COUNTED)}, **report_filter(principal)}
+    present = {r.agency_id for r in window_reports(campaigns, filters, query, ("agency_id",))}
+    with_data = sorted(agencies_by_id(present).values(), key=lambda a: a.code)
     board.with_data = with_data
     chosen = filters.agencies or [a.id for a in with_data[:MAX_AGENCIES]]
     if not chosen:
         return board
     query["agency_id"] = {"$in": chosen}
-    reports = list(Report.objects(__raw__=query).only(*FIELDS))
+    reports = window_reports(campaigns, filters, query, FIELDS)
     board.periods, board.cut = period_columns(reports)
     latest: dict[tuple[str, str], Report] = {}
     for report in reports:

@@ -11,6 +11,7 @@ from formplatform.api import json_body, page_args
 from formplatform.auth import current_principal, current_user, require_login, require_permission
 from formplatform.errors import BadRequest, Forbidden, NotFound, Unauthorized
 from formplatform.models import utcnow
+from formplatform.paging import Page
 from formplatform.permissions import allows_somewhere
 from formplatform.reporting import api_bp
 from formplatform.reporting.campaign_input import CampaignInput
@@ -18,6 +19,7 @@ from formplatform.reporting.campaigns import MANAGE, create_campaign, get_campai
 from formplatform.reporting.compliance import (
     READ,
     agency_rates,
+    choose_periods,
     compliance_rows,
     list_campaigns,
     opened_periods,
@@ -62,6 +64,11 @@ def campaign_record(campaign: Campaign) -> dict[str, Any]:
     }
 
 
+def page_record(page: Page[Any]) -> dict[str, Any]:
+    """How a listing says where it is: its page, its size and whether another follows (never a total)."""
+    return {"page": page.number, "per_page": page.per_page, "has_next": page.has_next}
+
+
 def _followed(campaign_id: str) -> Campaign:
     principal = current_principal()
     if principal is None:
@@ -78,8 +85,8 @@ def api_list_campaigns() -> Any:
         raise Forbidden()
     page, per_page = page_args()
     filters = {name: (request.args.get(name) or "").strip() for name in ("q", "status")}
-    items, total = list_campaigns(principal, page=page, per_page=per_page, **filters)
-    return jsonify({"items": [campaign_record(c) for c in items], "total": total, "page": page, "per_page": per_page})
+    found = list_campaigns(principal, page=page, per_page=per_page, **filters)
+    return jsonify({"items": [campaign_record(c) for c in found], **page_record(found)})
 
 
 @api_bp.post("/campaigns")
@@ -115,17 +122,16 @@ def api_campaign_compliance(campaign_id: str) -> Any:
     campaign = _followed(campaign_id)
     open_campaign_periods(campaign)
     now = utcnow()
-    keys = opened_periods(campaign)
-    period = request.args.get("period") or (keys[0] if keys else "")
-    if period and period not in keys:
+    choice = choose_periods(campaign, request.args.get("period") or "", _rate_count())
+    if choice.unknown:
         raise NotFound()
+    period, rate_keys = choice.period, choice.rate_keys
     rows = compliance_rows(principal, campaign, period, now) if period else []
-    rate_keys = list(reversed(keys[: _rate_count()]))
     rates = agency_rates(principal, campaign, rate_keys, now)
     return jsonify(
         {
             "campaign": campaign_record(campaign),
-            "periods": keys,
+            "periods": choice.keys,
             "period": _period_record(campaign, period, rows),
             "counts": status_counts(rows),
             "items": [_row_record(row) for row in rows],
@@ -200,8 +206,6 @@ def api_notifications() -> Any:
     user = current_user()
     page, per_page = page_args()
     unread_only = request.args.get("unread") in ("1", "true")
-    items, total = list_notifications(user, unread_only=unread_only, page=page, per_page=per_page)
+    found = list_notifications(user, unread_only=unread_only, page=page, per_page=per_page)
     locale = current_locale()
-    return jsonify(
-        {"items": [notification_record(n, locale) for n in items], "total": total, "page": page, "per_page": per_page}
-    )
+    return jsonify({"items": [notification_record(n, locale) for n in found], **page_record(found)})

@@ -55,7 +55,8 @@ def campaign_paths() -> dict[str, Any]:
     """Paths to merge into the API description."""
     compliance = _op(
         "Compliance of one period: every assigned agency in the caller's scope with its state (overdue derived), "
-        "timeliness (on_time, due_soon, overdue, late), counts, and completion / on-time rates over the last periods",
+        "timeliness (on_time, due_soon, overdue, late), counts, and completion / on-time rates over the `periods` "
+        "periods up to it. `periods` lists the newest 12 opened periods and those up to the chosen one",
         "The period's rows, counts and rates",
         401,
         403,
@@ -64,18 +65,36 @@ def campaign_paths() -> dict[str, Any]:
     )
     compliance["parameters"] = [
         CAMPAIGN_ID,
-        {"name": "period", "in": "query", "schema": {"type": "string"}, "description": "Default: the latest."},
+        {
+            "name": "period",
+            "in": "query",
+            "schema": {"type": "string"},
+            "description": "A period key, any opened one (404 otherwise). Default: the latest.",
+        },
         {"name": "periods", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 24}},
     ]
-    listing = _op("Campaigns the caller manages or follows, newest first", "Campaigns", 400, 401, 403, auth=True)
+    listing = _op(
+        "Campaigns the caller manages or follows, newest first (paged, never counted)",
+        "`{items, page, per_page, has_next}`",
+        400,
+        401,
+        403,
+        auth=True,
+    )
     listing["parameters"] = [
         *PAGING,
         {"name": "q", "in": "query", "schema": {"type": "string"}},
         {"name": "status", "in": "query", "schema": {"enum": ["active", "closed"]}},
     ]
-    read = _op("A campaign and the keys of its opened periods", "The campaign", 401, 404, auth=True)
+    read = _op("A campaign and the keys of its newest 12 opened periods", "The campaign", 401, 404, auth=True)
     read["parameters"] = [CAMPAIGN_ID]
-    notices = _op("The caller's notifications, newest first", "A page of notifications", 400, 401, auth=True)
+    notices = _op(
+        "The caller's notifications, newest first (paged, never counted)",
+        "`{items, page, per_page, has_next}`",
+        400,
+        401,
+        auth=True,
+    )
     notices["parameters"] = [*PAGING, {"name": "unread", "in": "query", "schema": {"enum": ["0", "1"]}}]
     create = _op(
         "Open a reporting campaign (agencies must lie in the caller's scope: 404 otherwise)",

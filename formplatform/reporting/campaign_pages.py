@@ -16,6 +16,7 @@ from formplatform.agencies.services import agency_tree
 from formplatform.auth import current_principal, current_user, require_permission
 from formplatform.errors import Conflict, Forbidden, Invalid, Unauthorized, localize_problems
 from formplatform.models import Form, utcnow
+from formplatform.paging import page_number
 from formplatform.permissions import allows_somewhere, grant_roots
 from formplatform.reporting import bp, campaign_words
 from formplatform.reporting.campaign_input import ASSIGNABLE_TYPES, CampaignInput, check_campaign
@@ -171,16 +172,14 @@ def campaigns() -> Any:
         raise Forbidden()
     open_due_periods()  # recurring campaigns open their new periods by themselves, lazily
     filters = {name: (request.args.get(name) or "").strip() for name in ("q", "status")}
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    items, total = list_campaigns(principal, page=page, per_page=PAGE_SIZE, **filters)
+    page = list_campaigns(principal, page=page_number(request.args.get("page")), per_page=PAGE_SIZE, **filters)
+    items = page.items
     forms = {f.id: f for f in Form.objects(id__in=sorted({c.form_key for c in items})).only("id", "title")}
     owners = {a.id: a for a in Agency.objects(id__in=sorted({c.owner_agency_id for c in items})).only("id", "name")}
     return render_template(
         "reporting/campaigns.html",
         items=items,
-        total=total,
         page=page,
-        pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
         filters=filters,
         query={k: v for k, v in filters.items() if v},
         forms=forms,

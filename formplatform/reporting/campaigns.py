@@ -16,7 +16,7 @@ from formplatform.errors import Conflict, Invalid, NotFound
 from formplatform.models import utcnow
 from formplatform.permissions import Principal, allows, grant_roots, require
 from formplatform.reporting.campaign_input import CampaignInput, check_campaign
-from formplatform.reporting.models import Campaign, Report
+from formplatform.reporting.models import Campaign, Report, eq
 from formplatform.reporting.opening import (
     assigned_agencies,
     due_periods,
@@ -128,7 +128,7 @@ def create_campaign(data: CampaignInput, actor: User) -> Campaign:
 
 def has_opened(campaign: Campaign) -> bool:
     """Whether any report of the campaign exists (its form, periods and start are then fixed)."""
-    return Report.objects(campaign_id=campaign.id).only("id").first() is not None
+    return Report.objects(__raw__=eq(campaign_id=campaign.id)).only("id").first() is not None
 
 
 def _locked_changes(campaign: Campaign, values: dict[str, Any]) -> list[Problem]:

@@ -2,8 +2,10 @@
 
 QĐ 62/2024 Điều 14 grades agencies on completion (reports completed / reports due) and timeliness
 (received on time / received). Everything is scoped: a caller sees only the agencies inside their
-`compliance.read` subtrees. Plain indexed queries (campaign_id, period_key) and counting in Python:
-the same on every engine, and a campaign has at most a few hundred agencies per period.
+`compliance.read` subtrees. Queries on the (campaign_id, period_key, agency_id) index and counting in
+Python: the same on every engine, and a campaign has at most a few hundred agencies per period. Nothing
+here reads a campaign's whole history: the periods offered are found newest first, one indexed look-up
+each, and rates read the key range of the periods shown.
 
 A report returned for supplementation keeps the status "returned" whatever the date (as the workflow
 keeps it `returned` until resubmitted) and keeps the on-time flag of its first receipt; while it waits
@@ -22,8 +24,9 @@ from typing import Any
 from formplatform.agencies.models import Agency
 from formplatform.errors import NotFound
 from formplatform.models import utcnow
+from formplatform.paging import Page, combine, page_of
 from formplatform.permissions import Principal, allows, grant_roots, root_agency_id, scope_filter
-from formplatform.reporting.models import Campaign, Report
+from formplatform.reporting.models import Campaign, Report, eq
 
 READ = "compliance.read"
 STATUSES = ("not_started", "draft", "in_approval", "returned", "submitted", "accepted", "overdue")
@@ -31,6 +34,7 @@ TIMELINESS = ("on_time", "due_soon", "overdue", "late")
 RECEIVED = ("submitted", "accepted")
 DUE_SOON = timedelta(days=3)
 ROW_FIELDS = ("id", "agency_id", "period_key", "state", "deadline", "submitted_at", "accepted_at", "on_time")
+PERIOD_CHOICES = 12  # periods offered at once; earlier ones are reached from the oldest offered
 
 
 def report_status(report: Report, now: datetime) -> str:
@@ -97,7 +101,7 @@ def can_view(principal: Principal | None, campaign: Campaign) -> bool:
         return True
     if not grant_roots(principal, READ):
         return False
-    query = {"campaign_id": campaign.id, **reader_filter(principal)}
+    query = {**eq(campaign_id=campaign.id), **reader_filter(principal)}
     return Report.objects(__raw__=query).only("id").first() is not None
 
 
@@ -108,10 +112,67 @@ def viewed_campaign(principal: Principal | None, campaign: Campaign) -> Campaign
     return campaign
 
 
-def opened_periods(campaign: Campaign) -> list[str]:
-    """Keys of the periods opened so far, newest first."""
-    keys = set(Report.objects(campaign_id=campaign.id).scalar("period_key"))
-    return sorted(keys, reverse=True)
+def opened_periods(campaign: Campaign, *, before: str | None = None, limit: int = PERIOD_CHOICES) -> list[str]:
+    """Keys of up to `limit` opened periods (those older than `before`), newest first.
+
+    One indexed look-up per key — the newest report's key below the last one found — so the cost is
+    the number of periods shown, never the number of reports of the campaign's history.
+    """
+    keys: list[str] = []
+    while len(keys) < limit:
+        query = eq(campaign_id=campaign.id)
+        if before is not None:
+            query["period_key"] = {"$lt": before}
+        found = Report.objects(__raw__=query).order_by("-period_key").only("period_key").first()
+        if found is None:
+            break
+        keys.append(found.period_key)
+        before = found.period_key
+    return keys
+
+
+def period_opened(campaign: Campaign, key: str) -> bool:
+    """Whether the campaign has reports for the period `key` (one indexed look-up)."""
+    return Report.objects(__raw__=eq(campaign_id=campaign.id, period_key=key)).only("id").first() is not None
+
+
+def period_window(campaign: Campaign, key: str, count: int, newest: list[str], limit: int) -> list[str]:
+    """The `count` opened periods ending with `key`, oldest first.
+
+    `newest` is what opened_periods(limit=limit) found: reused, and walked further back only when it
+    may not hold them all (it was full, or `key` is older than it).
+    """
+    start = newest.index(key) if key in newest else None
+    keys = newest[start : start + count] if start is not None else [key]
+    if len(keys) < count and (start is None or len(newest) >= limit):
+        keys += opened_periods(campaign, before=keys[-1], limit=count - len(keys))
+    return list(reversed(keys))
+
+
+@dataclass
+class PeriodChoice:
+    """Which periods a compliance view offers and shows, all found without reading the campaign's history."""
+
+    keys: list[str]  # offered, newest first: the newest ones and those up to the chosen one
+    period: str  # the period whose reports are listed ("" when none has opened)
+    rate_keys: list[str]  # the periods of the rates, oldest first, ending with `period`
+    unknown: bool = False  # the period asked for has no reports
+    earlier: str = ""  # the oldest period offered, when older ones may exist (a link to go further back)
+
+
+def choose_periods(campaign: Campaign, wanted: str, count: int) -> PeriodChoice:
+    """The period asked for (default: the newest) and the `count` periods up to it for the rates."""
+    limit = max(PERIOD_CHOICES, count)
+    newest = opened_periods(campaign, limit=limit)
+    period = wanted if wanted in newest or (wanted and period_opened(campaign, wanted)) else ""
+    unknown = bool(wanted) and not period
+    period = period or (newest[0] if newest else "")
+    if not period:
+        return PeriodChoice([], "", [], unknown)
+    around = period_window(campaign, period, limit, newest, limit)
+    keys = sorted(set(newest[:PERIOD_CHOICES]) | set(around), reverse=True)
+    earlier = around[0] if len(around) >= limit and around[0] != period else ""
+    return PeriodChoice(keys, period, around[-count:], unknown, earlier)
 
 
 def _agencies(ids: set[str]) -> dict[str, Agency]:
@@ -129,7 +190,7 @@ def compliance_rows(
 ) -> list[ComplianceRow]:
     """Every report of the period inside the caller's scope, by agency code."""
     now = now or utcnow()
-    query = {"campaign_id": campaign.id, "period_key": period_key, **reader_filter(principal)}
+    query = {**eq(campaign_id=campaign.id, period_key=period_key), **reader_filter(principal)}
     reports = list(Report.objects(__raw__=query).only(*ROW_FIELDS))
     agencies = _agencies({r.agency_id for r in reports})
     rows = [
@@ -162,8 +223,12 @@ def agency_rates(
     now = now or utcnow()
     if not period_keys:
         return []
-    query = {"campaign_id": campaign.id, "period_key": {"$in": period_keys}, **reader_filter(principal)}
-    reports = list(Report.objects(__raw__=query).only(*ROW_FIELDS))
+    # a key range, not `$in`: the embedded engine serves a range from the index and `$in` from no index;
+    # the periods shown are consecutive opened periods, so the range holds nothing else
+    span = {"$gte": min(period_keys), "$lte": max(period_keys)}
+    query = {**eq(campaign_id=campaign.id), "period_key": span, **reader_filter(principal)}
+    wanted = set(period_keys)
+    reports = [r for r in Report.objects(__raw__=query).only(*ROW_FIELDS) if r.period_key in wanted]
     agencies = _agencies({r.agency_id for r in reports})
     rows: dict[str, RateRow] = {}
     for report in reports:
@@ -189,8 +254,8 @@ def campaign_filter(principal: Principal | None, *, q: str = "", status: str = "
         pattern = {"$regex": re.escape(q), "$options": "i"}  # DESIGN §4.2: no compiled regexes
         clauses.append({"$or": [{"name.vi": pattern}, {"name.en": pattern}, {"form_key": pattern}]})
     if status in ("active", "closed"):
-        clauses.append({"status": status})
-    return {"$and": clauses} if clauses else {}
+        clauses.append(eq(status=status))
+    return combine(clauses)
 
 
 def _subtrees(roots: set[str]) -> dict[str, Any]:
@@ -200,8 +265,7 @@ def _subtrees(roots: set[str]) -> dict[str, Any]:
 
 def list_campaigns(
     principal: Principal | None, *, q: str = "", status: str = "", page: int = 1, per_page: int = 20
-) -> tuple[list[Campaign], int]:
-    """One page of the campaigns the caller manages or follows, newest first, with the total."""
+) -> Page[Campaign]:
+    """One page of the campaigns the caller manages or follows, newest first (never counted)."""
     query = Campaign.objects(__raw__=campaign_filter(principal, q=q, status=status))
-    total = query.count()
-    return list(query.order_by("-created_at", "id").skip((page - 1) * per_page).limit(per_page)), total
+    return page_of(query.order_by("-created_at", "id"), page, per_page)

@@ -9,6 +9,7 @@ from flask import render_template, request
 from formplatform.auth import current_principal
 from formplatform.errors import Unauthorized
 from formplatform.models import Form, utcnow
+from formplatform.paging import Page, page_number
 from formplatform.permissions import allows
 from formplatform.reporting import bp
 from formplatform.reporting.campaigns import MANAGE, get_campaign, open_campaign_periods
@@ -16,8 +17,8 @@ from formplatform.reporting.compliance import (
     STATUSES,
     TIMELINESS,
     agency_rates,
+    choose_periods,
     compliance_rows,
-    opened_periods,
     status_counts,
     viewed_campaign,
 )
@@ -55,35 +56,34 @@ def campaign(campaign_id: str) -> Any:
     found = viewed_campaign(principal, get_campaign(campaign_id))
     open_campaign_periods(found)  # lazily: a recurring campaign opens its new period when looked at
     now = utcnow()
-    keys = opened_periods(found)
-    period = request.args.get("period", "")
-    period = period if period in keys else (keys[0] if keys else "")
+    choice = choose_periods(found, request.args.get("period", ""), _rate_periods())
+    period = choice.period
     rows = compliance_rows(principal, found, period, now) if period else []
     counts = status_counts(rows)
     state = request.args.get("state", "")
     state = state if state in STATUSES or state in TIMELINESS else ""
     shown = [r for r in rows if not state or state in (r.status, r.timeliness)]
-    pages = max((len(shown) + ROWS_PER_PAGE - 1) // ROWS_PER_PAGE, 1)
-    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
-    rate_keys = list(reversed(keys[: _rate_periods()]))
+    number = page_number(request.args.get("page"))
+    start = (number - 1) * ROWS_PER_PAGE  # a period's rows are read whole for its counts: page them here
+    page = Page(shown[start : start + ROWS_PER_PAGE], number, ROWS_PER_PAGE, len(shown) > start + ROWS_PER_PAGE)
     form = Form.objects(id=found.form_key).only("id", "title").first()
     return render_template(
         "reporting/compliance.html",
         campaign=found,
         form=form,
-        keys=keys,
+        keys=choice.keys,
+        earlier=choice.earlier,
         period=period,
         key_label=lambda key: key_label(found, key),
-        rows=shown[(page - 1) * ROWS_PER_PAGE : page * ROWS_PER_PAGE],
+        rows=page.items,
+        page=page,
         counts=counts,
         deadline=rows[0].report.deadline if rows else None,
         state=state,
         statuses=STATUSES,
         timeliness_classes=TIMELINESS,
-        page=page,
-        pages=pages,
-        rate_keys=rate_keys,
-        rates=agency_rates(principal, found, rate_keys, now),
+        rate_keys=choice.rate_keys,
+        rates=agency_rates(principal, found, choice.rate_keys, now),
         rate_count=_rate_periods(),
         bar_class=bar_class,
         can_manage=allows(principal, MANAGE, found.owner_agency_id),

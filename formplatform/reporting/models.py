@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
 
 from mongoengine import (
     BooleanField,
@@ -27,6 +28,17 @@ CUTOFFS = ("nd09", "calendar")  # Nghị định 09/2019: 15th to 14th; or calen
 # last agency step; submitted: received by the reviewing agency; returned: sent back for supplementation;
 # accepted: done. "overdue" is derived (deadline passed and not submitted/accepted), never stored.
 REPORT_STATES = ("not_started", "draft", "in_approval", "submitted", "returned", "accepted")
+
+
+def eq(**fields: Any) -> dict[str, Any]:
+    """Equality filters spelled `$eq`, for the queries that must stay cheap as history grows.
+
+    nx-27017 reads a bare value as "equal, or an array containing it": an OR that no index serves unless an
+    index's name happens to end with the field, so `{"campaign_id": x}` scans every report while
+    `{"campaign_id": {"$eq": x}}` is served by the (campaign_id, period_key, agency_id) index. Same meaning
+    on MongoDB and mongomock.
+    """
+    return {name: {"$eq": value} for name, value in fields.items()}
 
 
 class Campaign(Document):
@@ -110,10 +122,15 @@ class Report(Document):
     meta = {
         "collection": "reports",
         "indexes": [
+            # a campaign's periods and their reports (compliance, dashboards, opening), by key range too
             {"fields": ["campaign_id", "period_key", "agency_id"], "unique": True},
             "agency_id",
             "state",
             "deadline",
+            # open work by state in deadline order (to-do list, reviewers, sweeps): bounded by what is open
+            {"fields": ["state", "deadline"]},
+            # one agency's reports of a template, newest first (the series page)
+            {"fields": ["agency_id", "form_key", "-period_start"]},
         ],
     }
 
@@ -174,5 +191,10 @@ class Notification(Document):
 
     meta = {
         "collection": "notifications",
-        "indexes": [{"fields": ["user_id", "read", "-created_at"]}, {"fields": ["user_id", "kind", "report_id"]}],
+        "indexes": [
+            {"fields": ["user_id", "read", "-created_at"]},  # unread ones, newest first; the capped badge
+            {"fields": ["user_id", "-created_at"]},  # all of a user's notices, newest first
+            {"fields": ["user_id", "kind", "report_id"]},
+            {"fields": ["report_id", "kind"]},  # who was already told about a report (sweeps)
+        ],
     }

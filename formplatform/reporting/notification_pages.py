@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import redirect, render_template, request, url_for
+from flask import g, redirect, render_template, request, url_for
 from pymongo.errors import PyMongoError
 
 from formplatform.auth import current_user, require_login
 from formplatform.errors import Unauthorized
+from formplatform.paging import page_number
 from formplatform.reporting import bp
 from formplatform.reporting.notifications import (
     list_notifications,
@@ -18,6 +19,7 @@ from formplatform.reporting.notifications import (
     notification_text,
     report_url,
     unread_count,
+    unread_text,
 )
 from i18n.babel import current_locale
 
@@ -27,17 +29,25 @@ log = logging.getLogger(__name__)
 
 @bp.app_context_processor
 def notification_bell() -> dict[str, Any]:
-    """`unread_notifications()` for base.html: one indexed count, run only when the menu shows the bell."""
+    """`unread_notifications()` for base.html: a capped count from one index, only when the menu shows the bell;
+    `unread_text(n)` writes it ("99+" at the cap)."""
 
     def count() -> int:
         user = current_user()
         try:
-            return unread_count(user) if user is not None else 0
+            return _unread(user) if user is not None else 0
         except PyMongoError:  # the error page of a database outage must still render
             log.warning("unread notifications could not be counted", exc_info=True)
             return 0
 
-    return {"unread_notifications": count}
+    return {"unread_notifications": count, "unread_text": unread_text}
+
+
+def _unread(user: Any) -> int:
+    """The capped unread count, read once a request (the notifications page and its menu both show it)."""
+    if "fp_unread" not in g:
+        g.fp_unread = unread_count(user)
+    return int(g.fp_unread)
 
 
 def _user() -> Any:
@@ -52,17 +62,16 @@ def _user() -> Any:
 def notifications() -> Any:
     user = _user()
     unread_only = request.args.get("unread") == "1"
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    items, total = list_notifications(user, unread_only=unread_only, page=page, per_page=PAGE_SIZE)
+    page = list_notifications(
+        user, unread_only=unread_only, page=page_number(request.args.get("page")), per_page=PAGE_SIZE
+    )
     locale = current_locale()
     return render_template(
         "reporting/notifications.html",
-        items=[(n, *notification_text(n, locale)) for n in items],
-        total=total,
+        items=[(n, *notification_text(n, locale)) for n in page],
         page=page,
-        pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
         unread_only=unread_only,
-        unread=unread_count(user),
+        unread=_unread(user),
         report_url=report_url,
     )
 

@@ -21,14 +21,16 @@ from werkzeug.routing import BuildError
 from formplatform.accounts.models import User
 from formplatform.agencies.models import Agency
 from formplatform.models import Form
+from formplatform.paging import Page, page_of
 from formplatform.permissions import lineage
-from formplatform.reporting.models import Notification, Report
+from formplatform.reporting.models import Notification, Report, eq
 from formplatform.reporting.periods import period_label
 from formplatform.reporting.workflow_access import division_ids, holds_step_role
 from i18n.text import localize
 
 log = logging.getLogger(__name__)
 VN_OFFSET = timedelta(hours=7)
+UNREAD_CAP = 100  # the badge says "99+" from here on: it never counts a user's whole history
 KIND_LABELS = {
     "due": _l("Due"),
     "overdue": _l("Overdue"),
@@ -126,7 +128,7 @@ def notify_report(
 
 def _already_notified(report_id: str, kind: str, *, soon: bool) -> set[str]:
     """Users who got this kind of notice for the report (for "due", only the due-soon reminders count)."""
-    query: dict[str, Any] = {"report_id": report_id, "kind": kind}
+    query: dict[str, Any] = eq(report_id=report_id, kind=kind)
     if soon:
         query["params.soon"] = True
     return set(Notification.objects(__raw__=query).scalar("user_id"))
@@ -194,18 +196,23 @@ def send_emails(users: list[User], kind: str, params: dict[str, Any], report_id:
 
 
 def unread_count(user: User | None) -> int:
-    """How many notices the user has not read (one indexed count)."""
-    return Notification.objects(user_id=user.id, read=False).count() if user is not None else 0
+    """How many notices the user has not read, up to UNREAD_CAP: at most that many ids, from one index."""
+    if user is None:
+        return 0
+    return len(list(Notification.objects(__raw__=eq(user_id=user.id, read=False)).limit(UNREAD_CAP).scalar("id")))
+
+
+def unread_text(count: int) -> str:
+    """The badge's number: "99+" once the cap is reached."""
+    return f"{UNREAD_CAP - 1}+" if count >= UNREAD_CAP else str(count)
 
 
 def list_notifications(
     user: User, *, unread_only: bool = False, page: int = 1, per_page: int = 20
-) -> tuple[list[Notification], int]:
-    """One page of the user's notices, newest first, with the total."""
-    query = Notification.objects(user_id=user.id, **({"read": False} if unread_only else {}))
-    total = query.count()
-    items = list(query.order_by("-created_at", "-id").skip((page - 1) * per_page).limit(per_page))
-    return items, total
+) -> Page[Notification]:
+    """One page of the user's notices, newest first (never counted)."""
+    query = eq(user_id=user.id, **({"read": False} if unread_only else {}))
+    return page_of(Notification.objects(__raw__=query).order_by("-created_at", "-id"), page, per_page)
 
 
 def mark_read(user: User, notification_id: str) -> Notification | None:
@@ -215,4 +222,4 @@ def mark_read(user: User, notification_id: str) -> Notification | None:
 
 def mark_all_read(user: User) -> int:
     """Mark every notice of the user read."""
-    return Notification.objects(user_id=user.id, read=False).update(set__read=True)
+    return Notification.objects(__raw__=eq(user_id=user.id, read=False)).update(set__read=True)

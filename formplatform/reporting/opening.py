@@ -22,7 +22,7 @@ from formplatform.audit.services import record_event
 from formplatform.errors import NotFound
 from formplatform.models import Form, utcnow
 from formplatform.reporting.holidays import holiday_set, parse_extra
-from formplatform.reporting.models import Campaign, Report
+from formplatform.reporting.models import Campaign, Report, eq
 from formplatform.reporting.notifications import notify_report
 from formplatform.reporting.periods import (
     Period,
@@ -122,7 +122,7 @@ def _open_period(
 ) -> int:
     """Insert the missing reports of one period; tell the drafters of a period still open to submit."""
     deadline = deadline_moment(period_deadline(campaign, period))
-    existing = set(Report.objects(campaign_id=campaign.id, period_key=period.key).scalar("agency_id"))
+    existing = set(Report.objects(__raw__=eq(campaign_id=campaign.id, period_key=period.key)).scalar("agency_id"))
     created = 0
     for agency in agencies:
         if agency.id in existing:

@@ -17,7 +17,7 @@ from form_definitions.walk import data_fields
 from formplatform.agencies.models import Agency
 from formplatform.errors import Invalid
 from formplatform.permissions import Principal, scope_filter
-from formplatform.reporting.models import Campaign, Report
+from formplatform.reporting.models import Campaign, Report, eq
 from formplatform.reporting.workflow_data import content
 from formplatform.services.forms import get_version
 from i18n.text import localize
@@ -170,7 +170,8 @@ def period_ranking(campaign: Campaign, period_key: str, principal: Principal | N
     it may only see its own row. Reports not yet accepted are listed apart, without a rank.
     """
     restriction = scope_filter(principal, "compliance.read")
-    reports = list(Report.objects(campaign_id=campaign.id, period_key=period_key).order_by("agency_id"))
+    query = eq(campaign_id=campaign.id, period_key=period_key)
+    reports = list(Report.objects(__raw__=query).order_by("agency_id"))
     rows, pending = [], []
     for report in reports:
         if report.state != "accepted":

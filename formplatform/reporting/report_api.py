@@ -11,6 +11,7 @@ from formplatform.api import json_body, page_args
 from formplatform.auth import current_principal, current_user
 from formplatform.errors import BadRequest, Forbidden, localize_problems
 from formplatform.reporting import api_bp, workflow
+from formplatform.reporting.campaign_api import page_record
 from formplatform.reporting.models import Report
 from formplatform.reporting.reports import due_status, readable_report, visible_reports
 from formplatform.reporting.workflow_access import can_act, current_step, report_definition
@@ -103,8 +104,8 @@ def _with_etag(record: dict[str, Any], status: int = 200) -> Any:
 def list_reports() -> Any:
     page, per_page = page_args()
     filters = {k: (request.args.get(k) or "").strip() for k in ("state", "campaign", "form", "period", "agency")}
-    items, total = visible_reports(current_principal(), filters, page, per_page)
-    return jsonify({"items": [report_summary(r) for r in items], "total": total, "page": page, "per_page": per_page})
+    found = visible_reports(current_principal(), filters, page, per_page)
+    return jsonify({"items": [report_summary(r) for r in found], **page_record(found)})
 
 
 @api_bp.get("/reports/<report_id>")

@@ -78,7 +78,14 @@ def report_paths() -> dict[str, dict[str, Any]]:
     auth = {"auth": True}
     return {
         "/reports": {
-            "get": _op("Reports the caller may read, newest deadline first", "Reports", 400, 401, 403, **auth)
+            "get": _op(
+                "Reports the caller may read, newest deadline first (paged, never counted)",
+                "`{items, page, per_page, has_next}`",
+                400,
+                401,
+                403,
+                **auth,
+            )
             | {"parameters": [*FILTERS, *PAGING]}
         },
         "/reports/{report_id}": {

@@ -21,6 +21,8 @@ from formplatform.agencies.models import Agency
 from formplatform.api import page_args
 from formplatform.auth import current_principal, current_user, require_login, require_permission
 from formplatform.errors import BadRequest, NotFound, localize_problems
+from formplatform.models import Form
+from formplatform.paging import Page, page_number
 from formplatform.reporting import bp
 from formplatform.reporting.models import Campaign, Report
 from formplatform.reporting.par import par_view, period_ranking
@@ -39,7 +41,6 @@ from formplatform.reporting.workflow_history import (
     steps_of,
 )
 from formplatform.reporting.workflow_review import review_definition, review_form_values
-from formplatform.services.forms import get_form
 from i18n.babel import current_locale
 from i18n.text import localize
 from renderers import format_number, render_form
@@ -85,9 +86,9 @@ def step_text(step: dict[str, Any]) -> str:
 def _helpers(reports: list[Report]) -> dict[str, Any]:
     """What every report template needs to name agencies, forms, periods and states."""
     agencies = {a.id: a for a in Agency.objects(id__in=sorted({r.agency_id for r in reports})).only("id", "name")}
-    titles: dict[str, str] = {}
-    for key in {r.form_key for r in reports}:
-        titles[key] = localize(get_form(key).title, current_locale())
+    keys = sorted({r.form_key for r in reports})
+    forms = Form.objects(id__in=keys).only("id", "title") if keys else []  # one query, not one per form
+    titles = {form.id: localize(form.title, current_locale()) for form in forms}
     return {
         "agency_name": lambda r: (
             localize(agencies[r.agency_id].name, current_locale()) if r.agency_id in agencies else ""
@@ -106,13 +107,11 @@ def _helpers(reports: list[Report]) -> dict[str, Any]:
 @require_login
 def todo() -> Any:
     """What is due, when, in which state; what is waiting for me."""
-    items = todo_for(current_user())
-    page = max(request.args.get("page", 1, type=int), 1)
-    pages = max((len(items) + TODO_PAGE - 1) // TODO_PAGE, 1)
-    shown = items[(page - 1) * TODO_PAGE : page * TODO_PAGE]
-    return render_template(
-        "reporting/todo.html", items=shown, page=page, pages=pages, **_helpers([i.report for i in shown])
-    )
+    items = todo_for(current_user())  # bounded (TODO_LIMIT), so paged here
+    number = page_number(request.args.get("page"))
+    start = (number - 1) * TODO_PAGE
+    page = Page(items[start : start + TODO_PAGE], number, TODO_PAGE, len(items) > start + TODO_PAGE)
+    return render_template("reporting/todo.html", items=page.items, page=page, **_helpers([i.report for i in page]))
 
 
 @bp.get("/reports/all")
@@ -121,17 +120,15 @@ def report_list() -> Any:
     """Every report the caller may read, filtered by state, campaign, form or period."""
     page, per_page = page_args()
     filters = {k: (request.args.get(k) or "").strip() for k in ("state", "campaign", "form", "period")}
-    items, total = visible_reports(current_principal(), filters, page, per_page)
-    pages = max((total + per_page - 1) // per_page, 1)
+    found = visible_reports(current_principal(), filters, page, per_page)
     return render_template(
         "reporting/report_list.html",
-        items=items,
-        total=total,
-        page=page,
-        pages=pages,
+        items=found.items,
+        page=found,
         filters=filters,
+        query={k: v for k, v in filters.items() if v},
         due_status=due_status,
-        **_helpers(items),
+        **_helpers(found.items),
     )
 
 

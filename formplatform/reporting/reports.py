@@ -17,13 +17,15 @@ from form_definitions.workflow import REVIEWER
 from formplatform.accounts.models import User
 from formplatform.errors import BadRequest, NotFound, Unauthorized
 from formplatform.models import utcnow
+from formplatform.paging import Page, combine, page_of
 from formplatform.permissions import PERMISSIONS, Principal, root_agency_id
 from formplatform.reporting.campaigns import open_due_periods
-from formplatform.reporting.models import REPORT_STATES, Report
+from formplatform.reporting.models import REPORT_STATES, Report, eq
 from formplatform.reporting.workflow_access import (
     acting_agencies,
     can_act,
     current_step,
+    load_definitions,
     may_read,
     reading_filter,
     subtree_ids,
@@ -63,14 +65,21 @@ def _reviewer_roots(user: User) -> set[str]:
     return {g.agency_id for g in user.roles if g.role in roles}
 
 
+def open_in_state(state: str, agencies: list[str] | None) -> list[Report]:
+    """Reports in one open state (of `agencies`; None = all), by deadline, at most TODO_LIMIT.
+
+    One state at a time: the (state, deadline) index then walks open work only, never the accepted
+    reports that make up most of the history (the embedded engine serves `$in` from no index).
+    """
+    query = {**eq(state=state), **({"agency_id": {"$in": agencies}} if agencies is not None else {})}
+    return list(Report.objects(__raw__=query).order_by("deadline").limit(TODO_LIMIT))
+
+
 def _reviewer_candidates(user: User) -> list[Report]:
     roots = _reviewer_roots(user)
     if not roots:
         return []
-    query: dict[str, Any] = {"state": "submitted"}
-    if root_agency_id() not in roots:
-        query["agency_id"] = {"$in": subtree_ids(roots)}
-    return list(Report.objects(__raw__=query).order_by("deadline").limit(TODO_LIMIT))
+    return open_in_state("submitted", None if root_agency_id() in roots else subtree_ids(roots))
 
 
 def todo_for(user: User | None) -> list[TodoItem]:
@@ -81,20 +90,16 @@ def todo_for(user: User | None) -> list[TodoItem]:
     agencies = acting_agencies(user)
     found: dict[str, Report] = {}
     if agencies:
-        query = {"agency_id": {"$in": agencies}, "state": {"$in": list(AGENCY_OPEN)}}
-        for report in Report.objects(__raw__=query).order_by("deadline").limit(TODO_LIMIT):
-            found[report.id] = report
-    for report in _reviewer_candidates(user):
+        mine = sorted((r for s in AGENCY_OPEN for r in open_in_state(s, agencies)), key=lambda r: r.deadline)
+        found.update((report.id, report) for report in mine[:TODO_LIMIT])
+    candidates = _reviewer_candidates(user)
+    load_definitions([*found.values(), *candidates])  # one query for the forms of every report listed
+    for report in candidates:
         if can_act(user, report):
             found[report.id] = report
     now = utcnow()
     items = [TodoItem(r, current_step(r), can_act(user, r), due_status(r, now)) for r in found.values()]
     return sorted(items, key=lambda item: (item.report.deadline, item.report.id))
-
-
-def reports_for_agency(agency_id: str, form_key: str) -> list[Report]:
-    """One agency's reports of one template, newest period first (the caller checks it may read them)."""
-    return list(Report.objects(agency_id=agency_id, form_key=form_key).order_by("-period_start"))
 
 
 def readable_report(principal: Principal | None, report_id: str) -> Report:
@@ -116,24 +121,29 @@ def _filter_query(filters: dict[str, str]) -> dict[str, Any]:
         query["state"] = {"$in": list(AGENCY_OPEN)}
         query["deadline"] = {"$lt": utcnow()}  # written at insert: comparable on every engine
     elif state:
-        query["state"] = state
+        query.update(eq(state=state))
     for name, field in (("campaign", "campaign_id"), ("form", "form_key"), ("agency", "agency_id")):
         if filters.get(name):
-            query[field] = filters[name]
+            query.update(eq(**{field: filters[name]}))
     if filters.get("period"):
-        query["period_key"] = filters["period"]
+        query.update(eq(period_key=filters["period"]))
     return query
+
+
+def _restricted(restriction: dict[str, Any] | None, wanted: dict[str, Any]) -> dict[str, Any]:
+    """The filter within the caller's reading scope, flat: an agency asked for must lie inside it."""
+    if restriction is not None and "agency_id" in wanted:
+        allowed = restriction["agency_id"]["$in"]
+        inside = wanted["agency_id"]["$eq"] in allowed
+        return {**wanted, "agency_id": wanted["agency_id"] if inside else {"$in": []}}
+    return combine([restriction, wanted])
 
 
 def visible_reports(
     principal: Principal | None, filters: dict[str, str], page: int = 1, per_page: int = 20
-) -> tuple[list[Report], int]:
+) -> Page[Report]:
     """A page of the reports the principal may read, matching `filters` (state, campaign, form, agency, period)."""
     if principal is None:
         raise Unauthorized()
-    restriction = reading_filter(principal)
-    wanted = _filter_query(filters)
-    query = {"$and": [restriction, wanted]} if restriction is not None else wanted
-    cursor = Report.objects(__raw__=query).order_by("-deadline", "agency_id")
-    total = cursor.count()
-    return list(cursor.skip((page - 1) * per_page).limit(per_page)), total
+    query = _restricted(reading_filter(principal), _filter_query(filters))
+    return page_of(Report.objects(__raw__=query).order_by("-deadline", "agency_id"), page, per_page)

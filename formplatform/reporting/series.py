@@ -15,7 +15,7 @@ from typing import Any
 
 from form_definitions.merge import MergedField, merge_fields
 from form_definitions.walk import field_index
-from formplatform.reporting.models import Report
+from formplatform.reporting.models import Report, eq
 from formplatform.services import forms
 from i18n.text import localize
 from renderers.values import format_number, render_value
@@ -43,7 +43,9 @@ class Series:
 
 def agency_series(agency_id: str, form_key: str, *, before: datetime | None = None, locale: str = "vi") -> Series:
     """The agency's reports of a form for up to PAGE_PERIODS periods before `before`, oldest first, as rows."""
-    query = Report.objects(agency_id=agency_id, form_key=form_key)
+    # walks the (agency_id, form_key, -period_start) index newest first: the rows read are the periods shown
+    # and those skipped after `before` (a date comparison the embedded engine does not serve from an index)
+    query = Report.objects(__raw__=eq(agency_id=agency_id, form_key=form_key))
     if before:
         query = query.filter(period_start__lt=before)
     reports = list(query.order_by("-period_start").limit(PAGE_PERIODS))[::-1]

@@ -16,7 +16,7 @@ from typing import Any
 from form_definitions.workflow import REVIEWER
 from formplatform.models import utcnow
 from formplatform.reporting.campaigns import open_due_periods
-from formplatform.reporting.models import Report
+from formplatform.reporting.models import Report, eq
 from formplatform.reporting.notifications import notify_report
 from formplatform.reporting.workflow_access import report_steps
 
@@ -37,12 +37,21 @@ def acting_roles(report: Report) -> tuple[str, ...]:
     return tuple(sorted(r for r in roles if r != REVIEWER))
 
 
+def open_reports(states: tuple[str, ...], deadline: dict[str, Any]) -> list[Report]:
+    """Reports in these open states whose deadline matches, by deadline.
+
+    One query per state on the (state, deadline) index: the rows read are open work only, never the
+    accepted reports of past years (a date range alone, or `$in`, makes the embedded engine read them all).
+    """
+    found = [r for state in states for r in Report.objects(__raw__={**eq(state=state), "deadline": deadline})]
+    return sorted(found, key=lambda report: (report.deadline, report.id))
+
+
 def sweep_overdue(now: datetime | None = None) -> int:
     """Notify the agency of every open report past its deadline (once per report and user)."""
     now = now or utcnow()
-    query = {"state": {"$in": list(OPEN_STATES)}, "deadline": {"$lt": now, "$gte": now - OVERDUE_WINDOW}}
     sent = 0
-    for report in Report.objects(__raw__=query).order_by("deadline"):
+    for report in open_reports(OPEN_STATES, {"$lt": now, "$gte": now - OVERDUE_WINDOW}):
         sent += notify_report(report, "overdue", acting_roles(report), once=True)
     return sent
 
@@ -50,9 +59,8 @@ def sweep_overdue(now: datetime | None = None) -> int:
 def sweep_due_soon(now: datetime | None = None) -> int:
     """Remind the drafters of reports due within three days that nobody has sent on yet (once each)."""
     now = now or utcnow()
-    query = {"state": {"$in": list(NOT_STARTED_YET)}, "deadline": {"$gte": now, "$lte": now + DUE_SOON}}
     sent = 0
-    for report in Report.objects(__raw__=query).order_by("deadline"):
+    for report in open_reports(NOT_STARTED_YET, {"$gte": now, "$lte": now + DUE_SOON}):
         days_left = max((report.deadline - now).days, 0)
         params = {"soon": True, "days_left": days_left}
         sent += notify_report(report, "due", acting_roles(report), params=params, once=True)

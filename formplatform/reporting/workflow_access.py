@@ -9,12 +9,16 @@ reviewer step belongs to reviewers over the reporting agency, or to an administr
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
+
+from flask import g, has_app_context, has_request_context
 
 from form_definitions.workflow import AGENCY_ROLES, REVIEWER, has_review, workflow_steps
 from formplatform.accounts.models import User
 from formplatform.agencies.models import Agency
 from formplatform.errors import Forbidden, Unauthorized
+from formplatform.models import Form
 from formplatform.permissions import Principal, allows, holds_role, scope_filter
 from formplatform.reporting.models import Report
 from formplatform.services.forms import get_version
@@ -23,9 +27,35 @@ OPEN_STATES = ("not_started", "draft", "returned", "in_approval", "submitted")
 FILL_STATES = ("not_started", "draft", "returned")
 
 
+def _definitions() -> dict[tuple[str, int], dict[str, Any]]:
+    """Definitions met in this request by (form, version): published versions never change."""
+    if not has_app_context():
+        return {}
+    if "fp_report_definitions" not in g:
+        g.fp_report_definitions = {}
+    return g.fp_report_definitions
+
+
 def report_definition(report: Report) -> dict[str, Any]:
-    """The definition of the version the report pins (cached per version)."""
-    return get_version(report.form_key, report.version).definition
+    """The definition of the version the report pins (cached per version; its form read once a request)."""
+    known = _definitions()
+    slot = (report.form_key, report.version)
+    if slot not in known:
+        known[slot] = get_version(report.form_key, report.version).definition
+    return known[slot]
+
+
+def load_definitions(reports: Iterable[Report]) -> None:
+    """Read the forms of many reports in one query, so that listing them costs no query per form."""
+    known = _definitions()
+    wanted = {(r.form_key, r.version) for r in reports} - set(known)
+    if not wanted:
+        return
+    keys = sorted({key for key, _ in wanted})
+    forms = {f.id: f for f in Form.objects(id__in=keys).only("id", "latest_version", "version_hashes")}
+    for key, number in wanted:
+        if key in forms:
+            known[(key, number)] = get_version(key, number, form=forms[key]).definition
 
 
 def report_steps(report: Report) -> list[dict[str, Any]]:
@@ -58,8 +88,11 @@ def current_step(report: Report) -> dict[str, Any]:
 
 
 def division_ids(agency_id: str) -> list[str]:
-    """The divisions (phòng) directly under an agency."""
-    return [a.id for a in Agency.objects(parent_id=agency_id, type="division").only("id")]
+    """The divisions (phòng) directly under an agency (read once a request: a to-do list asks per report)."""
+    known: dict[str, list[str]] = g.setdefault("fp_divisions", {}) if has_request_context() else {}
+    if agency_id not in known:
+        known[agency_id] = [a.id for a in Agency.objects(parent_id=agency_id, type="division").only("id")]
+    return known[agency_id]
 
 
 def holds_step_role(principal: Principal | None, role: str, agency_id: str) -> bool:

@@ -11,7 +11,7 @@ from formplatform.api import json_body, page_args
 from formplatform.auth import current_principal, current_user, require_login, require_permission
 from formplatform.errors import BadRequest, Forbidden, NotFound, Unauthorized
 from formplatform.models import utcnow
-from formplatform.paging import Page
+from formplatform.paging import page_body
 from formplatform.permissions import allows_somewhere
 from formplatform.reporting import api_bp
 from formplatform.reporting.campaign_input import CampaignInput
@@ -64,11 +64,6 @@ def campaign_record(campaign: Campaign) -> dict[str, Any]:
     }
 
 
-def page_record(page: Page[Any]) -> dict[str, Any]:
-    """How a listing says where it is: its page, its size and whether another follows (never a total)."""
-    return {"page": page.number, "per_page": page.per_page, "has_next": page.has_next}
-
-
 def _followed(campaign_id: str) -> Campaign:
     principal = current_principal()
     if principal is None:
@@ -86,7 +81,7 @@ def api_list_campaigns() -> Any:
     page, per_page = page_args()
     filters = {name: (request.args.get(name) or "").strip() for name in ("q", "status")}
     found = list_campaigns(principal, page=page, per_page=per_page, **filters)
-    return jsonify({"items": [campaign_record(c) for c in found], **page_record(found)})
+    return jsonify(page_body(found, [campaign_record(c) for c in found.items]))
 
 
 @api_bp.post("/campaigns")
@@ -208,4 +203,4 @@ def api_notifications() -> Any:
     unread_only = request.args.get("unread") in ("1", "true")
     found = list_notifications(user, unread_only=unread_only, page=page, per_page=per_page)
     locale = current_locale()
-    return jsonify({"items": [notification_record(n, locale) for n in found], **page_record(found)})
+    return jsonify(page_body(found, [notification_record(n, locale) for n in found.items]))

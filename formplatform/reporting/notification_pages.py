@@ -68,7 +68,7 @@ def notifications() -> Any:
     locale = current_locale()
     return render_template(
         "reporting/notifications.html",
-        items=[(n, *notification_text(n, locale)) for n in page],
+        items=[(n, *notification_text(n, locale)) for n in page.items],
         page=page,
         unread_only=unread_only,
         unread=_unread(user),

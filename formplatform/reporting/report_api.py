@@ -10,8 +10,8 @@ from flask_babel import gettext
 from formplatform.api import json_body, page_args
 from formplatform.auth import current_principal, current_user
 from formplatform.errors import BadRequest, Forbidden, localize_problems
+from formplatform.paging import page_body
 from formplatform.reporting import api_bp, workflow
-from formplatform.reporting.campaign_api import page_record
 from formplatform.reporting.models import Report
 from formplatform.reporting.reports import due_status, readable_report, visible_reports
 from formplatform.reporting.workflow_access import can_act, current_step, report_definition
@@ -105,7 +105,7 @@ def list_reports() -> Any:
     page, per_page = page_args()
     filters = {k: (request.args.get(k) or "").strip() for k in ("state", "campaign", "form", "period", "agency")}
     found = visible_reports(current_principal(), filters, page, per_page)
-    return jsonify({"items": [report_summary(r) for r in found], **page_record(found)})
+    return jsonify(page_body(found, [report_summary(r) for r in found.items]))
 
 
 @api_bp.get("/reports/<report_id>")

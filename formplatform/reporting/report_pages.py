@@ -111,7 +111,9 @@ def todo() -> Any:
     number = page_number(request.args.get("page"))
     start = (number - 1) * TODO_PAGE
     page = Page(items[start : start + TODO_PAGE], number, TODO_PAGE, len(items) > start + TODO_PAGE)
-    return render_template("reporting/todo.html", items=page.items, page=page, **_helpers([i.report for i in page]))
+    return render_template(
+        "reporting/todo.html", items=page.items, page=page, **_helpers([i.report for i in page.items])
+    )
 
 
 @bp.get("/reports/all")

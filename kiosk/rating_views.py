@@ -81,6 +81,7 @@ def _store(token: str, ticket: RatingToken, dossier: Dossier) -> Any:
             token_nonce=ticket.nonce,
             ip=request.remote_addr or "",
             locale=current_locale(),
+            checked=dossier,
         )
     except Invalid as error:
         errors = localize_problems(error.problems)

@@ -142,14 +142,16 @@ def submit_rating(
     ip: str = "",
     locale: str = "vi",
     captured_at: datetime | None = None,
+    checked: Dossier | None = None,
 ) -> Rating:
     """Store a citizen's rating of a dossier with the questionnaire version in force, and count it.
 
     `captured_at` is when the citizen rated (a kiosk's outbox entry), kept only if plausible; else now.
+    `checked` is the dossier when the caller has just found it rateable (the rating page), read once.
     """
     now = utcnow()
     rated_at = capture_time(captured_at, now)
-    dossier = find_rateable_dossier(code)
+    dossier = checked if checked is not None and checked.id == code else find_rateable_dossier(code)
     version = version_in_force(local_date(rated_at))
     outcome = check_answers(version.definition, answers)
     if outcome.problems:

@@ -2,12 +2,14 @@
 
     python bench/history.py [--agencies 60] [--requests 15] [--years 10]
 
-Runs the app in-process on a temporary embedded nx-27017 database (or on MONGODB_URI when set), seeds the
-library forms and the test city plus wards, two monthly campaigns (the reform report and the KPI sheet)
-for every agency, and a reviewer's notifications. First the last 12 periods' reports (most accepted, the
-current ones open), then the older years — the same campaigns, the same agencies, further back. After
-each stage it times every everyday page and API of reporting and dashboards through the Flask test client
-and counts the database commands and documents each sends and receives (pymongo command monitoring).
+Runs the app in-process on two temporary embedded nx-27017 databases (or two databases of MONGODB_URI),
+seeds the library forms and the test city plus wards, two monthly campaigns (the reform report and the
+KPI sheet) for every agency and a reviewer's notifications: the last 12 periods' reports (most accepted,
+the current ones open). The second database is a copy that then gets the older years — the same
+campaigns and agencies, further back. Every everyday page and API of reporting and dashboards is then
+requested through the Flask test client on each database in turn (so both share the machine's load),
+timed, and once counted: the commands and documents it sends and receives (pymongo command monitoring)
+and the reads nx-27017 would not serve from an index (tests/querycount.py).
 Prints readable lines and, last, one JSON object of the figures.
 """
 
@@ -163,7 +165,43 @@ def insert_notices(user_id: str, report_ids: list[str], start: datetime, count: 
     Notification._get_collection().insert_many(docs, ordered=False)
 
 
-def measure(app: Any, uri: str, targets: dict[str, tuple[str, str]], tokens: dict[str, Any], count: int) -> dict:
+class Databases:
+    """Two copies of the same data, one with more history: MongoEngine is routed to either between requests,
+    so that the 1-year and the N-year samples are taken in turns and share whatever load the machine has."""
+
+    def __init__(self, uris: dict[str, str]) -> None:
+        from pymongo import MongoClient
+
+        from formplatform.db import database_name
+
+        self.uris = uris
+        self.clients = {name: MongoClient(uri, uuidRepresentation="standard") for name, uri in uris.items()}
+        self.dbs = {name: self.clients[name][database_name(uri)] for name, uri in uris.items()}
+
+    def use(self, name: str) -> None:
+        from mongoengine import connection
+
+        from tests.querycount import _documents
+
+        connection._connections[connection.DEFAULT_CONNECTION_NAME] = self.clients[name]
+        connection._dbs[connection.DEFAULT_CONNECTION_NAME] = self.dbs[name]
+        for document in _documents():
+            document._collection = self.dbs[name][document._get_collection_name()]
+
+    def copy(self, source: str, target: str) -> None:
+        """Every collection of `source` into `target` (same ids), then the documents' indexes there."""
+        from tests.querycount import _documents
+
+        for name in self.dbs[source].list_collection_names():
+            documents = list(self.dbs[source][name].find())
+            if documents:
+                self.dbs[target][name].insert_many(documents)
+        self.use(target)
+        for document in _documents():
+            document.ensure_indexes()
+
+
+def measure(app: Any, dbs: Databases, targets: dict[str, tuple[str, str]], tokens: dict[str, Any], count: int) -> dict:
     from formplatform.reporting.models import Notification, Report
     from tests.querycount import counting, unindexed_reads
 
@@ -171,28 +209,34 @@ def measure(app: Any, uri: str, targets: dict[str, tuple[str, str]], tokens: dic
     figures: dict[str, Any] = {}
     for name, (username, path) in targets.items():
         headers = tokens[username] if path.startswith("/api/") else {}
-        session = sessions[username]
         with client.session_transaction() as stored:
             stored.clear()
-            stored.update(session)
-        response = client.get(path, headers=headers)  # warm caches (versions, templates)
-        assert response.status_code == 200, (path, response.status_code, response.get_data(as_text=True)[:300])
-        with counting(uri) as log:
-            client.get(path, headers=headers)
-        summary = log.summary()
-        samples = []
-        for _ in range(count):
-            start = time.perf_counter()
-            client.get(path, headers=headers)
-            samples.append((time.perf_counter() - start) * 1000)
-        figures[name] = {
-            "p50_ms": round(statistics.median(samples), 1),
-            "commands": summary["commands"],
-            "documents": summary["documents"],
-            "by_command": summary["by_command"],
-            "trace": [f"{c.collection}.{c.name}:{c.documents}" for c in log.commands],
-            "unindexed": unindexed_reads(log, Report, Notification),
-        }
+            stored.update(sessions[username])
+        figures[name] = {}
+        for stage in dbs.uris:
+            dbs.use(stage)
+            response = client.get(path, headers=headers)  # warm caches (versions, templates)
+            assert response.status_code == 200, (path, response.status_code, response.get_data(as_text=True)[:300])
+            with counting(dbs.uris[stage]) as log:
+                client.get(path, headers=headers)
+            summary = log.summary()
+            figures[name][stage] = {
+                "samples": [],
+                "commands": summary["commands"],
+                "documents": summary["documents"],
+                "by_command": summary["by_command"],
+                "trace": [f"{c.collection}.{c.name}:{c.documents}" for c in log.commands],
+                "unindexed": unindexed_reads(log, Report, Notification),
+            }
+        for _ in range(count):  # in turns: one request on each database
+            for stage in dbs.uris:
+                dbs.use(stage)
+                start = time.perf_counter()
+                client.get(path, headers=headers)
+                figures[name][stage]["samples"].append((time.perf_counter() - start) * 1000)
+        for stage in dbs.uris:
+            samples = figures[name][stage].pop("samples")
+            figures[name][stage]["p50_ms"] = round(statistics.median(samples), 1)
     return figures
 
 
@@ -204,6 +248,7 @@ def main() -> None:
     parser.add_argument("--agencies", type=int, default=60, help="wards added to the test city")
     parser.add_argument("--requests", type=int, default=15)
     parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--only", default="", help="comma-separated path names to measure (default: all)")
     args = parser.parse_args()
     import os
 
@@ -219,12 +264,17 @@ def main() -> None:
 
     with ExitStack() as stack:
         uri = os.environ.get("MONGODB_URI")
-        if not uri:
-            data_dir = stack.enter_context(tempfile.TemporaryDirectory())
-            uri = stack.enter_context(EmbeddedMongo(Path(data_dir))).uri
+        if uri:  # two databases of one server
+            base = uri.rsplit("/", 1)[0]
+            uris = {"one": f"{base}/fp_bench_one", "many": f"{base}/fp_bench_many"}
+        else:  # two embedded servers
+            uris = {}
+            for stage in ("one", "many"):
+                data_dir = stack.enter_context(tempfile.TemporaryDirectory())
+                uris[stage] = stack.enter_context(EmbeddedMongo(Path(data_dir))).uri
         app = create_app(
             {
-                "MONGODB_URI": uri,
+                "MONGODB_URI": uris["one"],
                 "SECRET_KEY": "bench-secret-key-0123456789",
                 "ENV": "testing",
                 "SEED_ON_START": False,
@@ -234,6 +284,7 @@ def main() -> None:
                 "ARGON2_MEMORY_KIB": 1024,
             }
         )
+        dbs = Databases(uris)
         now = utcnow()
         with app.app_context():
             seed_library()
@@ -253,8 +304,7 @@ def main() -> None:
                 sessions[username] = {"user_id": user.id, "sv": user.session_version}
         client = app.test_client()
         tokens = {name: bearer(client, name, CITY_PASSWORD) for name in ("xem_tp", "thamdinh", "cv_q1")}
-        targets = paths(cchc.id)
-        one = measure(app, uri, targets, tokens, args.requests)
+        dbs.copy("one", "many")
         with app.app_context():
             older = periods(now, 12, 12 * args.years - 1)
             pairs = ((cchc, cchc_answers()), (kpi, kpi_answers()))
@@ -262,17 +312,18 @@ def main() -> None:
             start = now - timedelta(days=365 * args.years)
             insert_notices(reviewer.id, some, start, NOTICES_PER_YEAR * (args.years - 1))
             total = Report._get_collection().estimated_document_count()
-        many = measure(app, uri, targets, tokens, args.requests)
+        targets = {k: v for k, v in paths(cchc.id).items() if not args.only or k in args.only.split(",")}
+        figures = measure(app, dbs, targets, tokens, args.requests)
     print(f"{len(agencies)} agencies, 2 monthly campaigns; {total - added} reports, then {total} ({args.years} years)")
     print(f"{'path':28} {'p50 1y':>8} {'p50 Ny':>8} {'ratio':>6}  {'cmds 1y/Ny':>11}  {'docs 1y/Ny':>12}  scans")
     for name in targets:
-        a, b = one[name], many[name]
+        a, b = figures[name]["one"], figures[name]["many"]
         ratio = b["p50_ms"] / a["p50_ms"] if a["p50_ms"] else 0
         print(
             f"{name:28} {a['p50_ms']:8.1f} {b['p50_ms']:8.1f} {ratio:6.2f}  "
             f"{a['commands']:>5}/{b['commands']:<5}  {a['documents']:>6}/{b['documents']:<6}  {len(b['unindexed'])}"
         )
-    print(json.dumps({"years": args.years, "agencies": len(agencies), "reports": total, "one": one, "many": many}))
+    print(json.dumps({"years": args.years, "agencies": len(agencies), "reports": total, "paths": figures}))
 
 
 if __name__ == "__main__":

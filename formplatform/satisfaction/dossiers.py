@@ -25,7 +25,7 @@ from formplatform.errors import Forbidden, Invalid, NotFound, Unauthorized
 from formplatform.models import utcnow
 from formplatform.paging import Page, any_of, combine, page_of
 from formplatform.permissions import Principal, allows, allows_somewhere, scope_filter
-from formplatform.satisfaction.codes import normalize_code, parse_dossier_code
+from formplatform.satisfaction.codes import SHORT_RE, normalize_code, parse_dossier_code
 from formplatform.satisfaction.dossier_input import DossierData, DossierRow, agency_codes, check_row
 from formplatform.satisfaction.dossier_writes import apply_update, write_batch
 from formplatform.satisfaction.models import DOSSIER_STATUSES, Dossier, Rating
@@ -184,8 +184,10 @@ def list_dossiers(
 ) -> Page[Dossier]:
     """One page of the dossiers the caller may see, newest received first (never counted: see paging.py).
 
-    A whole dossier code is looked up by id; other words search codes and procedures, which reads
-    dossiers until a page is found (there is no text index), so it is the one filter whose cost varies.
+    A whole dossier code is looked up by id, and so is a short one (`YYMMDD-XXXX`, as printed for the
+    counter): it can only be that code under one of the agencies in view. Other words search codes and
+    procedures, which reads dossiers until a page is found (there is no text index), so it is the one
+    filter whose cost varies.
     """
     scope = visible_filter(principal)
     agencies = None if scope is None else set(scope["agency_id"]["$in"])
@@ -197,6 +199,9 @@ def list_dossiers(
         clauses.append({"status": status})
     if parse_dossier_code(q):
         clauses.append({"_id": normalize_code(q)})
+    elif SHORT_RE.match(normalize_code(q)):
+        codes = Agency.objects(**({} if agencies is None else {"id__in": sorted(agencies)})).scalar("code")
+        clauses.append(any_of("_id", [f"{code}-{normalize_code(q)}" for code in codes] or ["-"]))
     elif q.strip():
         pattern = {"$regex": re.escape(normalize_code(q)), "$options": "i"}  # codes are stored without spaces
         words = {"$regex": re.escape(q.strip()), "$options": "i"}

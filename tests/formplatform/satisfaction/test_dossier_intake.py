@@ -178,6 +178,8 @@ def test_lists_are_scoped_searchable_and_newest_first(app, city):
         assert found(q="khai sinh") == [f"{D3_WARD}-261110-0001"]
         assert found(q="261112-00") == [f"{D1_WARD}-261112-0002"]
         assert found(q=f"{D1_WARD}-261112-0002") == [f"{D1_WARD}-261112-0002"]  # a whole code: by id
+        assert found(q=" 261110-0001 ") == [f"{D3_WARD}-261110-0001", f"{D1_WARD}-261110-0001"]  # short: by ids
+        assert [d.id for d in list_dossiers(city.users["xem_q1"], q="261110-0001").items] == [f"{D1_WARD}-261110-0001"]
         assert found(agency=city.id("d3")) == [f"{D3_WARD}-261110-0001"]
         assert found(status="finished") == []
         assert found(q="(.*") == []  # regex characters are literal

@@ -181,6 +181,7 @@ def _scans(collection: Any, body: dict[str, Any]) -> list[str]:
         collection.db.set_trace_callback(None)
     table = collection.name
     scans: list[str] = []
+    by_ids = "_id" in (body.get("filter") or {})  # at most one match per id asked for: sorting them is bounded
     for sql in statements:
         if not sql.lstrip().upper().startswith("SELECT") or "sqlite_master" in sql:
             continue
@@ -190,6 +191,6 @@ def _scans(collection: Any, body: dict[str, Any]) -> list[str]:
             detail = str(row[-1])
             if detail == f"SCAN {table}" or (detail.startswith(f"SCAN {table} USING") and not bounded_walk):
                 scans.append(detail)
-            elif limited and detail == "USE TEMP B-TREE FOR ORDER BY":
+            elif limited and detail == "USE TEMP B-TREE FOR ORDER BY" and not by_ids:
                 scans.append(f"{detail} (every match sorted before the limit)")
     return scans

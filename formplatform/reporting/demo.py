@@ -106,7 +106,7 @@ def seed_demo_kpi_history() -> int:
     if campaign is None or form is None or not form.latest_version:
         return 0
     first = period_containing(campaign.starts_on.date(), "month")  # the live campaign's first period
-    if Report.objects(campaign_id=campaign.id, period_start__lt=datetime.combine(first.start, time())).count():
+    if Report.objects(campaign_id=campaign.id, period_start__lt=datetime.combine(first.start, time())).first():
         return 0  # loaded before
     periods = [previous_period(first)]
     while len(periods) < HISTORY_MONTHS:

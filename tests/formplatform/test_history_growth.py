@@ -27,7 +27,16 @@ def documents() -> tuple[Any, ...]:
     from formplatform.models import Form, FormVersion, Submission, VersionTally
     from formplatform.satisfaction.models import Dossier, Rating, RatingCounter, Rollup, UsedRatingToken
 
-    return (AuditEvent, Form, FormVersion, Submission, VersionTally, Dossier, Rating, RatingCounter, Rollup) + (
+    return (
+        AuditEvent,
+        Form,
+        FormVersion,
+        Submission,
+        VersionTally,
+        Dossier,
+        Rating,
+        RatingCounter,
+        Rollup,
         UsedRatingToken,
     )
 
@@ -172,3 +181,19 @@ def test_a_page_number_past_the_end_or_absurd_is_answered_not_a_server_error(cli
     log_in(client, "quantri", CITY_PASSWORD)
     for url in ("/admin/dossiers?page=922337203685477580", "/admin/audit?page=922337203685477580"):
         assert client.get(url).status_code == 200
+
+
+def test_a_kiosks_ratings_of_the_day_are_counted_at_intake_without_reading_ratings(app, city, seeded):
+    """The kiosk list's "ratings today" comes from a day counter kept when a kiosk rating is stored."""
+    from formplatform.models import utcnow
+    from formplatform.satisfaction.models import RatingCounter
+    from formplatform.satisfaction.periods import local_date
+    from formplatform.satisfaction.ratings import device_day_key, submit_rating
+
+    with app.test_request_context():
+        for seq in (1, 2, 3):
+            dossier = make_dossier(city, "d1_ward", seq=seq)
+            submit_rating(dossier.id, answers(), channel="kiosk", device_id="kiosk-a" if seq < 3 else "kiosk-b")
+        today = local_date(utcnow())
+        assert RatingCounter.peek(device_day_key("kiosk-a", today)) == 2
+        assert RatingCounter.peek(device_day_key("kiosk-b", today)) == 1

@@ -46,6 +46,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     __import__("formplatform.dashboards", fromlist=["init_app"]).init_app(app, csrf)  # leaders' dashboards
     __import__("formplatform.exports", fromlist=["init_app"]).init_app(app, csrf)  # background exports
     kiosk.init_app(app, csrf)
+    __import__("formplatform.scheduler", fromlist=["init_app"]).init_app(app, csrf)  # periodic work, no cron
 
     @app.get("/healthz")
     def healthz() -> Any:
@@ -56,6 +57,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     if app.config["SEED_ON_START"]:
         seed(app)
+    if "scheduler" in app.extensions:
+        app.extensions["scheduler"].start()
     return app
 
 

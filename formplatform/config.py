@@ -41,6 +41,10 @@ ENV_KEYS = (
     "TRUSTED_PROXIES",
     # Background exports: whether this process runs export jobs in a thread (off: only queues them).
     "EXPORT_RUNNER",
+    # Periodic work (formplatform/scheduler): whether this process takes part in running it; and whether a
+    # citizen's rating is counted into the results within its request instead of by the scheduler.
+    "SCHEDULER",
+    "COUNT_RATINGS_AT_INTAKE",
 )
 DEFAULTS: dict[str, Any] = {
     "DATA_DIR": "instance",
@@ -74,6 +78,7 @@ DEFAULTS: dict[str, Any] = {
     # client cannot forge its address. 0: no proxy, X-Forwarded-* headers are ignored.
     "TRUSTED_PROXIES": 0,
     "EXPORT_RUNNER": True,
+    "COUNT_RATINGS_AT_INTAKE": False,
 }
 MAX_TRUSTED_PROXIES = 5
 URI_SCHEMES = ("mongodb://", "mongodb+srv://", "mongomock://")
@@ -138,6 +143,9 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         config[key] = int(config[key])
     config["SMTP_STARTTLS"] = _as_bool(config["SMTP_STARTTLS"])
     config["EXPORT_RUNNER"] = _as_bool(config["EXPORT_RUNNER"])
+    # on unless turned off; test apps (ENV=testing) run jobs when a test says so
+    config["SCHEDULER"] = _as_bool(config.get("SCHEDULER", config["ENV"] != "testing"))
+    config["COUNT_RATINGS_AT_INTAKE"] = _as_bool(config["COUNT_RATINGS_AT_INTAKE"])
     config["TRUSTED_PROXIES"] = _proxy_count(config["TRUSTED_PROXIES"])
     development = config["ENV"] in ("development", "testing")
     # Digital signatures (formplatform/reporting/signature_checks.py): a PEM file of trusted CA

@@ -22,6 +22,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "agency.contact.edit": frozenset({"admin", "agency_head", "division_head", "specialist"}),
     "users.manage": frozenset({"admin"}),
     "audit.read": frozenset({"admin"}),
+    "scheduler.manage": frozenset({"admin"}),  # see and start the platform's periodic jobs
     "tokens.manage": frozenset({"admin"}),
     "forms.design": frozenset({"admin", "designer"}),
     "submissions.create": frozenset({"admin", "specialist", "division_head", "agency_head"}),

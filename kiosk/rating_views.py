@@ -60,8 +60,8 @@ def rate(token: str) -> Any:
         ticket = read_rating_token(token)
     except AppError as error:
         return _refusal(error)
-    try:
-        dossier = find_rateable_dossier(ticket.dossier_code)
+    try:  # a second rating is refused when stored (unique id): the POST need not look for one first
+        dossier = find_rateable_dossier(ticket.dossier_code, unrated=request.method == "GET")
     except AppError as error:
         return _refusal(error, Dossier.objects(id=ticket.dossier_code).first())
     if request.method == "POST":
@@ -82,6 +82,7 @@ def _store(token: str, ticket: RatingToken, dossier: Dossier) -> Any:
             ip=request.remote_addr or "",
             locale=current_locale(),
             checked=dossier,
+            version=version,
         )
     except Invalid as error:
         errors = localize_problems(error.problems)

@@ -53,6 +53,10 @@ def app(mongo_uri: str) -> Any:
             "ARGON2_MEMORY_KIB": 1024,
             # export jobs run when a test says so (formplatform.exports.runner.run_pending), not in a thread
             "EXPORT_RUNNER": False,
+            # periodic jobs run when a test says so (formplatform.scheduler.runner.run_due / run_job), and a
+            # rating is counted within its request, as COUNT_RATINGS_AT_INTAKE=1 does on a small site
+            "SCHEDULER": False,
+            "COUNT_RATINGS_AT_INTAKE": True,
         }
     )
 

@@ -63,6 +63,7 @@ ACTION_LABELS = {
     "agency.activate": _l("Agency reactivated"),
     "agency.contact_update": _l("Agency contact person changed"),
     "audit.export": _l("Audit log exported"),
+    "scheduler.run": _l("Scheduled job started by hand"),
 }
 
 # The families offered in the action filter (matched as a prefix of the action name).
@@ -76,6 +77,7 @@ ACTION_PREFIXES = {
     "submission": _l("Submissions"),
     "agency": _l("Agencies"),
     "audit": _l("Audit log"),
+    "scheduler": _l("Scheduled jobs"),
 }
 
 OUTCOME_LABELS = {"ok": _l("Succeeded"), "failed": _l("Failed")}
@@ -88,6 +90,7 @@ TARGET_LABELS = {
     "agency": _l("Agency"),
     "password_request": _l("Password request"),
     "audit": _l("Audit log"),
+    "job": _l("Scheduled job"),
 }
 
 register_errors(

@@ -1,10 +1,10 @@
-"""The reporting sweep for cron: open due periods, remind what is due soon, warn about what is overdue.
+"""The reporting sweep: open due periods, remind what is due soon, warn about what is overdue.
 
-    python -m formplatform.reporting.tasks            (configuration from the environment, as the app)
+    python -m formplatform.reporting.tasks --data-dir instance     (or --uri / MONGODB_URI; SMTP_* as the app)
 
-Run it every hour or so, with MONGODB_URI (and SMTP_* for e-mail) set like the web app's. Pages open
-due periods lazily too, so the sweep is what makes reminders and overdue notices happen. Every notice
-goes out at most once per report and user, so running it often is harmless.
+The platform's scheduler runs it every 15 minutes (job "reports.sweep"), so no cron job is needed; this
+command runs it once, for cron or by hand. Every notice goes out at most once per report and user, so
+running it often is harmless.
 """
 
 from __future__ import annotations
@@ -74,17 +74,17 @@ def run_sweep(now: datetime | None = None) -> dict[str, int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Build the app from the environment and run the sweep once."""
-    from formplatform import create_app
+    """Build the app on the chosen database and run the sweep once."""
     from formplatform.config import ConfigError
+    from formplatform.scheduler.cli import task_app, task_parser
 
+    args = task_parser("formplatform.reporting.tasks", __doc__).parse_args(argv)
     try:
-        app: Any = create_app()
+        with task_app(args):
+            result = run_sweep()
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    with app.app_context():
-        result = run_sweep()
     print(
         f"reports opened: {result['opened']}, due-soon reminders: {result['due_soon']}, "
         f"overdue notices: {result['overdue']}"

@@ -106,6 +106,9 @@ class Rating(Document):
     status = StringField(required=True, choices=RATING_STATUSES, default="counted")
     flags = ListField(StringField())
     rolled_up = BooleanField(default=False)
+    # True from the moment a counted rating is stored (or a flagged one accepted) until it is in its roll-ups:
+    # the scheduler's counting job finds the waiting ones by this indexed flag, never by reading history.
+    to_count = BooleanField()
     # While being counted (rollups.add_rating): the pass marker left on each roll-up it reached, and
     # when the claim was taken (epoch seconds: an int compares on every engine, a $set date does not).
     counting = StringField()
@@ -124,6 +127,7 @@ class Rating(Document):
             "-created_at",
             "device_id",
             "rolled_up",
+            "to_count",
         ],
     }
 

@@ -8,6 +8,11 @@ simultaneous attempts store exactly one. A token spent by an attempt whose inser
 outbox retries with it, and the unique id still allows one rating. Suspicious ratings are stored
 as `flagged` and counted only once a reviewer accepts them.
 
+Counting a rating into its roll-ups (rollups.add_rating: some twenty small documents) is not the
+citizen's wait: the rating is stored marked `to_count` and the scheduler's counting job adds it within
+seconds (this process's scheduler is woken at once when it holds the lease). COUNT_RATINGS_AT_INTAKE
+counts it within the request instead (the test suite; a small site without a scheduler).
+
 A kiosk sends when each rating was captured; a plausible capture time (not ahead of the server,
 not older than CAPTURE_MAX_AGE, not before its token was issued) dates the rating and its roll-up
 period, and places it in the rate-limit windows of that moment, so a backlog sent after a network
@@ -40,6 +45,7 @@ from formplatform.satisfaction.models import (
 from formplatform.satisfaction.periods import local_date
 from formplatform.satisfaction.questionnaire import criteria, overall_field, version_in_force
 from formplatform.satisfaction.rollups import add_rating, remove_rating
+from formplatform.scheduler import poke
 from formplatform.services.tallies import count_submission
 
 
@@ -49,14 +55,18 @@ def address_key(ip: str) -> str:
     return hmac.new(secret, (ip or "").encode(), hashlib.sha256).hexdigest()[:24]
 
 
-def find_rateable_dossier(code: str) -> Dossier:
-    """The dossier behind a code, if its handling has ended and it has not been rated yet."""
+def find_rateable_dossier(code: str, *, unrated: bool = True) -> Dossier:
+    """The dossier behind a code, if its handling has ended and (`unrated`) it has not been rated yet.
+
+    The "already rated" check is a courtesy for the pages that offer the questionnaire; storing a rating
+    does without it, as the rating's unique id refuses a second one anyway.
+    """
     dossier = Dossier.objects(id=code).first()
     if dossier is None:
         raise NotFound("dossier_not_found")
     if not dossier.rateable:
         raise Conflict("dossier_not_rateable")
-    if Rating.exists_for(code):  # a courtesy message only; the unique id decides
+    if unrated and Rating.exists_for(code):
         raise Conflict("already_rated")
     return dossier
 
@@ -128,8 +138,10 @@ def _spend_token(nonce: str, code: str) -> None:
         # the attempt that spent it stored nothing (its insert failed): using it again cannot add a
         # second rating, the rating's unique id decides
         spent = UsedRatingToken.objects(id=nonce).only("dossier_code").first()
-        if spent is None or spent.dossier_code != code or Rating.exists_for(code):
+        if spent is None or spent.dossier_code != code:
             raise Conflict("rating_token_used") from error
+        if Rating.exists_for(code):
+            raise Conflict("already_rated") from error
 
 
 def submit_rating(
@@ -143,16 +155,19 @@ def submit_rating(
     locale: str = "vi",
     captured_at: datetime | None = None,
     checked: Dossier | None = None,
+    version: FormVersion | None = None,
 ) -> Rating:
-    """Store a citizen's rating of a dossier with the questionnaire version in force, and count it.
+    """Store a citizen's rating of a dossier with the questionnaire version in force, and have it counted.
 
     `captured_at` is when the citizen rated (a kiosk's outbox entry), kept only if plausible; else now.
-    `checked` is the dossier when the caller has just found it rateable (the rating page), read once.
+    `checked` is the dossier when the caller has just found it rateable (the rating page), read once;
+    `version` the questionnaire version in force that the caller has just read, for a rating made now.
     """
     now = utcnow()
     rated_at = capture_time(captured_at, now)
-    dossier = checked if checked is not None and checked.id == code else find_rateable_dossier(code)
-    version = version_in_force(local_date(rated_at))
+    dossier = checked if checked is not None and checked.id == code else find_rateable_dossier(code, unrated=False)
+    if version is None or captured_at is not None:
+        version = version_in_force(local_date(rated_at))
     outcome = check_answers(version.definition, answers)
     if outcome.problems:
         raise Invalid(outcome.problems)
@@ -164,17 +179,28 @@ def submit_rating(
     rating.locale = locale if locale in ("vi", "en") else "vi"
     rating.flags = flags
     rating.status = "flagged" if flags else "counted"
+    rating.to_count = True if rating.status == "counted" else None
     rating.created_at, rating.stored_at = rated_at, now
     try:
         rating.save(force_insert=True)
     except NotUniqueError as error:
+        if token_nonce:  # this token rated nothing: it must not pass later for the one that did
+            UsedRatingToken.objects(id=token_nonce).delete()
         raise Conflict("already_rated") from error
     count_submission(version.id)
     if device_id:  # the kiosk list shows each device's ratings of the day without reading ratings
         RatingCounter.bump(device_day_key(device_id, local_date(rated_at)), now + timedelta(days=2))
     if rating.status == "counted":
-        add_rating(rating)
+        count_rating(rating)
     return rating
+
+
+def count_rating(rating: Rating) -> None:
+    """Count a rating now (COUNT_RATINGS_AT_INTAKE) or have the scheduler's counting job do it soon."""
+    if current_app.config.get("COUNT_RATINGS_AT_INTAKE"):
+        add_rating(rating)
+    else:
+        poke("ratings.count")
 
 
 def _build_rating(dossier: Dossier, version: FormVersion, outcome: Any, **origin: Any) -> Rating:
@@ -224,14 +250,17 @@ def review_rating(rating_id: str, decision: str, actor: Principal) -> Rating:
     # the status change itself is the guard: only one reviewer's change applies
     if (
         not Rating.objects(id=rating.id, status=before).update_one(
-            set__status=target, set__reviewed_by=actor.id, set__reviewed_at=utcnow()
+            set__status=target,
+            set__reviewed_by=actor.id,
+            set__reviewed_at=utcnow(),
+            **({"set__to_count": True} if target == "counted" else {}),
         )
         or before == target
     ):
         raise Conflict("rating_already_reviewed")
     rating.reload()
     if target == "counted":
-        add_rating(rating)
+        count_rating(rating)
     elif rating.rolled_up:
         remove_rating(rating)
     record_event(

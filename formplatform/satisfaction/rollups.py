@@ -188,7 +188,7 @@ def add_rating(rating: Rating, now: datetime | None = None) -> bool:
 def finish_count(rating_id: str, claim: Claim, rollup_ids: list[str]) -> None:
     """Mark the rating counted (if the claim is still ours), then drop the pass marker from its roll-ups."""
     done = Rating.objects(id=rating_id, counting=claim.marker, counting_since=claim.since).update_one(
-        set__rolled_up=True, unset__counting=True, unset__counting_since=True
+        set__rolled_up=True, unset__counting=True, unset__counting_since=True, unset__to_count=True
     )
     if done:  # after a takeover the new holder cleans up, once it is sure every roll-up carries the marker
         Rollup._get_collection().update_many({"_id": {"$in": rollup_ids}}, {"$unset": {claim.marker: ""}})
@@ -214,5 +214,7 @@ def rebuild_rollups(batch: int = 5000) -> int:
             write_increments(merge_increments(pending))
             pending = []
     write_increments(merge_increments(pending))
-    Rating.objects(status="counted").update(set__rolled_up=True, unset__counting=True, unset__counting_since=True)
+    Rating.objects(status="counted").update(
+        set__rolled_up=True, unset__counting=True, unset__counting_since=True, unset__to_count=True
+    )
     return counted

@@ -1,25 +1,32 @@
-"""Roll-up upkeep for cron or an operator:
+"""Roll-up upkeep. The platform's scheduler counts new ratings every few seconds ("ratings.count", by
+the indexed `to_count` flag) and checks for any rating left uncounted every six hours ("ratings.check");
+this command is for an operator:
 
-    python -m formplatform.satisfaction.tasks            count ratings stored but never counted (a crash
-                                                         between the rating's insert and its roll-ups)
-    python -m formplatform.satisfaction.tasks --rebuild  recompute every roll-up from the counted ratings
-                                                         (after a restore of ratings alone, or to audit them)
+    python -m formplatform.satisfaction.tasks --data-dir instance            count ratings stored as counted
+                                                      that never reached their roll-ups (or --uri URI)
+    python -m formplatform.satisfaction.tasks --data-dir instance --rebuild  recompute every roll-up from the
+                                                      counted ratings (after a restore of ratings alone)
 
-Configuration comes from the environment, as for the web app. Run the first every few minutes; it only
-reads ratings marked as not yet counted (an indexed flag), so its cost does not grow with history.
 Running it at any moment is safe: a rating is counted only under a claim (see rollups.py), a claim
-still held by a live request is left alone, and a dead pass is completed without counting twice.
+still held by a live pass is left alone, and a dead pass is completed without counting twice.
 """
 
 from __future__ import annotations
 
 import sys
 from datetime import datetime
-from typing import Any
 
 from formplatform.models import utcnow
 from formplatform.satisfaction.models import Rating
 from formplatform.satisfaction.rollups import add_rating, rebuild_rollups
+
+BATCH = 500  # ratings counted per pass of the counting job; the rest wait for the next pass, seconds later
+
+
+def count_waiting(now: datetime | None = None) -> int:
+    """Count the ratings stored since the last pass (the scheduler runs this every few seconds)."""
+    now = now or utcnow()
+    return sum(add_rating(rating, now) for rating in Rating.objects(to_count=True).limit(BATCH))
 
 
 def repair_uncounted(now: datetime | None = None) -> int:
@@ -29,19 +36,21 @@ def repair_uncounted(now: datetime | None = None) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from formplatform import create_app
     from formplatform.config import ConfigError
+    from formplatform.scheduler.cli import task_app, task_parser
 
+    parser = task_parser("formplatform.satisfaction.tasks", __doc__)
+    parser.add_argument("--rebuild", action="store_true", help="recompute every roll-up from the counted ratings")
+    args = parser.parse_args(argv)
     try:
-        app: Any = create_app()
+        with task_app(args):
+            if args.rebuild:
+                print(f"roll-ups rebuilt from {rebuild_rollups()} counted ratings")
+            else:
+                print(f"ratings counted now: {repair_uncounted()}")
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    with app.app_context():
-        if "--rebuild" in (argv or []):
-            print(f"roll-ups rebuilt from {rebuild_rollups()} counted ratings")
-        else:
-            print(f"ratings counted now: {repair_uncounted()}")
     return 0
 
 

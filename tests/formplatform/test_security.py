@@ -125,7 +125,7 @@ def other_app(app: Any, env: str) -> Any:
     from formplatform import create_app
 
     config = {"MONGODB_URI": app.config["MONGODB_URI"], "SECRET_KEY": app.config["SECRET_KEY"], "ENV": env}
-    return create_app({**config, "SEED_ON_START": False, "ADMIN_PASSWORD": ""})
+    return create_app({**config, "SEED_ON_START": False, "ADMIN_PASSWORD": "", "SCHEDULER": False})
 
 
 def session_cookie(response: Any) -> str:

@@ -169,8 +169,8 @@ def test_the_tasks_command_runs_the_sweep(app, monkeypatch, capsys):
     import formplatform
     from formplatform.reporting import tasks
 
-    monkeypatch.setattr(formplatform, "create_app", lambda: app)
-    assert tasks.main([]) == 0
+    monkeypatch.setattr(formplatform, "create_app", lambda overrides=None: app)
+    assert tasks.main(["--uri", app.config["MONGODB_URI"]]) == 0
     assert "reports opened: 0" in capsys.readouterr().out
 
 

@@ -45,6 +45,8 @@ ENV_KEYS = (
     # citizen's rating is counted into the results within its request instead of by the scheduler.
     "SCHEDULER",
     "COUNT_RATINGS_AT_INTAKE",
+    # How long a process reuses a form's status and newest version for submissions (0: read every time).
+    "FORM_CACHE_SECONDS",
 )
 DEFAULTS: dict[str, Any] = {
     "DATA_DIR": "instance",
@@ -79,6 +81,7 @@ DEFAULTS: dict[str, Any] = {
     "TRUSTED_PROXIES": 0,
     "EXPORT_RUNNER": True,
     "COUNT_RATINGS_AT_INTAKE": False,
+    "FORM_CACHE_SECONDS": 2,
 }
 MAX_TRUSTED_PROXIES = 5
 URI_SCHEMES = ("mongodb://", "mongodb+srv://", "mongomock://")
@@ -146,6 +149,12 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     # on unless turned off; test apps (ENV=testing) run jobs when a test says so
     config["SCHEDULER"] = _as_bool(config.get("SCHEDULER", config["ENV"] != "testing"))
     config["COUNT_RATINGS_AT_INTAKE"] = _as_bool(config["COUNT_RATINGS_AT_INTAKE"])
+    try:
+        config["FORM_CACHE_SECONDS"] = float(config["FORM_CACHE_SECONDS"])
+    except ValueError:
+        config["FORM_CACHE_SECONDS"] = -1.0
+    if not 0 <= config["FORM_CACHE_SECONDS"] <= 60:
+        raise ConfigError("FORM_CACHE_SECONDS must be a number of seconds from 0 (no cache) to 60.")
     config["TRUSTED_PROXIES"] = _proxy_count(config["TRUSTED_PROXIES"])
     development = config["ENV"] in ("development", "testing")
     # Digital signatures (formplatform/reporting/signature_checks.py): a PEM file of trusted CA

@@ -96,6 +96,16 @@ class FormVersion(Document):
     def schema(self) -> dict[str, Any]:
         return json.loads(self.schema_json)
 
+    @property
+    def plain_definition(self) -> dict[str, Any]:
+        """The definition as plain dicts and lists, made once per loaded version: reading through
+        MongoEngine's change-tracking wrappers costs more than checking a submission's answers.
+        A published version never changes; callers only read it."""
+        plain = getattr(self, "_plain", None)
+        if plain is None:
+            plain = self._plain = json.loads(json.dumps(self.to_mongo().get("definition") or {}))
+        return plain
+
 
 class VersionTally(Document):
     """Part of a published version's submission count, spread over a few documents (services/tallies.py)."""

@@ -57,6 +57,8 @@ def app(mongo_uri: str) -> Any:
             # rating is counted within its request, as COUNT_RATINGS_AT_INTAKE=1 does on a small site
             "SCHEDULER": False,
             "COUNT_RATINGS_AT_INTAKE": True,
+            # tests change forms behind the services' back and empty the database between tests
+            "FORM_CACHE_SECONDS": 0,
         }
     )
 

@@ -175,6 +175,7 @@ def restore_form(key: str, actor: User | None) -> Form:
 def _set_status(key: str, actor: User | None, before: str, after: str, refused: str) -> Form:
     form = forms.get_form(key)
     updated = Form.objects(id=key, status=before).modify(new=True, set__status=after)
+    forms.forget_form(key)
     if updated is None:
         raise Conflict(refused)
     record_event(

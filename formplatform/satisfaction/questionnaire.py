@@ -14,7 +14,7 @@ from flask import current_app
 from form_definitions.registry import REGISTRY
 from form_definitions.walk import data_fields
 from formplatform.models import FormVersion
-from formplatform.services.forms import get_form, get_version
+from formplatform.services.forms import get_form_for_filling, get_version
 
 OVERALL_CONCEPT = "satisfaction.overall"
 SATISFIED = ("very_satisfied", "satisfied")
@@ -32,7 +32,7 @@ def concept_slug(concept: str) -> str:
 
 def version_in_force(on: date) -> FormVersion:
     """The newest published version whose `meta.effective_from` is not after `on` (else the newest)."""
-    form = get_form(form_key())
+    form = get_form_for_filling(form_key())
     for number in range(form.latest_version, 0, -1):
         version = get_version(form.id, number, form=form)
         starts = (version.definition.get("meta") or {}).get("effective_from") or ""

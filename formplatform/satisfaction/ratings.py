@@ -168,7 +168,7 @@ def submit_rating(
     dossier = checked if checked is not None and checked.id == code else find_rateable_dossier(code, unrated=False)
     if version is None or captured_at is not None:
         version = version_in_force(local_date(rated_at))
-    outcome = check_answers(version.definition, answers)
+    outcome = check_answers(version.plain_definition, answers)
     if outcome.problems:
         raise Invalid(outcome.problems)
     address = address_key(ip) if ip else None
@@ -205,9 +205,9 @@ def count_rating(rating: Rating) -> None:
 
 def _build_rating(dossier: Dossier, version: FormVersion, outcome: Any, **origin: Any) -> Rating:
     score = outcome.score or {"total": 0, "max": 0, "fields": {}, "band": None}
-    by_name = {c["name"]: c for c in criteria(version.definition)}
+    by_name = {c["name"]: c for c in criteria(version.plain_definition)}
     points = {by_name[name]["slug"]: value for name, value in score["fields"].items() if name in by_name}
-    overall_name = overall_field(version.definition)
+    overall_name = overall_field(version.plain_definition)
     officials = {
         stage: (who or {}).get("id") or (who or {}).get("name") for stage, who in (dossier.officials or {}).items()
     }

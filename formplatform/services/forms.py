@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from functools import lru_cache
 from typing import Any
 
+from flask import current_app
 from mongoengine.errors import NotUniqueError
 
 from form_definitions.checks import check_definition, missing_translations
@@ -51,6 +54,41 @@ def get_form(key: str, *, with_draft: bool = False) -> Form:
     return form
 
 
+_recent: dict[str, tuple[float, Form]] = {}
+_recent_lock = threading.Lock()
+RECENT_FORMS = 256  # forms kept at most: every form of a city several times over
+
+
+def get_form_for_filling(key: str) -> Form:
+    """A form's summary as read at most FORM_CACHE_SECONDS ago in this process (submissions and ratings).
+
+    Every submission needs the form's status and newest version; reading them once a second instead of
+    once per submission takes a database round trip off the busiest write. A change made here (publish,
+    archive, restore) is seen at once by this process (`forget_form`); other processes see it within
+    FORM_CACHE_SECONDS: a submission in that window is checked against, and pinned to, the version
+    before, which it was filled in from anyway. 0 turns the cache off.
+    """
+    seconds = float(current_app.config.get("FORM_CACHE_SECONDS") or 0)
+    if seconds <= 0:
+        return get_form(key)
+    now = time.monotonic()
+    known = _recent.get(key)
+    if known is not None and known[0] > now:
+        return known[1]
+    form = get_form(key)
+    with _recent_lock:
+        if len(_recent) >= RECENT_FORMS:
+            _recent.clear()
+        _recent[key] = (now + seconds, form)
+    return form
+
+
+def forget_form(key: str) -> None:
+    """This process changed the form: its next submission reads it afresh."""
+    with _recent_lock:
+        _recent.pop(key, None)
+
+
 @lru_cache(maxsize=512)
 def _frozen_version(version_id: str, content_hash_: str) -> FormVersion | None:
     """Published versions never change: each (id, hash) is read from the database once per process.
@@ -59,7 +97,10 @@ def _frozen_version(version_id: str, content_hash_: str) -> FormVersion | None:
     is replaced underneath (a restore): a different version has a different hash.
     """
     version = FormVersion.objects(id=version_id).exclude("submission_count").first()
-    return version if version is not None and version.hash == content_hash_ else None
+    if version is None or version.hash != content_hash_:
+        return None
+    version.plain_definition  # noqa: B018 - made once here, for every submission checked against it
+    return version
 
 
 def get_version(key: str, number: int | None = None, *, form: Form | None = None) -> FormVersion:
@@ -209,4 +250,5 @@ def publish_form(key: str, actor: User | None, *, confirm_breaking: bool = False
     Form.objects(id=key).update_one(**{f"set__version_hashes__{number}": version.hash})
     Form.objects(id=key, latest_version__lt=number).update_one(set__latest_version=number)
     Form.objects(id=key, draft_revision=form.draft_revision).update_one(set__draft=candidate)
+    forget_form(key)
     return version

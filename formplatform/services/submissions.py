@@ -12,7 +12,7 @@ from formplatform.errors import BadRequest, Gone, Invalid, NotFound
 from formplatform.models import StoredFile, Submission
 from formplatform.paging import Page, page_of
 from formplatform.permissions import Principal, require, scope_filter
-from formplatform.services.forms import get_form, get_version
+from formplatform.services.forms import get_form_for_filling, get_version
 from formplatform.services.tallies import count_submission
 
 SOURCES = ("web", "api", "kiosk")
@@ -33,7 +33,7 @@ def submit_form(
     Questionnaires are open to anyone. Other kinds are filed for an agency (the actor's own unless
     another is named) by someone allowed to create submissions there.
     """
-    form = get_form(key)
+    form = get_form_for_filling(key)
     if form.status != "active":
         raise Gone()  # archived: refused whoever asks, and nothing is stored
     if form.kind != "questionnaire":
@@ -42,7 +42,7 @@ def submit_form(
             raise BadRequest("agency_required")
         require(actor, "submissions.create", agency_id)
     pinned = get_version(key, version, form=form)
-    outcome = check_answers(pinned.definition, data)
+    outcome = check_answers(pinned.plain_definition, data)
     problems = outcome.problems + _foreign_files(outcome.data, actor if isinstance(actor, User) else None)
     if problems:
         raise Invalid(problems)

@@ -1,0 +1,55 @@
+"""A form's status and newest version are read once per FORM_CACHE_SECONDS for submissions, not per submission;
+what this process changes is seen at once, what another process changes within those seconds."""
+
+from __future__ import annotations
+
+import time
+
+from tests.fixtures.satisfaction import answers
+from tests.querycount import counting, skip_without_events
+
+URL = "/api/v1/forms/dossier-satisfaction/submissions"
+
+
+def test_submissions_read_the_form_once_per_period(app, client, seeded, mongo_uri, monkeypatch):
+    skip_without_events()
+    monkeypatch.setitem(app.config, "FORM_CACHE_SECONDS", 30)
+    assert client.post(URL, json={"data": answers()}).status_code == 201
+    with counting(mongo_uri) as log:
+        for _ in range(3):
+            assert client.post(URL, json={"data": answers()}).status_code == 201
+    assert [c.name for c in log.on("forms")] == []  # no form read at all for these three
+    assert len(log.on("submissions")) == 3
+
+
+def test_archiving_here_is_seen_at_once_and_a_change_elsewhere_within_the_period(
+    app, client, seeded, admin, monkeypatch
+):
+    from formplatform.designer.services import archive_form, restore_form
+    from formplatform.models import Form
+
+    monkeypatch.setitem(app.config, "FORM_CACHE_SECONDS", 0.5)
+    assert client.post(URL, json={"data": answers()}).status_code == 201
+    with app.app_context():
+        archive_form("dossier-satisfaction", admin)
+    assert client.post(URL, json={"data": answers()}).status_code == 410  # this process forgot its copy
+    with app.app_context():
+        restore_form("dossier-satisfaction", admin)
+    assert client.post(URL, json={"data": answers()}).status_code == 201
+    with app.app_context():  # another process archives it: this one learns within the period
+        Form.objects(id="dossier-satisfaction").update_one(set__status="archived")
+    assert client.post(URL, json={"data": answers()}).status_code == 201
+    time.sleep(0.6)
+    assert client.post(URL, json={"data": answers()}).status_code == 410
+
+
+def test_the_cache_period_is_checked_at_start():
+    import pytest
+
+    from formplatform.config import ConfigError, load_config
+
+    base = {"MONGODB_URI": "mongomock://localhost/x", "SECRET_KEY": "k" * 32}
+    assert load_config({**base, "FORM_CACHE_SECONDS": "1.5"})["FORM_CACHE_SECONDS"] == 1.5
+    for bad in ("soon", "-1", "3600"):
+        with pytest.raises(ConfigError):
+            load_config({**base, "FORM_CACHE_SECONDS": bad})

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from formplatform.audit.services import record_event
 from formplatform.auth import current_principal, require_permission
@@ -28,12 +29,12 @@ def moment(epoch: float | None) -> str:
 
 
 def interval(seconds: float) -> str:
-    """A job's period in words: every 5 seconds, every 15 minutes, every 6 hours."""
+    """A job's period in words: every 5 seconds, every 15 minutes, every hour, every 6 hours."""
     if seconds < 60:
-        return _("every %(num)s seconds", num=int(seconds))
+        return ngettext("every %(num)s second", "every %(num)s seconds", int(seconds))
     if seconds < 3600:
-        return _("every %(num)s minutes", num=int(seconds // 60))
-    return _("every %(num)s hours", num=int(seconds // 3600))
+        return ngettext("every %(num)s minute", "every %(num)s minutes", int(seconds // 60))
+    return ngettext("every hour", "every %(num)s hours", int(seconds // 3600))
 
 
 @bp.get("/admin/scheduler")

@@ -8,6 +8,8 @@ public questionnaire through the API, as bench/submit.py sends it.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import random
 import re
 import secrets
@@ -46,6 +48,12 @@ def rating_token(secret: str, code: str) -> str:
     return URLSafeTimedSerializer(secret, salt=SALT).dumps([code, secrets.token_hex(8)])
 
 
+def rating_pin(secret: str, code: str) -> str:
+    """As formplatform.satisfaction.possession.rating_pin: what the receipt prints beside the code."""
+    digest = hmac.new(secret.encode(), f"rating-pin|{code}".encode(), hashlib.sha256).hexdigest()
+    return f"{int(digest[:15], 16) % 10**6:06d}"
+
+
 def pair_kiosk(admin: Client, agency_id: str) -> Client:
     """New kiosk for the agency (admin page), then its screen types the pairing code: the device cookie."""
     form = admin.get("/kiosk/devices/new").text
@@ -82,9 +90,12 @@ def intake_paths(ctx: Context, admin: Client, rnd: random.Random) -> list[Path]:
 
     kiosk = pair_kiosk(admin, ctx.kiosk_agency)
     look_code = next(at_kiosk)
+    look_body = {"code": look_code, "pin": rating_pin(ctx.secret, look_code)}
 
     def kiosk_token(i: int) -> str:
-        answer = expect(kiosk.post("/kiosk/api/lookup", json={"code": next(at_kiosk)}), 200).json()
+        code = next(at_kiosk)
+        body = {"code": code, "pin": rating_pin(ctx.secret, code)}  # typed at the kiosk, with its PIN
+        answer = expect(kiosk.post("/kiosk/api/lookup", json=body), 200).json()
         if answer.get("state") != "rateable":
             raise Failed(f"kiosk look-up: {answer.get('state')}")
         return answer["token"]
@@ -102,7 +113,8 @@ def intake_paths(ctx: Context, admin: Client, rnd: random.Random) -> list[Path]:
         Path("rating QR: open page", lambda i, _: expect(phone.get(f"/r/{open_token}"), 200)),
         Path("rating QR: send rating", qr_rate, qr_page),
         Path(
-            "rating kiosk: look up", lambda i, _: expect(kiosk.post("/kiosk/api/lookup", json={"code": look_code}), 200)
+            "rating kiosk: look up",
+            lambda i, _: expect(kiosk.post("/kiosk/api/lookup", json=look_body), 200),
         ),
         Path("rating kiosk: send rating", kiosk_rate, kiosk_token),
         Path("plain submission (API)", submit),

@@ -22,6 +22,7 @@ from formplatform.permissions import lineage
 from formplatform.satisfaction.codes import complete_code, parse_dossier_code
 from formplatform.satisfaction.models import Dossier, Rating, UsedRatingToken
 from formplatform.satisfaction.periods import local_date
+from formplatform.satisfaction.possession import check_pin
 from formplatform.satisfaction.ratings import capture_time, submit_rating
 from i18n.text import LANGUAGES
 from kiosk import bp
@@ -30,6 +31,7 @@ from kiosk.models import KioskDevice
 from kiosk.tokens import RatingToken, dossier_in_link, mint_rating_token, read_rating_token
 
 CODE_INPUT_LIMIT = 400  # a typed code is short; a scanned rating link (https://host/r/<token>) is not
+PIN_INPUT_LIMIT = 20
 
 
 def _api_device() -> KioskDevice:
@@ -89,22 +91,33 @@ def _lookup_state(dossier: Dossier) -> tuple[str, dict[str, str] | None]:
     return "rateable", None
 
 
-def entered_code(text: str, agency_code: str) -> str:
-    """The full dossier code from what was typed or scanned: a code, a short code, or a dossier's rating QR."""
-    return dossier_in_link(text) or complete_code(text, agency_code)
+def entered_code(text: str, agency_code: str) -> tuple[str, bool]:
+    """The full dossier code from what was typed or scanned (a code, a short code, or a dossier's rating
+    QR), and whether it came from a scanned QR (whose signature proves possession: no PIN needed)."""
+    linked = dossier_in_link(text)
+    return (linked, True) if linked else (complete_code(text, agency_code), False)
 
 
 @bp.post("/api/lookup")
 @csrf.exempt
 def api_lookup() -> Any:
-    """Find a dossier by the code typed or scanned at the kiosk; a rateable one comes with a rating token."""
+    """Find a dossier by its scanned QR, or by its typed code and rating PIN; a rateable one comes with a token.
+
+    A typed code without a PIN answers 422 `rating_pin_required` before anything is looked up, so the
+    screen asks for the PIN and nothing about the dossier shows to whoever merely knows its code.
+    """
     try:
         device = _api_device()
+        payload = _payload()
         agency = Agency.objects(id=device.agency_id).only("code").first()
-        code = entered_code(str(_payload().get("code") or "")[:CODE_INPUT_LIMIT], agency.code if agency else "")
+        code, scanned = entered_code(str(payload.get("code") or "")[:CODE_INPUT_LIMIT], agency.code if agency else "")
         if parse_dossier_code(code) is None:
             raise Invalid([], "bad_dossier_code")
+        if not scanned and not str(payload.get("pin") or "").strip():
+            raise Invalid([], "rating_pin_required")
         dossier = _in_scope(device, Dossier.objects(id=code).first())
+        if not scanned:
+            check_pin(code, str(payload.get("pin"))[:PIN_INPUT_LIMIT], f"kiosk:{device.id}")
     except AppError as error:
         return _refused(error)
     state, message = _lookup_state(dossier)

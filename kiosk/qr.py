@@ -15,6 +15,7 @@ from flask import url_for
 
 from formplatform.agencies.models import Agency
 from formplatform.satisfaction.models import Dossier
+from formplatform.satisfaction.possession import shown_pin
 from kiosk.tokens import mint_rating_token
 from renderers.qr_sheet import dossier_sheet, poster_sheet
 
@@ -70,7 +71,8 @@ def dossier_sheet_pdf(dossier: Dossier, agency: Agency | None) -> bytes:
     """The A4 sheet a counter hands over with the result: the dossier's details and its rating QR."""
     url = dossier_rating_url(dossier.id)
     agency_names = _names(agency.name if agency else None)
-    return dossier_sheet(dossier.id, _names(dossier.procedure_name), agency_names, qr_matrix(url), url)
+    pin = shown_pin(dossier.id)
+    return dossier_sheet(dossier.id, _names(dossier.procedure_name), agency_names, qr_matrix(url), url, pin)
 
 
 def poster_pdf(agency: Agency) -> bytes:

@@ -18,6 +18,7 @@ from formplatform.models import utcnow
 from formplatform.satisfaction.codes import complete_code, parse_dossier_code
 from formplatform.satisfaction.models import Dossier, RatingCounter
 from formplatform.satisfaction.periods import local_date
+from formplatform.satisfaction.possession import check_pin
 from formplatform.satisfaction.questionnaire import version_in_force
 from formplatform.satisfaction.ratings import address_key, find_rateable_dossier, submit_rating
 from formplatform.satisfaction.words import STATUS_LABELS
@@ -27,6 +28,8 @@ from kiosk import public_bp as bp
 from kiosk.tokens import RatingToken, mint_rating_token, read_rating_token
 from renderers import render_form
 
+CODE_INPUT_LIMIT = 200  # a dossier code is short
+PIN_INPUT_LIMIT = 20
 LOOKUPS_PER_HOUR = 30  # code look-ups from one address: enough for a family, not for guessing codes
 
 
@@ -100,9 +103,9 @@ def thanks() -> Any:
 
 @bp.route("/rate", methods=["GET", "POST"])
 def enter_code() -> Any:
-    """Behind an agency's poster QR: ask for the dossier code, then open its rating page."""
+    """Behind an agency's poster QR: ask for the dossier code and its rating PIN, then open its rating page."""
     agency = _poster_agency(request.values.get("agency"))
-    code = (request.form.get("code") or "").strip()
+    code = (request.form.get("code") or "").strip()[:CODE_INPUT_LIMIT]
     if request.method == "GET":
         return _page("enter_code.html", agency=agency, code="")
     full = complete_code(code, agency.code) if agency else complete_code(code, "")
@@ -111,13 +114,15 @@ def enter_code() -> Any:
     try:
         _count_lookup()
         find_rateable_dossier(full)
+        check_pin(full, (request.form.get("pin") or "")[:PIN_INPUT_LIMIT], address_key(request.remote_addr or ""))
     except AppError as error:
-        return _page("enter_code.html", error.status, agency=agency, code=code, **_problem(error.code))
+        field = "pin" if error.code.startswith("rating_pin") else "code"
+        return _page("enter_code.html", error.status, agency=agency, code=code, **_problem(error.code, field))
     return redirect(url_for("rating.rate", token=mint_rating_token(full)))
 
 
-def _problem(code: str) -> dict[str, str]:
-    return {"problem": code, "problem_text": error_title(code, {})}
+def _problem(code: str, field: str = "code") -> dict[str, str]:
+    return {"problem": code, "problem_text": error_title(code, {}), "problem_field": field}
 
 
 def _poster_agency(agency_id: str | None) -> Agency | None:

@@ -27,13 +27,14 @@ DOSSIER_HINT: Bilingual = (
     "Scan the QR code with your phone to rate how your dossier was handled. The code works once.",
 )
 POSTER_HINT: Bilingual = (
-    "Quét mã để đánh giá — bạn sẽ được hỏi mã hồ sơ (in trên giấy biên nhận).",
-    "Scan to rate — you will be asked for your dossier code (printed on your receipt).",
+    "Quét mã để đánh giá — bạn sẽ được hỏi mã hồ sơ và mã PIN đánh giá (in trên giấy biên nhận).",
+    "Scan to rate — you will be asked for your dossier code and rating PIN (printed on your receipt).",
 )
 LABELS = {
     "agency": ("Cơ quan giải quyết", "Handling agency"),
     "code": ("Mã hồ sơ", "Dossier code"),
     "procedure": ("Thủ tục", "Procedure"),
+    "pin": ("Mã PIN đánh giá", "Rating PIN"),
     "url": ("Hoặc mở địa chỉ", "Or open"),
 }
 QR_MM = 110.0
@@ -52,9 +53,13 @@ class QrSheet:
     agency: Bilingual
 
 
-def dossier_sheet(code: str, procedure: Bilingual, agency: Bilingual, matrix: Matrix, url: str) -> bytes:
-    """The sheet for one dossier: its code, procedure and agency, its single-use rating QR and URL."""
-    rows = ((LABELS["code"], (code, "")), (LABELS["procedure"], procedure))
+def dossier_sheet(code: str, procedure: Bilingual, agency: Bilingual, matrix: Matrix, url: str, pin: str = "") -> bytes:
+    """The sheet for one dossier: its code, rating PIN (to rate by typing the code), procedure and agency,
+    its single-use rating QR and URL."""
+    rows: tuple[tuple[Bilingual, Bilingual], ...] = ((LABELS["code"], (code, "")),)
+    if pin:
+        rows += ((LABELS["pin"], (pin, "")),)
+    rows += ((LABELS["procedure"], procedure),)
     return render_qr_sheet(QrSheet(rows, matrix, url, DOSSIER_HINT, agency), title=f"{TITLE[0]} — {code}")
 
 

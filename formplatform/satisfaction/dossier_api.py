@@ -31,6 +31,7 @@ from formplatform.satisfaction.dossiers import (
     update_dossier_status,
 )
 from formplatform.satisfaction.models import DOSSIER_STATUSES, Dossier
+from formplatform.satisfaction.possession import rating_pin
 
 PATCH_KEYS = ("status", "at", "due_at", "finished_at")
 
@@ -45,7 +46,11 @@ def _caller() -> Principal:
 def _record(dossier: Dossier, principal: Principal) -> dict[str, Any]:
     agency = Agency.objects(id=dossier.agency_id).only("id", "code").first()
     rating = ratings_of([dossier.id]).get(dossier.id)
-    return dossier_record(dossier, agency, rating, full_applicant=allows(principal, MANAGE, dossier.agency_id))
+    manages = allows(principal, MANAGE, dossier.agency_id)
+    record = dossier_record(dossier, agency, rating, full_applicant=manages)
+    if manages:  # the one-stop system prints it on its receipts; readers never see it
+        record["rating_pin"] = rating_pin(dossier.id)
+    return record
 
 
 @api_bp.post("/dossiers")

@@ -28,6 +28,7 @@ from formplatform.satisfaction.dossiers import (
 )
 from formplatform.satisfaction.models import DOSSIER_STATUSES, STAGES, Rating
 from formplatform.satisfaction.periods import LOCAL_OFFSET
+from formplatform.satisfaction.possession import shown_pin
 from formplatform.satisfaction.words import STAGE_LABELS, STATUS_LABELS
 from i18n.messages import error_title
 
@@ -127,6 +128,7 @@ def dossier(code: str) -> Any:
         history=history,
         stages=STAGES,
         manages=manages,
+        rating_pin=shown_pin(found.id) if manages else "",
     )
 
 

@@ -34,5 +34,13 @@ register_errors(
         "rating_already_reviewed": _l("This rating has already been reviewed."),
         "bad_decision": _l("Choose to accept or reject the rating."),
         "bad_dossier_code": _l("A dossier code looks like 000.00.31.H29-250314-0012."),
+        "rating_pin_required": _l(
+            "Enter the 6-digit rating PIN printed next to the dossier code on your receipt or result slip."
+        ),
+        "rating_pin_wrong": _l("This PIN does not match the dossier code. Check both on your receipt."),
+        "rating_pin_locked": _l(
+            "Too many wrong PINs. For your safety this dossier cannot be rated by its code until tomorrow; "
+            "scan the QR code on your result slip instead, or ask at the counter."
+        ),
     }
 )

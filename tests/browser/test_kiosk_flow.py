@@ -14,7 +14,7 @@ import pytest
 
 from tests.browser.conftest import screenshot
 from tests.fixtures.city import CITY_PASSWORD
-from tests.fixtures.satisfaction import make_dossier
+from tests.fixtures.satisfaction import make_dossier, pin_of
 
 THANKS, IDLE = 2, 4
 
@@ -111,6 +111,17 @@ def test_the_kiosk_flow_end_to_end_in_both_languages(
     # Vietnamese: the short code typed on the on-screen keypad
     tap_keys(kiosk, "k-code", "261110-0031")
     kiosk.locator("#k-look-up").tap()
+    kiosk.locator("#k-pin-step").wait_for(state="visible")  # a typed code needs the PIN from the receipt
+    assert kiosk.evaluate("document.activeElement.id") == "k-pin" and "P. M. K." not in kiosk.content()
+    pin = pin_of(app, first.id)
+    tap_keys(kiosk, "k-pin", f"{(int(pin) + 1) % 1_000_000:06d}")
+    kiosk.locator("#k-pin-send").tap()
+    kiosk.locator("#k-pin-error").wait_for(state="visible")
+    assert "Mã PIN không khớp" in kiosk.locator("#k-pin-error").inner_text()
+    assert kiosk.locator("#k-pin").input_value() == "" and "P. M. K." not in kiosk.content()
+    screenshot(kiosk, "kiosk-pin-wrong-vi")
+    tap_keys(kiosk, "k-pin", pin)
+    kiosk.locator("#k-pin-send").tap()
     card = kiosk.locator("#k-card")
     card.wait_for(state="visible")
     assert first.id in card.inner_text() and "Cấp bản sao trích lục hộ tịch" in card.inner_text()
@@ -137,6 +148,10 @@ def test_the_kiosk_flow_end_to_end_in_both_languages(
     kiosk.locator('.k-lang__btn[data-lang="en"]').tap()
     screenshot(kiosk, "kiosk-welcome-en")
     kiosk.keyboard.type(second.id.lower())
+    kiosk.keyboard.press("Enter")
+    kiosk.locator("#k-pin-step").wait_for(state="visible")
+    screenshot(kiosk, "kiosk-pin-en")
+    kiosk.keyboard.type(pin_of(app, second.id))
     kiosk.keyboard.press("Enter")
     kiosk.locator("#k-card").wait_for(state="visible")
     assert "Issuing a copy of a civil-status extract" in kiosk.locator("#k-card").inner_text()
@@ -171,6 +186,9 @@ def test_the_kiosk_flow_end_to_end_in_both_languages(
     # a dossier still being handled: its status is shown, and idling clears it
     kiosk.locator('.k-lang__btn[data-lang="en"]').tap()
     kiosk.keyboard.type(running.id)
+    kiosk.keyboard.press("Enter")
+    kiosk.locator("#k-pin-step").wait_for(state="visible")
+    kiosk.keyboard.type(pin_of(app, running.id))
     kiosk.keyboard.press("Enter")
     kiosk.locator("#k-status-note").wait_for(state="visible")
     assert (

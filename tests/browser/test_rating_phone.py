@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import screenshot
-from tests.fixtures.satisfaction import make_dossier
+from tests.fixtures.satisfaction import make_dossier, pin_of
 
 
 @pytest.fixture
@@ -56,10 +56,15 @@ def test_a_citizen_rates_from_the_counter_poster_in_english(app, phone, live_ser
     phone.goto(f"{live_server}/rate?agency={ward.id}&lang=en")
     assert "Vo Thi Sau Ward" in phone.locator("main").inner_text()
     phone.locator("#dossier-code").fill("261110-0008")  # a typo first
+    phone.locator("#rating-pin").fill(pin_of(app, dossier.id))  # the PIN printed beside the code
     phone.locator("form.fp-rating-code button[type=submit]").click()
     assert "No dossier has this code" in phone.locator("#dossier-code-error").inner_text()
     screenshot(phone, "rating-code-error-en-phone")
     phone.locator("#dossier-code").fill("261110-0007")
+    phone.locator("form.fp-rating-code button[type=submit]").click()  # the page kept the code, not the PIN
+    assert "Enter the 6-digit rating PIN" in phone.locator("#rating-pin-error").inner_text()
+    screenshot(phone, "rating-code-pin-en-phone")
+    phone.locator("#rating-pin").fill(pin_of(app, dossier.id))
     phone.locator("form.fp-rating-code button[type=submit]").click()
     phone.wait_for_url("**/r/**")
     assert dossier.id in phone.locator(".fp-rating-dossier").inner_text()

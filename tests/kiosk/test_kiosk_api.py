@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fixtures.satisfaction import ANSWERS, answers, make_dossier
+from tests.fixtures.satisfaction import ANSWERS, answers, make_dossier, pin_of
 from tests.kiosk.test_pairing import pair_device
 
 KIOSK = {"X-Kiosk": "1"}
@@ -18,8 +18,17 @@ def kiosk(app, city, seeded, client):
     return device
 
 
-def lookup(client, code, headers=KIOSK):
-    return client.post("/kiosk/api/lookup", json={"code": code}, headers=headers)
+TYPED = object()  # a typed full code: send the PIN printed beside it
+
+
+def lookup(client, code, headers=KIOSK, pin=TYPED):
+    """A look-up as the kiosk screen sends it: a scanned link alone, a typed code with its PIN."""
+    body = {"code": code}
+    if pin is TYPED and not code.strip().startswith("http"):
+        pin = pin_of(client.application, code)
+    if pin not in (None, TYPED):
+        body["pin"] = pin
+    return client.post("/kiosk/api/lookup", json=body, headers=headers)
 
 
 def rate(client, token, data=None, **extra):
@@ -47,7 +56,7 @@ def test_a_scanned_code_shows_the_dossier_card_with_a_rating_token(app, city, ki
 
 def test_a_short_code_is_completed_with_the_kiosk_agency(app, city, kiosk, client):
     dossier = make_dossier(city, "d1_ward", seq=7)
-    found = lookup(client, "261110-0007")
+    found = lookup(client, "261110-0007", pin=pin_of(app, dossier.id))
     assert found.status_code == 200 and found.get_json()["dossier"]["code"] == dossier.id
 
 

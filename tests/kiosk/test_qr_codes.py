@@ -11,7 +11,7 @@ import pytest
 import zxingcpp
 from PIL import Image, ImageDraw
 
-from tests.fixtures.satisfaction import ANSWERS, make_dossier
+from tests.fixtures.satisfaction import ANSWERS, make_dossier, pin_of
 from tests.formplatform.accounts.conftest import as_user
 
 
@@ -113,6 +113,8 @@ def test_the_a4_sheets_are_pdfs_with_the_dossier_and_the_poster_text(app, city, 
     page = PdfReader(io.BytesIO(sheet.get_data())).pages[0]
     text = page.extract_text()
     assert ready.id in text and "Cấp bản sao trích lục hộ tịch" in text and "UBND Phường Bến Nghé" in text
+    pin = pin_of(app, ready.id)
+    assert "Mã PIN đánh giá" in text and f"{pin[:3]} {pin[3:]}" in text  # rating by typed code needs it
     assert "http://localhost/r/" in text.replace("\n", "")
     poster = handler.get(f"/admin/rating-posters/{city.id('d1_ward')}.pdf")
     assert "Quét mã để đánh giá" in PdfReader(io.BytesIO(poster.get_data())).pages[0].extract_text()

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.fixtures.satisfaction import answers, make_dossier
+from tests.fixtures.satisfaction import answers, make_dossier, pin_of
 
 
 @pytest.fixture
@@ -82,7 +82,9 @@ def test_the_poster_page_completes_a_short_code_with_the_agency(app, client, cit
     form = client.get(f"/rate?agency={ward.id}&lang=en")
     html = form.get_data(as_text=True)
     assert form.status_code == 200 and "Ben Nghe Ward" in html
-    sent = client.post("/rate", data={"code": " 261110-0012\n", "agency": ward.id, "csrf_token": page_csrf(html)})
+    pin = pin_of(app, dossier.id)
+    data = {"code": " 261110-0012\n", "pin": pin, "agency": ward.id, "csrf_token": page_csrf(html)}
+    sent = client.post("/rate", data=data)
     assert sent.status_code == 302 and "/r/" in sent.headers["Location"]
     rate_page = client.get(sent.headers["Location"])
     assert rate_page.status_code == 200 and dossier.id in rate_page.get_data(as_text=True)

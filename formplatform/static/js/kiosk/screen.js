@@ -1,5 +1,6 @@
-/* The kiosk screen (kiosk/templates/kiosk/screen.html): enter a code → the dossier's card → one
- * question per screen → thanks → back to the start. Every reset REMOVES what a citizen left (the
+/* The kiosk screen (kiosk/templates/kiosk/screen.html): enter a code (a typed one then asks for the
+ * dossier's rating PIN; a scanned QR does not) → the dossier's card → one question per screen → thanks
+ * → back to the start. Every reset REMOVES what a citizen left (the
  * code, the card, the answers, messages) from the page, so nothing personal stays in the DOM. */
 (function () {
   "use strict";
@@ -11,6 +12,11 @@
   var lookupForm = byId("k-lookup");
   var lookupButton = byId("k-look-up");
   var lookupError = byId("k-lookup-error");
+  var pinForm = byId("k-pin-form");
+  var pinBox = byId("k-pin");
+  var pinButton = byId("k-pin-send");
+  var pinError = byId("k-pin-error");
+  var typedCode = null; // the code waiting for its PIN
   var card = byId("k-card");
   var statusNote = byId("k-status-note");
   var rateButton = byId("k-rate");
@@ -46,6 +52,7 @@
     window.scrollTo(0, 0);
     lastTouch = Date.now();
     if (step === "welcome") codeBox.focus();
+    if (step === "pin") pinBox.focus();
   }
 
   function showError(texts) {
@@ -57,6 +64,17 @@
     lookupError.replaceChildren();
     lookupError.hidden = true;
     codeBox.removeAttribute("aria-invalid");
+  }
+
+  function showPinError(texts) {
+    bilingual(pinError, texts).hidden = false;
+    pinBox.setAttribute("aria-invalid", "true");
+  }
+
+  function clearPinError() {
+    pinError.replaceChildren();
+    pinError.hidden = true;
+    pinBox.removeAttribute("aria-invalid");
   }
 
   function send(url, body, timeoutMs) {
@@ -107,7 +125,13 @@
     if (answer.message) bilingual(statusNote, answer.message).hidden = false;
     else statusNote.hidden = true;
     codeBox.value = "";
+    pinBox.value = "";
+    typedCode = null;
     showStep("status");
+  }
+
+  function errorOf(answer) {
+    return (answer.payload || {}).error || {};
   }
 
   lookupForm.addEventListener("submit", function (event) {
@@ -119,7 +143,11 @@
     send(data.lookup, { code: code }).then(function (answer) {
       if (answer.status === 200) showCard(answer.payload);
       else if (answer.status === 401) window.location.assign(data.pair);
-      else showError(((answer.payload || {}).error || {}).message || W.network);
+      else if (errorOf(answer).code === "rating_pin_required") {
+        typedCode = code;
+        clearPinError();
+        showStep("pin");
+      } else showError(errorOf(answer).message || W.network);
     }, function () {
       showError(W.network);
     }).finally(function () {
@@ -128,6 +156,27 @@
     });
   });
   codeBox.addEventListener("input", clearError);
+
+  pinForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var pin = pinBox.value.trim();
+    if (!pin || !typedCode || pinButton.disabled) return;
+    pinButton.disabled = true;
+    clearPinError();
+    send(data.lookup, { code: typedCode, pin: pin }).then(function (answer) {
+      if (answer.status === 200) showCard(answer.payload);
+      else if (answer.status === 401) window.location.assign(data.pair);
+      else {
+        pinBox.value = "";
+        showPinError(errorOf(answer).message || W.network);
+      }
+    }, function () {
+      showPinError(W.network);
+    }).finally(function () {
+      pinButton.disabled = false;
+    });
+  });
+  pinBox.addEventListener("input", clearPinError);
 
   /* ---- the questionnaire (kiosk/quiz.js) ---- */
 
@@ -161,8 +210,11 @@
 
   function forgetCitizen() {
     ticket = null;
+    typedCode = null;
     codeBox.value = "";
+    pinBox.value = "";
     clearError();
+    clearPinError();
     card.replaceChildren();
     statusNote.replaceChildren();
     statusNote.hidden = true;

@@ -34,13 +34,14 @@ class MonthRollups:
             adds[f"c_{slug}_n"] = 1
         month = period_keys(local_date(rating["created_at"]))["month"]
         handling, names = rating["agency_id"], rating.get("names") or {}
-        targets: list[tuple[str, str, str, dict[str, Any]]]
-        targets = [("agency", a, "", {}) for a in rating.get("lineage") or [handling] if self.types.get(a) != "city"]
-        for stage, official in sorted((rating.get("officials") or {}).items()):
-            if official:
-                targets.append(("official", handling, f"{stage}:{official}", {"name": names.get(stage) or official}))
-        if rating.get("procedure_code"):
-            targets.append(("procedure", handling, rating["procedure_code"], {"name": names.get("procedure") or {}}))
+        targets: list[tuple[str, str, str, dict[str, Any]]] = []
+        for agency in [a for a in rating.get("lineage") or [handling] if self.types.get(a) != "city"]:
+            targets.append(("agency", agency, "", {}))
+            for stage, official in sorted((rating.get("officials") or {}).items()):
+                if official:
+                    targets.append(("official", agency, f"{stage}:{official}", {"name": names.get(stage) or official}))
+            if rating.get("procedure_code"):
+                targets.append(("procedure", agency, rating["procedure_code"], {"name": names.get("procedure") or {}}))
         for kind, agency, key, extra in targets:
             target = (kind, agency, key, month)
             self.fields[target] = extra

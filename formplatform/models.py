@@ -158,3 +158,12 @@ class StoredFile(Document):
     def reference(self) -> dict[str, object]:
         """The value a file field stores in submission data."""
         return {"id": self.id, "name": self.name, "size": self.size, "content_type": self.content_type}
+
+
+class PlatformState(Document):
+    """Small facts about the stored data itself, e.g. which layout the satisfaction roll-ups follow."""
+
+    id = StringField(primary_key=True)
+    version = IntField(default=0)
+
+    meta = {"collection": "platform_state"}

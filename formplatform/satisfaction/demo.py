@@ -16,7 +16,7 @@ from formplatform.errors import NotFound
 from formplatform.models import utcnow
 from formplatform.satisfaction.models import Dossier, Rating
 from formplatform.satisfaction.questionnaire import criteria, version_in_force
-from formplatform.satisfaction.rollups import merge_increments, rating_increments, write_increments
+from formplatform.satisfaction.rollups import mark_layout, merge_increments, rating_increments, write_increments
 
 RATED_TYPES = ("department", "district", "ward")
 TRY_DAY = datetime(2026, 11, 2, 8, 30)
@@ -60,6 +60,7 @@ def seed_demo_satisfaction(ratings_per_agency: int = 120) -> int:
     for rating in ratings:
         increments += rating_increments(rating, types)
     write_increments(merge_increments(increments))
+    mark_layout()
     return len(ratings)
 
 
@@ -91,6 +92,9 @@ def _dossiers_to_try(agency: Agency) -> None:
         ).save(force_insert=True)
 
 
+STAGE_IDS = {"receive": "tn", "process": "xl", "return": "tn"}
+
+
 def _rating(agency: Agency, n: int, skill: float, version: Any, slugs: list[str], rnd: random.Random) -> dict[str, Any]:
     """One plausible rating: criteria at 2 with probability `skill`, overall following the points."""
     points = {slug: 2 if rnd.random() < skill else rnd.choice((1, 1, 0)) for slug in slugs}
@@ -108,7 +112,8 @@ def _rating(agency: Agency, n: int, skill: float, version: Any, slugs: list[str]
         "agency_id": agency.id,
         "lineage": [*agency.ancestors, agency.id],
         "procedure_code": procedure,
-        "officials": {"receive": f"tn{n % 3}", "process": f"xl{n % 3}", "return": f"tn{n % 3}"},
+        # an official's id is unique in the city (a district lists its wards' officials beside its own)
+        "officials": {stage: f"{agency.code}-{who}{n % 3}" for stage, who in STAGE_IDS.items()},
         "names": {"receive": receiver, "process": processor, "return": receiver, "procedure": name},
         "form_key": version.form_key,
         "version": version.number,

@@ -1,8 +1,9 @@
 """Roll-ups maintained as ratings arrive: one `$inc` per (kind, agency, key, period) counter document.
 
 A counted rating adds to its handling agency and every ancestor below the city (a district's
-results include its wards), to each official of each stage, and to its procedure — for its month,
-quarter and year. Rankings and detail pages then read a handful of small documents, never the
+results include its wards): to the agency's figures, to each official of each stage and to its
+procedure as listed under that agency — for its month, quarter and year. So every figure shown for
+an agency covers the same ratings. Rankings and detail pages then read a handful of small documents, never the
 ratings themselves, so their cost does not grow with history (DESIGN §6).
 
 Counting is exactly once without transactions. A rating is first *claimed* with one conditional
@@ -24,7 +25,7 @@ from typing import Any
 from pymongo import UpdateOne
 
 from formplatform.agencies.models import Agency
-from formplatform.models import new_id, utcnow
+from formplatform.models import PlatformState, new_id, utcnow
 from formplatform.satisfaction.models import Rating, Rollup
 from formplatform.satisfaction.periods import local_date, period_keys
 
@@ -46,17 +47,18 @@ def rating_increments(rating: dict[str, Any], agency_types: dict[str, str]) -> l
         adds[f"c_{slug}_sum"] = float(points)
         adds[f"c_{slug}_n"] = 1
     handling = rating["agency_id"]
-    targets: list[tuple[str, str, str, dict[str, Any]]] = [
-        ("agency", agency, "", {})
-        for agency in rating.get("lineage") or [handling]
-        if agency_types.get(agency) != "city"
-    ]
+    agencies = [agency for agency in rating.get("lineage") or [handling] if agency_types.get(agency) != "city"]
     names = rating.get("names") or {}
-    for stage, official in sorted((rating.get("officials") or {}).items()):
-        if official:
-            targets.append(("official", handling, f"{stage}:{official}", {"name": names.get(stage) or official}))
-    if rating.get("procedure_code"):
-        targets.append(("procedure", handling, rating["procedure_code"], {"name": names.get("procedure") or {}}))
+    # every figure of an agency covers the same ratings, its own and its units': the headline, and the
+    # officials and procedures listed under it (a district lists its wards' officials and procedures too)
+    targets: list[tuple[str, str, str, dict[str, Any]]] = []
+    for agency in agencies:
+        targets.append(("agency", agency, "", {}))
+        for stage, official in sorted((rating.get("officials") or {}).items()):
+            if official:
+                targets.append(("official", agency, f"{stage}:{official}", {"name": names.get(stage) or official}))
+        if rating.get("procedure_code"):
+            targets.append(("procedure", agency, rating["procedure_code"], {"name": names.get("procedure") or {}}))
     increments = []
     for period_kind, period in period_keys(local_date(rating["created_at"])).items():
         for kind, agency, key, extra in targets:
@@ -201,9 +203,33 @@ def remove_rating(rating: Rating) -> None:
     Rating.objects(id=rating.id).update_one(set__rolled_up=False)
 
 
+# The shape of the roll-ups (what a rating adds where). Version 2: officials and procedures are listed under
+# every agency of the lineage, as the headline figures are. A database recorded with an older layout (or
+# with roll-ups but no record) is rebuilt once by the scheduler's "ratings.check" job (ensure_layout).
+LAYOUT = 2
+LAYOUT_ID = "satisfaction_rollups.layout"
+
+
+def ensure_layout() -> int | None:
+    """Rebuild the roll-ups if they were made with an older layout; the ratings recounted, or None."""
+    marker = PlatformState.objects(id=LAYOUT_ID).first()
+    if marker is not None and marker.version == LAYOUT:
+        return None
+    if marker is None and Rollup.objects.only("id").first() is None:
+        mark_layout()  # nothing counted yet: nothing to rebuild
+        return None
+    return rebuild_rollups()
+
+
+def mark_layout() -> None:
+    """Record that the roll-ups follow the current layout (after writing them all from scratch)."""
+    PlatformState.objects(id=LAYOUT_ID).update_one(set__version=LAYOUT, upsert=True)
+
+
 def rebuild_rollups(batch: int = 5000) -> int:
     """Recompute every roll-up from the counted ratings (recovery; also proves the increments right)."""
     Rollup.objects.delete()
+    mark_layout()
     types = {a.id: a.type for a in Agency.objects.only("id", "type")}
     counted = 0
     pending: list[Increment] = []

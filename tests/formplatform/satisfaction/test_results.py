@@ -239,7 +239,7 @@ def test_the_api_publishes_rankings_and_agency_figures(client, results_city):
     assert client.get("/api/v1/satisfaction/rankings?type=ward").get_json()["error"]["code"] == "bad_ranking_type"
     agency = client.get(f"/api/v1/satisfaction/agencies/{c.id('d1')}?period=2025").get_json()
     assert agency["figures"]["n"] == 3 and [u["n"] for u in agency["units"]] == [3]
-    assert agency["procedure_count"] == 0  # procedures count for the agency handling the dossier: the ward
+    assert agency["procedure_count"] == 1  # a district lists its wards' procedures: the ratings of its figures
     ward = client.get(f"/api/v1/satisfaction/agencies/{c.id('d1_ward')}?period=2025").get_json()
     assert ward["top_procedures"][0]["code"] == "1.001234" and ward["procedure_count"] == 1
     assert "officials" not in agency and "Nguyễn Văn Tiếp" not in json.dumps(agency, ensure_ascii=False)

@@ -35,6 +35,7 @@ PROBLEMS = {
     "key_mismatch": _l("The definition's key must be %(expected)s."),
     "file_too_large": _l("The file is larger than %(limit)s bytes."),
     "file_type": _l("This type of file is not accepted."),
+    "file_unreadable": _l("The file is damaged or is not really a %(kind)s file."),
     "file_missing": _l("The referenced file does not exist."),
     "invalid_json": _l("The request body is not valid JSON."),
     "no_fields": _l("Add at least one question before publishing."),

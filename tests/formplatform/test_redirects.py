@@ -33,7 +33,6 @@ BYPASSES = [
     "evil.example",
     "/%00/evil.example/",
     "/%E3%80%80/evil.example/",
-    "/" + "a" * 3000,
 ]
 
 
@@ -57,6 +56,8 @@ def test_safe_next_refuses_every_known_bypass(raw: str) -> None:
     assert safe_next(unquote(raw), "/home") == "/home"  # as Flask hands it over, decoded once
 
 
-@pytest.mark.parametrize("value", ["\t//evil.example/", "/\\evil.example", "\\\\evil.example", None, ""])
+@pytest.mark.parametrize(
+    "value", ["\t//evil.example/", "/\\evil.example", "\\\\evil.example", "/" + "a" * 3000, None, ""]
+)
 def test_safe_next_refuses_raw_tabs_backslashes_and_nothing(value: str | None) -> None:
     assert safe_next(value, "/home") == "/home"

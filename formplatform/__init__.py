@@ -19,7 +19,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     import i18n.babel
     import kiosk
-    from formplatform import api, auth, db, designer, errors, reporting, satisfaction, security, views
+    from formplatform import api, auth, db, designer, errors, limits, reporting, satisfaction, security, views
     from formplatform.accounts import api as accounts_api
     from formplatform.accounts import views as accounts_views
     from formplatform.accounts.services import configure_hashing
@@ -32,6 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     i18n.babel.init_app(app)
     db.init_app(app)
     errors.init_app(app)
+    limits.init_app(app)
     auth.init_app(app)
     csrf.init_app(app)
     security.init_app(app)

@@ -197,7 +197,8 @@ def list_form_submissions(key: str) -> Any:
 def page_args() -> tuple[int, int]:
     """?page= (1 to MAX_PAGE) and ?per_page= (1–100), with a 400 on nonsense, never a 500 on a huge number."""
     page_text, size_text = request.args.get("page", "1"), request.args.get("per_page", "20")
-    if not (page_text.isdigit() and size_text.isdigit() and len(page_text) <= 6 and len(size_text) <= 3):
+    digits = all(text.isascii() and text.isdecimal() for text in (page_text, size_text))
+    if not (digits and len(page_text) <= 6 and len(size_text) <= 3):
         raise BadRequest("bad_page")
     page, per_page = int(page_text), int(size_text)
     if not 1 <= page <= MAX_PAGE or not 1 <= per_page <= 100:

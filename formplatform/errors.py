@@ -95,10 +95,10 @@ def wants_json() -> bool:
     return best == "application/json"
 
 
-def _respond(status: int, payload: dict[str, Any]):  # type: ignore[no-untyped-def]
+def _respond(status: int, payload: dict[str, Any], headers: list[tuple[str, str]] | None = None):  # type: ignore[no-untyped-def]
     if wants_json():
-        return jsonify({"error": payload}), status
-    return render_template("formplatform/error.html", status=status, error=payload), status
+        return jsonify({"error": payload}), status, headers or []
+    return render_template("formplatform/error.html", status=status, error=payload), status, headers or []
 
 
 def init_app(app: Flask) -> None:
@@ -119,7 +119,9 @@ def init_app(app: Flask) -> None:
         }.get(error.code or 500, "http_error")
         if error.code == 400 and "CSRF" in (error.description or ""):
             code = "csrf_failed"
-        return _respond(error.code or 500, {"code": code, "message": error_title(code, {})})
+        # The exception's own headers (Allow on a 405, Retry-After, WWW-Authenticate) belong to the answer.
+        headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+        return _respond(error.code or 500, {"code": code, "message": error_title(code, {})}, headers)
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):  # type: ignore[no-untyped-def]

@@ -50,7 +50,7 @@ def page_of(query: Any, number: int, per_page: int) -> Page[Any]:
 def page_number(value: Any, default: int = 1) -> int:
     """A page number from a query string: a whole number from 1 to MAX_PAGE, else `default`."""
     text = str(value or "").strip()
-    if not text.isdigit() or len(text) > 40:
+    if not (text.isascii() and text.isdecimal()) or len(text) > 40:
         return default
     return max(1, min(int(text), MAX_PAGE))
 

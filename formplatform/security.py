@@ -3,6 +3,8 @@ address as seen through the configured number of trusted reverse proxies."""
 
 from __future__ import annotations
 
+from urllib.parse import unquote, urlsplit
+
 from flask import Flask, g
 from flask.wrappers import Response
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -11,6 +13,37 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+
+
+MAX_REDIRECT_LENGTH = 2000
+
+
+def _looks_safe(path: str) -> bool:
+    """One relative path on this site: starts with a single "/", no scheme, no host, nothing a browser strips.
+
+    Browsers drop tabs and newlines and read a backslash as "/", so "/<TAB>/evil.example" and
+    "/<backslash>evil.example" would leave the site: whitespace, control characters and backslashes are refused.
+    """
+    if not path.startswith("/") or path.startswith("//"):
+        return False
+    if "\\" in path or any(ch.isspace() or not ch.isprintable() for ch in path):
+        return False
+    parts = urlsplit(path)
+    return not parts.scheme and not parts.netloc and parts.path.startswith("/")
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """`target` when it is a path on this site, else `default`: never an open redirect.
+
+    The path is also checked once percent-decoded, for a proxy or client that decodes before following it.
+    """
+    text = target or ""
+    if len(text) > MAX_REDIRECT_LENGTH or not _looks_safe(text):
+        return default
+    decoded = unquote(urlsplit(text).path)
+    if decoded.startswith("//") or "\\" in decoded or not decoded.isprintable():
+        return default
+    return text
 
 
 def protect_session_writes() -> None:

@@ -25,6 +25,7 @@ from formplatform.errors import (
 from formplatform.models import FormVersion, Submission
 from formplatform.paging import page_number
 from formplatform.receipts import can_read_submission, make_receipt
+from formplatform.security import safe_next
 from formplatform.services import files, forms, submissions
 from i18n.babel import current_locale
 from i18n.messages import error_title
@@ -205,8 +206,7 @@ def login() -> Any:
             error, status = error_title(failure.code, {}), failure.status
         else:
             log_in(user)
-            target = request.args.get("next") or ""
-            safe = target if target.startswith("/") and not target.startswith("//") else url_for(".index")
+            safe = safe_next(request.args.get("next"), url_for(".index"))
             return redirect(url_for(".password", next=safe) if user.must_change_password else safe)
     return render_template("formplatform/login.html", error=error), status
 
@@ -240,9 +240,7 @@ def password() -> Any:
                 error = error_title(failure.code, failure.params)
             else:
                 log_in(user)  # this session continues; every other one has ended
-                target = request.args.get("next") or ""
-                safe = target if target.startswith("/") and not target.startswith("//") else url_for(".index")
-                return redirect(safe)
+                return redirect(safe_next(request.args.get("next"), url_for(".index")))
     return render_template("formplatform/password.html", error=error, forced=user.must_change_password), (
         422 if error else 200
     )

@@ -250,7 +250,12 @@ def _count_failure(user: User | None, name: str, ip: str, reason: str) -> None:
         "login.failed", actor=user, outcome="failed", target_type="user", target_id=user.id, details={"reason": reason}
     )
     if updated is not None and updated.failed_logins >= MAX_FAILED_LOGINS:
-        User.objects(id=user.id).update_one(set__locked_until=utcnow() + LOCKOUT, set__failed_logins=0)
+        # Like an administrator's lock, a lockout ends the account's open sessions and personal tokens:
+        # whoever is guessing the password may already hold one of them.
+        User.objects(id=user.id).update_one(
+            set__locked_until=utcnow() + LOCKOUT, set__failed_logins=0, inc__session_version=1
+        )
+        revoke_user_tokens(user)
         record_event(
             "login.lockout",
             actor=user,

@@ -16,6 +16,7 @@ from formplatform.designer import bp
 from formplatform.designer.palette import palette
 from formplatform.designer.rule_messages import rule_editor_messages
 from formplatform.errors import localize_problems
+from formplatform.limits import parse_json
 from formplatform.permissions import design_owner
 from formplatform.services import forms
 from i18n.babel import current_locale, translators
@@ -166,7 +167,7 @@ def preview(key: str) -> Any:
 def _preview_page(text: str, device: str, locale: str) -> str:
     body, problems, definition = None, [], None
     try:
-        definition = json.loads(text)
+        definition = parse_json(text)
     except json.JSONDecodeError:
         problems = [{"path": "", "message": gettext("The request body is not valid JSON.")}]
     else:

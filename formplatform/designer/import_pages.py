@@ -12,6 +12,7 @@ from formplatform.auth import require_permission
 from formplatform.designer import bp, queries, transfer
 from formplatform.designer.pages import designer, owner_choices
 from formplatform.errors import AppError, BadRequest, Invalid, localize_problems
+from formplatform.limits import parse_json
 from i18n.messages import error_title
 
 LANGUAGES = ("vi", "en")
@@ -86,7 +87,7 @@ def _create_draft() -> Any:
     """Create the draft from the definition the report page carried; every check runs again."""
     source = request.form.get("source", "")
     try:
-        definition = json.loads(request.form.get("definition", ""))
+        definition = parse_json(request.form.get("definition", ""))
     except json.JSONDecodeError:
         return render_import(file_error=error_title("invalid_json", {}), status=400)
     try:

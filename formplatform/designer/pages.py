@@ -14,6 +14,7 @@ from formplatform.accounts.queries import agency_choices
 from formplatform.auth import current_principal, current_user, require_permission
 from formplatform.designer import bp, messages, queries, review, services
 from formplatform.errors import Forbidden, Invalid, localize_problems
+from formplatform.limits import parse_json
 from formplatform.models import Form
 from formplatform.paging import page_number
 from formplatform.permissions import design_owner
@@ -114,7 +115,7 @@ def render_new(details: services.FormDetails, **context: Any) -> str:
 def _new_from_json(text: str) -> Any:
     problems: list[dict[str, Any]] = []
     try:
-        definition = json.loads(text)
+        definition = parse_json(text)
     except json.JSONDecodeError:
         problems = [{"path": "", "code": "invalid_json", "message": gettext("The request body is not valid JSON.")}]
     else:
@@ -142,7 +143,7 @@ def json_draft(key: str) -> Any:
     if request.method == "POST":
         text = request.form.get("definition", "")
         try:
-            definition = json.loads(text)
+            definition = parse_json(text)
         except json.JSONDecodeError:
             problems = [{"path": "", "code": "invalid_json", "message": gettext("The request body is not valid JSON.")}]
         else:

@@ -19,6 +19,7 @@ from formplatform.audit.services import record_event
 from formplatform.designer.queries import type_counts
 from formplatform.designer.services import check_key, choose_owner, save_new_draft
 from formplatform.errors import AppError, BadRequest, Invalid
+from formplatform.limits import parse_json
 from formplatform.models import Form
 
 FORMATS = {
@@ -84,7 +85,7 @@ def read_upload(filename: str, data: bytes) -> tuple[str, Any]:
             raise BadRequest("form_import_unreadable")
         return source, data
     try:
-        return source, json.loads(data.decode("utf-8-sig"))
+        return source, parse_json(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as error:
         raise BadRequest("form_import_unreadable") from error
 

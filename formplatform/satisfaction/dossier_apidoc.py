@@ -89,7 +89,8 @@ def dossier_paths() -> dict[str, Any]:
     read = _op("A dossier with its status history and rating state", "The dossier", 401, 404, auth=True)
     read["parameters"] = [CODE]
     patch = _op(
-        "Change a dossier's status (recorded in its history) and correct its due / finishing dates",
+        "Move a dossier's status forward (recorded in its history; a backward move is a 409) and correct its "
+        "due / finishing dates",
         "The dossier",
         400,
         401,

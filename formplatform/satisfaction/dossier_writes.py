@@ -22,7 +22,7 @@ from formplatform.errors import Conflict
 from formplatform.models import new_id, utcnow
 from formplatform.permissions import Principal
 from formplatform.satisfaction.dossier_input import DossierData
-from formplatform.satisfaction.models import Dossier
+from formplatform.satisfaction.models import Dossier, status_move_allowed
 
 UPDATABLE = (
     "status",
@@ -126,8 +126,13 @@ def apply_update(
     at: datetime | None = None,
     current: Dossier | None = None,
     journal: Journal | None = None,
+    *,
+    forward_only: bool = False,
 ) -> bool:
-    """Apply a row's changes to a stored dossier with one update conditional on its status; True if changed."""
+    """Apply a row's changes to a stored dossier with one update conditional on its status; True if changed.
+
+    With `forward_only`, a status that would move backwards along the life cycle is a 409 (checked against
+    the status the conditional update is made on, so a concurrent change cannot slip one through)."""
     write_id = journal.write_id if journal else new_id()
     for attempt in range(RETRIES):
         if current is None or attempt:  # re-read when the status changed under us
@@ -140,6 +145,8 @@ def apply_update(
         update: dict[str, Any] = {f"set__{k}": v for k, v in changes.items()}
         update["set__updated_at"] = utcnow()
         update["set__write_id"] = write_id
+        if forward_only and not status_move_allowed(current.status, changes.get("status", current.status)):
+            raise Conflict("dossier_status_backwards", current=current.status, requested=changes["status"])
         if "status" in changes:
             # the whole list is set: nx-27017 turns an array into JSON strings on `$push` of a document
             entry = {"status": changes["status"], "at": at or utcnow(), "by": actor.id}

@@ -39,6 +39,9 @@ register_errors(
         "dossier_conflict": _l(
             "Another system registered one of these dossiers at the same moment; nothing was imported. Try again."
         ),
+        "dossier_status_backwards": _l(
+            "A dossier's status only moves forward (received, processing, finished, returned); this move goes back."
+        ),
     }
 )
 
@@ -128,7 +131,7 @@ def update_dossier_status(
         finished_at = at or utcnow()  # the result is ready now, unless told when
     before = dossier.status
     data = DossierData(dossier.id, None, status, dossier.received_at, due_at=due_at, finished_at=finished_at)
-    if apply_update(data, actor, at):
+    if apply_update(data, actor, at, forward_only=True):
         dossier.reload()
         record_event(
             "dossier.status",

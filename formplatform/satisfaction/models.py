@@ -28,6 +28,25 @@ from formplatform.models import DateTimeField, utcnow
 # withdrawn. A dossier can be rated once its handling has ended.
 DOSSIER_STATUSES = ("received", "processing", "supplement_requested", "finished", "returned", "rejected", "withdrawn")
 RATEABLE_STATUSES = frozenset({"finished", "returned", "rejected"})
+_OPEN = frozenset({"processing", "supplement_requested", "finished", "returned", "rejected", "withdrawn"})
+# Where each status may move next: only forward along the life cycle (besides processing <-> supplement
+# requested); an ended dossier moves no further but from finished to returned.
+NEXT_STATUSES: dict[str, frozenset[str]] = {
+    "received": _OPEN,
+    "processing": _OPEN - {"processing"},
+    "supplement_requested": _OPEN - {"supplement_requested"},
+    "finished": frozenset({"returned"}),
+    "returned": frozenset(),
+    "rejected": frozenset(),
+    "withdrawn": frozenset(),
+}
+
+
+def status_move_allowed(current: str, new: str) -> bool:
+    """Staying put is always allowed (dates may be corrected); otherwise only a forward move."""
+    return new == current or new in NEXT_STATUSES.get(current, frozenset())
+
+
 STAGES = ("receive", "process", "return")  # tiếp nhận, giải quyết, trả kết quả
 CHANNELS = ("kiosk", "qr", "web", "api")
 RATING_STATUSES = ("counted", "flagged", "rejected")

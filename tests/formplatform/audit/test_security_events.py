@@ -84,6 +84,19 @@ def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(app, client, 
     assert attempt(client, "cv_q1", CITY_PASSWORD).status_code == 302 and logged_in(client)
 
 
+def test_a_lockout_ends_the_accounts_open_sessions_and_tokens(app, city):
+    """Whoever is guessing the password may already hold a session: the lockout ends it, like a lock does."""
+    holder, guesser = app.test_client(), app.test_client()
+    log_in(holder, "cv_q1", CITY_PASSWORD)
+    token = api_token(app, "cv_q1").get_json()["token"]
+    assert logged_in(holder)
+    for _ in range(5):
+        assert attempt(guesser, "cv_q1", WRONG).status_code == 401
+    assert events("login.lockout", target_id=city.users["cv_q1"].id)
+    assert not logged_in(holder)
+    assert holder.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
 def test_four_failures_do_not_lock_and_a_success_starts_the_count_again(app, city):
     for _ in range(2):
         client = app.test_client()

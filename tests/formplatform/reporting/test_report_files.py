@@ -10,10 +10,11 @@ import pytest
 
 from tests.conftest import bearer, log_in
 from tests.fixtures.city import CITY_PASSWORD
+from tests.fixtures.files import tiny_pdf
 from tests.formplatform.reporting.workflow_support import FAKE_SIGNATURE, make_report, par_data, users
 
 EVIDENCE_NAME = 'Kế hoạch số 12 đợt 1 "CCHC".pdf'
-EVIDENCE = b"%PDF-1.4 bang chung cai cach hanh chinh"
+EVIDENCE = tiny_pdf("bang chung cai cach hanh chinh")
 
 
 @pytest.fixture
@@ -28,7 +29,7 @@ def evidence(app: Any, city: Any, seeded: Any) -> dict[str, Any]:
         definition = get_version("par-self-assessment", 1).definition
         report = make_report(city, "par-self-assessment")
         ref = store_file(EVIDENCE_NAME, "application/pdf", EVIDENCE, max_bytes=10_000, actor=u["cv_q1"]).reference()
-        stray = store_file("khac.pdf", "application/pdf", b"%PDF-1.4 khac", max_bytes=10_000, actor=u["cv_q1"])
+        stray = store_file("khac.pdf", "application/pdf", tiny_pdf("khac"), max_bytes=10_000, actor=u["cv_q1"])
         workflow.save_report(report.id, {**par_data(definition), "s1_1_1_evidence": ref}, u["cv_q1"])
         workflow.submit_report(report.id, u["cv_q1"])
         workflow.approve_report(report.id, u["tp_q1"])

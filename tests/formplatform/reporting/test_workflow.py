@@ -244,14 +244,15 @@ def test_evidence_files_must_be_the_actors_own_or_already_in_the_report(app, cit
     from formplatform.reporting import workflow
     from formplatform.services.files import store_file
     from formplatform.services.forms import get_version
+    from tests.fixtures.files import tiny_pdf
     from tests.formplatform.reporting.workflow_support import par_data
 
     with app.app_context():
         u = users(city)
         definition = get_version("par-self-assessment", 1).definition
         report = make_report(city, "par-self-assessment")
-        foreign = store_file("a.pdf", "application/pdf", b"%PDF-1.4 x", max_bytes=1000, actor=u["cv_q3"]).reference()
-        own = store_file("b.pdf", "application/pdf", b"%PDF-1.4 y", max_bytes=1000, actor=u["cv_q1"]).reference()
+        foreign = store_file("a.pdf", "application/pdf", tiny_pdf("x"), max_bytes=1000, actor=u["cv_q3"]).reference()
+        own = store_file("b.pdf", "application/pdf", tiny_pdf("y"), max_bytes=1000, actor=u["cv_q1"]).reference()
         with pytest.raises(Invalid) as refused:
             workflow.save_report(report.id, {**par_data(definition), "s1_1_1_evidence": foreign}, u["cv_q1"])
         assert codes(refused.value) == {("s1_1_1_evidence", "file_missing")}

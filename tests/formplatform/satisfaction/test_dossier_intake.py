@@ -273,6 +273,38 @@ def test_api_patch_checks_status_and_dates(app, client, city):
     assert client.patch(f"/api/v1/dossiers/{code}", json={"due_at": "2026-11-20"}, headers=writer).status_code == 200
 
 
+def test_api_patch_moves_a_status_forward_only(app, client, city):
+    from formplatform.satisfaction.models import Dossier
+
+    writer = client_token(app, city, "d1", ("dossiers:write",))
+    assert client.post("/api/v1/dossiers", json=row(1), headers=writer).status_code == 201
+    code = f"{D1_WARD}-261110-0001"
+
+    def move(status: str) -> Any:
+        return client.patch(f"/api/v1/dossiers/{code}?lang=vi", json={"status": status}, headers=writer)
+
+    for status in ("processing", "supplement_requested", "processing", "finished", "finished", "returned"):
+        assert move(status).status_code == 200, status  # forward, back from a supplement request, or staying
+    for status in ("processing", "received", "finished", "supplement_requested", "withdrawn"):
+        refused = move(status)
+        assert refused.status_code == 409, status
+        error = refused.get_json()["error"]
+        assert error["code"] == "dossier_status_backwards" and error["message"].startswith("Trạng thái hồ sơ")
+        assert error["details"] == {"current": "returned", "requested": status}
+    stored = Dossier.objects.get(id=code)
+    assert stored.status == "returned" and [h["status"] for h in stored.history][-1] == "returned"
+
+
+@pytest.mark.parametrize("ended", ["rejected", "withdrawn"])
+def test_an_ended_dossier_moves_no_further(app, client, city, ended):
+    writer = client_token(app, city, "d1", ("dossiers:write",))
+    assert client.post("/api/v1/dossiers", json=row(1), headers=writer).status_code == 201
+    code = f"{D1_WARD}-261110-0001"
+    assert client.patch(f"/api/v1/dossiers/{code}", json={"status": ended}, headers=writer).status_code == 200
+    again = client.patch(f"/api/v1/dossiers/{code}", json={"status": "processing"}, headers=writer)
+    assert again.status_code == 409
+
+
 def test_every_dossier_route_is_in_the_openapi_document(client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     from formplatform.satisfaction.dossier_apidoc import dossier_paths

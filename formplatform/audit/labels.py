@@ -30,6 +30,7 @@ ACTION_LABELS = {
     "token.revoke": _l("API token revoked"),
     "dossier.import": _l("Dossiers received from a one-stop system or a sheet"),
     "dossier.status": _l("Dossier status changed"),
+    "dossier.correct": _l("Dossier status corrected by hand"),
     "rating.accept": _l("Flagged rating accepted"),
     "rating.reject": _l("Rating rejected"),
     "kiosk.create": _l("Kiosk added"),

@@ -4,29 +4,40 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from datetime import datetime
 from typing import Any
 
-from flask import Response, render_template, request
+from flask import Response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from formplatform.agencies.models import Agency
 from formplatform.auth import current_principal, require_permission
-from formplatform.errors import BadRequest, Invalid, Unauthorized, localize_problems
+from formplatform.errors import BadRequest, Conflict, Invalid, NotFound, Unauthorized, localize_problems
+from formplatform.models import new_id
 from formplatform.paging import page_number
 from formplatform.permissions import Principal, allows, allows_somewhere
 from formplatform.satisfaction import bp
-from formplatform.satisfaction.dossier_input import COLUMNS, MAX_BYTES, read_sheet
+from formplatform.satisfaction.dossier_input import (
+    COLUMNS,
+    EXAMPLE_CODE,
+    MAX_BYTES,
+    DossierRow,
+    is_example,
+    read_upload,
+)
 from formplatform.satisfaction.dossiers import (
     MANAGE,
     as_datetime,
+    correct_dossier_status,
     get_dossier,
     list_dossiers,
+    preview_dossiers,
     ratings_of,
     save_dossiers,
     visible_filter,
 )
-from formplatform.satisfaction.models import DOSSIER_STATUSES, STAGES, Rating
+from formplatform.satisfaction.models import DOSSIER_STATUSES, STAGES, DossierImport, Rating
 from formplatform.satisfaction.periods import LOCAL_OFFSET
 from formplatform.satisfaction.possession import shown_pin
 from formplatform.satisfaction.words import STAGE_LABELS, STATUS_LABELS
@@ -114,8 +125,19 @@ def dossiers() -> Any:
     )
 
 
+@bp.post("/admin/dossiers/<code>/correct")
+@require_permission(MANAGE)
+def correct_status(code: str) -> Any:
+    """Correct a wrong status (backwards too), with a reason kept in the history and the audit log."""
+    try:
+        found = correct_dossier_status(code, request.form.get("status", ""), request.form.get("reason", ""), _viewer())
+    except Invalid as error:
+        return dossier(code, correction_errors=localize_problems(error.problems), status=422)
+    return redirect(url_for("satisfaction.dossier", code=found.id), 303)
+
+
 @bp.get("/admin/dossiers/<code>")
-def dossier(code: str) -> Any:
+def dossier(code: str, correction_errors: list[dict[str, Any]] | None = None, status: int = 200) -> Any:
     principal = _viewer()
     found = get_dossier(code, principal)
     manages = allows(principal, MANAGE, found.agency_id)
@@ -129,7 +151,9 @@ def dossier(code: str) -> Any:
         stages=STAGES,
         manages=manages,
         rating_pin=shown_pin(found.id) if manages else "",
-    )
+        correction_errors=correction_errors or [],
+        statuses=DOSSIER_STATUSES,
+    ), status
 
 
 def csv_text(rows: list[list[str]]) -> str:
@@ -152,31 +176,102 @@ def _import_page(status: int = 200, **context: Any) -> tuple[str, int]:
     return render_template("satisfaction/dossier_import.html", **context), status
 
 
+IMPORT_KEEP_SECONDS = 24 * 3600  # an import not confirmed within a day is forgotten
+
+
 @bp.route("/admin/dossiers/import", methods=["GET", "POST"])
 @require_permission(MANAGE)
 def import_dossiers() -> Any:
+    """Upload a sheet; it is checked and shown row by row (the preview) before anything is imported."""
     if request.method == "GET":
         return _import_page()
     upload = request.files.get("sheet")
     try:
         if upload is None or not upload.filename:
             raise BadRequest("import_file_type")
-        rows = read_sheet(upload.filename, upload.read(MAX_BYTES + 1))
-        outcome = save_dossiers(rows, _viewer(), source="import")
+        sheet = read_upload(upload.filename, upload.read(MAX_BYTES + 1))
     except BadRequest as error:
         return _import_page(400, file_error=error_title(error.code, error.params))
-    except Invalid as error:
-        return _import_page(422, report=_report(error.problems), rows=len(rows), filename=upload.filename)
+    principal = _viewer()
+    DossierImport.objects(owner_id=principal.id, created__lt=time.time() - IMPORT_KEEP_SECONDS).delete()
+    draft = DossierImport(
+        id=new_id(),
+        owner_id=principal.id,
+        filename=upload.filename[:200],
+        kind=sheet.kind,
+        encoding=sheet.encoding,
+        delimiter=sheet.delimiter,
+        rows=[{"where": row.where, "values": row.values} for row in sheet.rows],
+        created=time.time(),
+    )
+    draft.save(force_insert=True)
+    return redirect(url_for("satisfaction.dossier_import_preview", draft_id=draft.id), 303)
+
+
+def _draft(draft_id: str) -> DossierImport:
+    """The caller's own pending import (another's, or one forgotten, is not found)."""
+    draft = DossierImport.objects(id=draft_id, owner_id=_viewer().id).first()
+    if draft is None or draft.created < time.time() - IMPORT_KEEP_SECONDS:
+        raise NotFound("dossier_import_gone")
+    return draft
+
+
+def _draft_rows(draft: DossierImport) -> list[DossierRow]:
+    return [DossierRow(str(row["where"]), dict(row["values"])) for row in draft.rows]
+
+
+@bp.get("/admin/dossiers/import/<draft_id>")
+@require_permission(MANAGE)
+def dossier_import_preview(draft_id: str) -> Any:
+    """Every row of the sheet with what importing it would do; confirm imports them, cancel forgets them."""
+    draft = _draft(draft_id)
+    verdicts = preview_dossiers(_draft_rows(draft), _viewer())
+    tally = {kind: sum(v.verdict == kind for v in verdicts) for kind in VERDICTS}
+    return render_template(
+        "satisfaction/dossier_import_preview.html",
+        draft=draft,
+        verdicts=verdicts,
+        tally=tally,
+        importable=tally["invalid"] == 0 and (tally["new"] + tally["update"]) > 0,
+        verdict_labels=VERDICTS,
+        delimiter_label=DELIMITER_LABELS.get(draft.delimiter, draft.delimiter),
+    ), (200 if tally["invalid"] == 0 else 422)
+
+
+@bp.post("/admin/dossiers/import/<draft_id>")
+@require_permission(MANAGE)
+def confirm_dossier_import(draft_id: str) -> Any:
+    """Import the previewed rows (checked again: the dossiers may have changed since), skipping the example."""
+    draft = _draft(draft_id)
+    if request.form.get("action") == "cancel":
+        draft.delete()
+        return redirect(url_for("satisfaction.import_dossiers"), 303)
+    rows = [row for row in _draft_rows(draft) if not is_example(row)]
+    try:
+        outcome = save_dossiers(rows, _viewer(), source="import")
+    except (Invalid, Conflict):
+        return redirect(url_for("satisfaction.dossier_import_preview", draft_id=draft.id), 303)
+    draft.delete()
     unchanged = len(rows) - len(outcome["created"]) - len(outcome["updated"])
     return render_template(
-        "satisfaction/dossier_import_done.html", outcome=outcome, unchanged=unchanged, filename=upload.filename
+        "satisfaction/dossier_import_done.html", outcome=outcome, unchanged=unchanged, filename=draft.filename
     )
+
+
+VERDICTS = {
+    "new": _l("New dossier"),
+    "update": _l("Update"),
+    "unchanged": _l("No change"),
+    "example": _l("The template's example row: skipped"),
+    "invalid": _l("Problem: fix the sheet"),
+}
+DELIMITER_LABELS = {",": _l("comma"), ";": _l("semicolon"), "\t": _l("tab")}
 
 
 def example_row() -> dict[str, str]:
     """The example row of the downloadable template."""
     return {
-        "code": "000.00.31.H29-261110-0012",
+        "code": EXAMPLE_CODE,
         "agency_code": "000.00.31.H29",
         "procedure_code": "1.001234",
         "procedure_name_vi": "Cấp bản sao trích lục hộ tịch",

@@ -55,7 +55,11 @@ def write_batch(
     try:
         created, late = _insert_all([d for d in plan if d.code not in stored], actor, source, journal)
         changes = [*late, *(d for d in plan if d.code in stored)]
-        updated = [d.code for d in changes if apply_update(d, actor, current=stored.get(d.code), journal=journal)]
+        updated = [
+            d.code
+            for d in changes
+            if apply_update(d, actor, current=stored.get(d.code), journal=journal, forward_only=True)
+        ]
     except Exception:
         undo_batch(journal)
         raise
@@ -114,7 +118,7 @@ def _insert_all(
     return list(journal.inserted), late
 
 
-def _changes(current: Dossier, data: DossierData) -> dict[str, Any]:
+def pending_changes(current: Dossier, data: DossierData) -> dict[str, Any]:
     wanted = {name: getattr(data, name) for name in UPDATABLE}
     wanted = {k: v for k, v in wanted.items() if v not in (None, "", {}) and v != {"vi": "", "en": ""}}
     return {k: v for k, v in wanted.items() if getattr(current, k) != v}
@@ -139,7 +143,7 @@ def apply_update(
             current = Dossier.objects(id=data.code).first()
         if current is None:
             return False
-        changes = _changes(current, data)
+        changes = pending_changes(current, data)
         if not changes:
             return False
         update: dict[str, Any] = {f"set__{k}": v for k, v in changes.items()}

@@ -13,6 +13,7 @@ received date is fixed by the code, so it is not changed by an update.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -21,15 +22,16 @@ from flask_babel import lazy_gettext as _l
 from form_definitions.problems import Problem
 from formplatform.agencies.models import Agency
 from formplatform.audit.services import record_event
-from formplatform.errors import Forbidden, Invalid, NotFound, Unauthorized
+from formplatform.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from formplatform.models import utcnow
 from formplatform.paging import Page, any_of, combine, page_of
 from formplatform.permissions import Principal, allows, allows_somewhere, scope_filter
 from formplatform.satisfaction.codes import SHORT_RE, normalize_code, parse_dossier_code
-from formplatform.satisfaction.dossier_input import DossierData, DossierRow, agency_codes, check_row
-from formplatform.satisfaction.dossier_writes import apply_update, write_batch
-from formplatform.satisfaction.models import DOSSIER_STATUSES, Dossier, Rating
+from formplatform.satisfaction.dossier_input import DossierData, DossierRow, agency_codes, check_row, is_example
+from formplatform.satisfaction.dossier_writes import apply_update, pending_changes, write_batch
+from formplatform.satisfaction.models import DOSSIER_STATUSES, Dossier, Rating, status_move_allowed
 from formplatform.satisfaction.periods import local_date
+from formplatform.satisfaction.words import STATUS_LABELS
 from i18n.messages import register_errors
 
 MANAGE = "dossiers.manage"
@@ -38,6 +40,10 @@ register_errors(
     {
         "dossier_conflict": _l(
             "Another system registered one of these dossiers at the same moment; nothing was imported. Try again."
+        ),
+        "dossier_import_gone": _l(
+            "This import is no longer waiting (it was imported, cancelled, or left for more than a day). "
+            "Upload the sheet again."
         ),
         "dossier_status_backwards": _l(
             "A dossier's status only moves forward (received, processing, finished, returned); this move goes back."
@@ -74,11 +80,60 @@ def plan_dossiers(rows: list[DossierRow], actor: Principal | None) -> tuple[list
         problems += row_problems
         if data is not None and not row_problems:
             plan.append((row, data))
-    stored = {d.id: d.agency_id for d in Dossier.objects(id__in=[d.code for _, d in plan]).only("id", "agency_id")}
+    stored = {d.id: d for d in Dossier.objects(id__in=[d.code for _, d in plan]).only("id", "agency_id", "status")}
     for row, data in plan:
-        if data.code in stored and stored[data.code] != data.agency.id:  # type: ignore[union-attr]
+        if data.code not in stored:
+            continue
+        if stored[data.code].agency_id != data.agency.id:  # type: ignore[union-attr]
             problems.append(Problem(row.path("agency_code"), "agency_changed"))
+        current = stored[data.code].status
+        if data.status and not status_move_allowed(current, data.status):
+            params = {
+                "current": str(STATUS_LABELS.get(current, current)),
+                "requested": str(STATUS_LABELS.get(data.status, data.status)),
+            }
+            problems.append(Problem(row.path("status"), "status_backwards", params))
     return problems, [data for _, data in plan]
+
+
+@dataclass
+class RowVerdict:
+    """What importing one row of a sheet would do: "new", "update", "unchanged", "example" (skipped) or
+    "invalid" (its problems, localized), with what changes for an update."""
+
+    where: str
+    values: dict[str, str]
+    verdict: str
+    changes: list[str] = field(default_factory=list)
+    status_before: str = ""
+    problems: list[dict[str, Any]] = field(default_factory=list)
+
+
+def preview_dossiers(rows: list[DossierRow], actor: Principal) -> list[RowVerdict]:
+    """Every row of a sheet with what importing it would do; nothing is written."""
+    from formplatform.errors import localize_problems
+
+    real = [row for row in rows if not is_example(row)]
+    problems, plan = plan_dossiers(real, actor)
+    by_row: dict[str, list[dict[str, Any]]] = {}
+    for problem in localize_problems(problems):
+        by_row.setdefault(problem["path"].partition(".")[0], []).append(problem)
+    planned = {data.code: data for data in plan}
+    stored = {d.id: d for d in Dossier.objects(id__in=list(planned))}
+    verdicts = []
+    for row in rows:
+        code = normalize_code(row.values.get("code", ""))
+        if is_example(row):
+            verdicts.append(RowVerdict(row.where, row.values, "example"))
+        elif row.where in by_row or code not in planned:
+            verdicts.append(RowVerdict(row.where, row.values, "invalid", problems=by_row.get(row.where, [])))
+        elif code not in stored:
+            verdicts.append(RowVerdict(row.where, row.values, "new"))
+        else:
+            changed = sorted(pending_changes(stored[code], planned[code]))
+            verdict = "update" if changed else "unchanged"
+            verdicts.append(RowVerdict(row.where, row.values, verdict, changed, stored[code].status))
+    return verdicts
 
 
 def save_dossiers(rows: list[DossierRow], actor: Principal, source: str = "api") -> dict[str, list[str]]:
@@ -143,6 +198,43 @@ def update_dossier_status(
             after={"status": dossier.status},
         )
     return dossier
+
+
+CORRECTION_REASON_MIN = 10
+
+
+def correct_dossier_status(code: str, status: str, reason: str, actor: Principal) -> Dossier:
+    """Set a dossier's status to any value, backwards too, to correct a mistake: a reason is required and
+    the correction is kept in the dossier's history and the audit log."""
+    dossier = _managed(code, actor)
+    reason = (reason or "").strip()[:500]
+    problems = []
+    if status not in DOSSIER_STATUSES:
+        problems.append(Problem("status", "bad_status", {"status": status, "choices": ", ".join(DOSSIER_STATUSES)}))
+    elif status == dossier.status:
+        problems.append(Problem("status", "status_unchanged"))
+    if len(reason) < CORRECTION_REASON_MIN:
+        problems.append(Problem("reason", "correction_reason_required", {"min": CORRECTION_REASON_MIN}))
+    if problems:
+        raise Invalid(problems)
+    before, now = dossier.status, utcnow()
+    entry = {"status": status, "at": now, "by": actor.id, "correction": reason}
+    history = [dict(h) for h in dossier.history or []] + [entry]
+    if not Dossier.objects(id=dossier.id, status=before).update_one(
+        set__status=status, set__history=history, set__updated_at=now
+    ):
+        raise Conflict("dossier_conflict")
+    record_event(
+        "dossier.correct",
+        actor=actor,
+        target_type="dossier",
+        target_id=dossier.id,
+        agency_id=dossier.agency_id,
+        before={"status": before},
+        after={"status": status},
+        details={"reason": reason},
+    )
+    return Dossier.objects.get(id=dossier.id)
 
 
 def _managed(code: str, actor: Principal | None) -> Dossier:

@@ -221,3 +221,18 @@ class RatingCounter(Document):
     def peek(cls, key: str) -> int:
         found = cls.objects(id=key).only("count").first()
         return found.count if found else 0
+
+
+class DossierImport(Document):
+    """A checked sheet waiting for its uploader to confirm the import (the preview); kept a day at most."""
+
+    id = StringField(primary_key=True)
+    owner_id = StringField(required=True)
+    filename = StringField(default="")
+    kind = StringField(default="")  # "csv" or "xlsx"
+    encoding = StringField(default="")
+    delimiter = StringField(default="")
+    rows = ListField(DictField())  # {"where": sheet row number, "values": {column: text}}
+    created = FloatField(required=True)  # epoch seconds
+
+    meta = {"collection": "dossier_imports", "indexes": ["owner_id"]}

@@ -47,8 +47,21 @@ def test_dossier_list_detail_and_import_preview(browser, live_server, app, city,
     page.set_input_files("#sheet", str(sheet))
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
-    assert page.locator("[data-testid=import-report] tbody tr").count() == 3
+    rows = page.locator("[data-testid=import-preview] tbody tr")
+    assert rows.count() == 3 and page.locator("#confirm-import").count() == 0  # a bad row: nothing to confirm
+    assert page.locator('tr[data-verdict="invalid"]').count() == 2
     screenshot(page, "dossier-import-preview-vi")
+    page.get_by_role("button", name="Hủy").click()  # cancel: back to the upload page
+    page.wait_for_load_state()
+    sheet.write_bytes(csv_bytes([row(11), row(12)]))
+    page.set_input_files("#sheet", str(sheet))
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator('tr[data-verdict="new"]').count() == 2
+    page.locator("#confirm-import").click()
+    page.wait_for_load_state()
+    assert "2 hồ sơ mới" in page.locator("main").inner_text()
+    screenshot(page, "dossier-import-done-vi")
 
     phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     small = phone.new_page()

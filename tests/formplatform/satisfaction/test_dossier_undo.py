@@ -51,7 +51,7 @@ def test_a_failure_on_an_update_undoes_the_inserts_and_earlier_updates(app, city
     from formplatform.satisfaction import dossier_writes
     from formplatform.satisfaction.dossiers import save_dossiers
 
-    fail_on_call(monkeypatch, dossier_writes, "_changes", nth)  # the nth stored dossier's update fails
+    fail_on_call(monkeypatch, dossier_writes, "pending_changes", nth)  # the nth stored dossier's update fails
     with app.test_request_context(), pytest.raises(AutoReconnect):
         save_dossiers(batch(), city.users["cv_q1"], "import")
     assert snapshot() == stored  # both new dossiers gone, the updated one exactly as before

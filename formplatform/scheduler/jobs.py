@@ -63,13 +63,16 @@ def expire_records(now: datetime) -> Summary:
     The TTL indexes do this on MongoDB; nx-27017 keeps TTL indexes but never sweeps them.
     """
     from formplatform.accounts.models import LoginThrottle
-    from formplatform.satisfaction.models import RatingCounter, UsedRatingToken
+    from formplatform.satisfaction.dossier_pages import IMPORT_KEEP_SECONDS
+    from formplatform.satisfaction.models import DossierImport, RatingCounter, UsedRatingToken
 
     token_days = int(current_app.config["RATING_TOKEN_DAYS"]) + 1  # a token older than this is refused anyway
+    epoch = (now - datetime(1970, 1, 1)).total_seconds()
     return {
         "rating_counters": RatingCounter.objects(expires_at__lt=now).delete(),
         "login_counters": LoginThrottle.objects(expires_at__lt=now).delete(),
         "spent_tokens": UsedRatingToken.objects(used_at__lt=now - timedelta(days=token_days)).delete(),
+        "dossier_previews": DossierImport.objects(created__lt=epoch - IMPORT_KEEP_SECONDS).delete(),
     }
 
 
@@ -77,7 +80,12 @@ JOBS: tuple[Job, ...] = (
     Job("ratings.count", 5, count_ratings, _l("Count new citizen ratings into the results")),
     Job("reports.sweep", 15 * 60, report_sweep, _l("Open due reporting periods; send due-soon and overdue notices")),
     Job("exports.upkeep", 5 * 60, export_upkeep, _l("Delete expired exports; resume stalled export jobs")),
-    Job("records.expire", 60 * 60, expire_records, _l("Delete expired rate-limit counters and spent rating links")),
+    Job(
+        "records.expire",
+        60 * 60,
+        expire_records,
+        _l("Delete expired rate-limit counters, spent rating links and forgotten import previews"),
+    ),
     Job("ratings.check", 6 * 60 * 60, check_rollups, _l("Check that every counted rating is in the results")),
 )
 BY_NAME = {job.name: job for job in JOBS}

@@ -37,7 +37,7 @@ from formplatform.satisfaction.dossiers import (
     save_dossiers,
     visible_filter,
 )
-from formplatform.satisfaction.models import DOSSIER_STATUSES, STAGES, DossierImport, Rating
+from formplatform.satisfaction.models import DOSSIER_STATUSES, IMPORT_KEEP_SECONDS, STAGES, DossierImport, Rating
 from formplatform.satisfaction.periods import LOCAL_OFFSET
 from formplatform.satisfaction.possession import shown_pin
 from formplatform.satisfaction.words import STAGE_LABELS, STATUS_LABELS
@@ -174,9 +174,6 @@ def _report(problems: list[Any]) -> list[dict[str, Any]]:
 def _import_page(status: int = 200, **context: Any) -> tuple[str, int]:
     context = {"report": [], "file_error": "", "columns": COLUMNS, "rows": 0, **context}
     return render_template("satisfaction/dossier_import.html", **context), status
-
-
-IMPORT_KEEP_SECONDS = 24 * 3600  # an import not confirmed within a day is forgotten
 
 
 @bp.route("/admin/dossiers/import", methods=["GET", "POST"])

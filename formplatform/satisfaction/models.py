@@ -223,6 +223,9 @@ class RatingCounter(Document):
         return found.count if found else 0
 
 
+IMPORT_KEEP_SECONDS = 24 * 3600  # an import preview not confirmed within a day is forgotten
+
+
 class DossierImport(Document):
     """A checked sheet waiting for its uploader to confirm the import (the preview); kept a day at most."""
 

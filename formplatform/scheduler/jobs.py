@@ -63,8 +63,7 @@ def expire_records(now: datetime) -> Summary:
     The TTL indexes do this on MongoDB; nx-27017 keeps TTL indexes but never sweeps them.
     """
     from formplatform.accounts.models import LoginThrottle
-    from formplatform.satisfaction.dossier_pages import IMPORT_KEEP_SECONDS
-    from formplatform.satisfaction.models import DossierImport, RatingCounter, UsedRatingToken
+    from formplatform.satisfaction.models import IMPORT_KEEP_SECONDS, DossierImport, RatingCounter, UsedRatingToken
 
     token_days = int(current_app.config["RATING_TOKEN_DAYS"]) + 1  # a token older than this is refused anyway
     epoch = (now - datetime(1970, 1, 1)).total_seconds()

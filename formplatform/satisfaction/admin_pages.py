@@ -28,11 +28,13 @@ from formplatform.satisfaction.results import (
     metrics,
     official_breakdown,
     rollup_id,
+    row_trend,
 )
 from formplatform.satisfaction.results_pages import (
     PUBLIC_TYPES,
     choose_period,
     criteria_chart,
+    criteria_trend_chart,
     distribution_chart,
     helpers,
     kind_links,
@@ -136,6 +138,7 @@ def admin_agency(agency_id: str) -> Any:
         figures=overview["figures"],
         charts={
             "trend": trend_chart(overview["trend"]),
+            "criteria_trend": criteria_trend_chart(overview["trend"]),
             "criteria": criteria_chart(overview["figures"]),
             "distribution": distribution_chart(overview["figures"], overview["scale"].bands),
         },
@@ -239,5 +242,42 @@ def review_flagged(rating_id: str) -> Any:
         agency=agency,
         decision=decision,
         **_review_words(),
+        **helpers(),
+    )
+
+
+@bp.get("/admin/satisfaction/agencies/<agency_id>/officials/<path:key>")
+@require_permission(READ)
+def admin_official(agency_id: str, key: str) -> Any:
+    """One official of one stage: figures per month, quarter or year over the preceding periods, as charts
+    and a table (criteria by concept, so the series runs across questionnaire versions)."""
+    principal = _principal()
+    agency = Agency.objects(id=agency_id, type__in=list(PUBLIC_TYPES)).first()
+    stage, _, official = key.partition(":")
+    if agency is None or stage not in STAGES or not official:
+        raise NotFound()
+    require(principal, READ, agency.id, hide=True)
+    period, notice = choose_period(request.args)
+    trend = row_trend("official", agency.id, key, period)
+    latest = next((t for t in reversed(trend) if t["n"]), None)
+    name = (
+        Rollup.objects(id=rollup_id("official", agency.id, key, latest["period"])).only("name").first()
+        if latest
+        else None
+    )
+    return render_template(
+        "satisfaction/admin_official.html",
+        agency=agency,
+        key=key,
+        stage=stage,
+        stage_labels=STAGE_LABELS,
+        official_name=(name.name if name is not None else "") or official,
+        period=period,
+        notice=notice,
+        choices=period_choices(period),
+        kinds=kind_links(period),
+        trend=trend,
+        figures=trend[-1],
+        charts={"trend": trend_chart(trend), "criteria_trend": criteria_trend_chart(trend)},
         **helpers(),
     )

@@ -127,6 +127,16 @@ def agency_overview(agency_id: str, period: str) -> dict[str, Any]:
     }
 
 
+def row_trend(kind: str, agency_id: str, key: str, period: str) -> list[dict[str, Any]]:
+    """One official's or procedure's figures over the preceding periods of `period`'s kind (oldest first),
+    read by roll-up id: the same number of look-ups whatever the size of the history."""
+    scale = Scale(period)
+    keys = previous_periods(period, PERIOD_SPAN[period_kind(period) or "month"])
+    ids = [rollup_id(kind, agency_id, key, each) for each in keys]
+    rows = {r["period"]: r for r in Rollup.objects(id__in=ids).as_pymongo()}
+    return [{"period": each, **metrics(rows.get(each), scale)} for each in keys]
+
+
 def breakdown(
     agency_id: str, kind: str, period: str, *, page: int = 1, per_page: int = 20
 ) -> tuple[list[dict[str, Any]], int]:

@@ -152,6 +152,20 @@ def trend_chart(trend: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def criteria_trend_chart(trend: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each criterion's average points over the preceding periods, one line per criterion (by concept,
+    so questionnaire versions that reword or reorder the questions stay on the same line)."""
+    first = trend[0]["criteria"] if trend else []
+    return {
+        "kind": "criteria_trend",
+        "labels": [period_label(t["period"]) for t in trend],
+        "series": [_("C%(number)s", number=n) for n in range(1, len(first) + 1)],
+        "full_labels": [localize(c["label"] or {}, _lang()) for c in first],
+        "values": [[t["criteria"][i]["average"] for t in trend] for i in range(len(first))],
+        "max": max([c["max"] for c in first] or [2]),
+    }
+
+
 def criteria_chart(figures: dict[str, Any]) -> dict[str, Any]:
     return {
         "kind": "criteria",
@@ -242,6 +256,7 @@ def agency_results(agency_id: str) -> Any:
         version=overview["scale"].version,
         charts={
             "trend": trend_chart(overview["trend"]),
+            "criteria_trend": criteria_trend_chart(overview["trend"]),
             "criteria": criteria_chart(overview["figures"]),
             "distribution": distribution_chart(overview["figures"], overview["scale"].bands),
         },

@@ -104,7 +104,33 @@
     };
   }
 
-  var BUILDERS = { ranking: ranking, trend: trend, criteria: criteria, distribution: distribution };
+  var PALETTE = [BLUE, GREEN, ORANGE, RED, "#6a1b9a", "#00838f", "#8d6e63", "#ad1457", GREY, "#33691e"];
+
+  function criteriaTrend(spec) {
+    var options = base();
+    options.spanGaps = true;
+    options.scales = { y: { min: 0, max: spec.max } };
+    options.plugins = {
+      tooltip: { callbacks: { label: function (item) {
+        return spec.full_labels[item.datasetIndex] + ": " + number(item.raw, 2);
+      } } }
+    };
+    return {
+      type: "line",
+      data: {
+        labels: spec.labels,
+        datasets: spec.series.map(function (name, n) {
+          var colour = PALETTE[n % PALETTE.length];
+          return { label: name, data: spec.values[n], borderColor: colour, backgroundColor: colour,
+            borderDash: n >= PALETTE.length ? [6, 4] : [] };
+        })
+      },
+      options: options
+    };
+  }
+
+  var BUILDERS = { ranking: ranking, trend: trend, criteria: criteria, criteria_trend: criteriaTrend,
+    distribution: distribution };
 
   function draw(canvas) {
     var spec = data(canvas);

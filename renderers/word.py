@@ -41,11 +41,11 @@ def _identity(text: str) -> str:
 # --- document shell (shared with renderers.tables) ---------------------------------------------
 
 
-def new_document(*, landscape: bool = False, locale: str = "vi") -> Document:
-    """An A4 document with Times New Roman styles; the default template is US Letter in Calibri."""
+def new_document(*, landscape: bool = False, locale: str = "vi", paper: str = "A4") -> Document:
+    """An A4 (or A3) document with Times New Roman styles; the default template is US Letter in Calibri."""
     doc = new_docx()
     section = doc.sections[0]
-    width, height = Mm(210), Mm(297)
+    width, height = (Mm(297), Mm(420)) if paper == "A3" else (Mm(210), Mm(297))
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = (height, width) if landscape else (width, height)
     section.top_margin = section.bottom_margin = Mm(20)

@@ -33,7 +33,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from renderers.export_plan import Cell, ExportTable
-from renderers.tables import DataTable, table_docx, table_pdf
+from renderers.pdf_rows import rows_pdf
+from renderers.tables import DataTable, table_docx
 from renderers.values import Gettext
 
 MAX_SHEET_ROWS = 1_048_576
@@ -223,7 +224,7 @@ class PagedStream:
         self.table.rows.append(row)
 
     def close(self, target: Path) -> None:
-        content = table_docx(self.table) if self.kind == "docx" else table_pdf(self.table, gettext=self.gettext)
+        content = table_docx(self.table) if self.kind == "docx" else rows_pdf(self.table, gettext=self.gettext)
         target.write_bytes(content)
 
 

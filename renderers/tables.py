@@ -187,6 +187,13 @@ def table_docx(table: DataTable) -> bytes:
 
 def table_pdf(table: DataTable, *, gettext: Gettext = _identity) -> bytes:
     """An A4 PDF in DejaVu Sans (every Vietnamese letter), landscape when the table is wide."""
+    doc = pdf_document(table, gettext)
+    _pdf_table(doc, table)
+    return bytes(doc.output())
+
+
+def pdf_document(table: DataTable, gettext: Gettext) -> ReportPdf:
+    """The PDF's first page with the title and subtitle, ready for the table."""
     title = clean_text(table.title)
     doc = ReportPdf(title, _page_text(gettext))
     doc.set_creation_date(DEFAULT_DATE)  # reproducible bytes, as for reports
@@ -202,8 +209,7 @@ def table_pdf(table: DataTable, *, gettext: Gettext = _identity) -> bytes:
         doc.multi_cell(0, 4.2, clean_text(table.subtitle), align="C", new_x="LMARGIN", new_y="NEXT")
         doc.set_text_color(0)
     doc.ln(3)
-    _pdf_table(doc, table)
-    return bytes(doc.output())
+    return doc
 
 
 def _paper(table: DataTable) -> str:

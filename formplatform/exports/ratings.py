@@ -20,6 +20,7 @@ from formplatform.exports.cells import AgencyNames, local_time
 from formplatform.satisfaction.models import STAGES
 from formplatform.satisfaction.questionnaire import bands, criteria, overall_field
 from formplatform.satisfaction.words import CHANNEL_LABELS, FLAG_LABELS
+from i18n.text import localize
 from renderers.export_plan import Cell, Column, Definition, ExportTable, Record, Wording, unique_headers
 
 RATINGS_TITLE = _l("Citizens' ratings")
@@ -117,9 +118,10 @@ class RatingsPlan:
             row.append(_plain_number(doc.get("max")))
         overall, band, status = doc.get("overall") or "", doc.get("band") or "", doc.get("status") or ""
         verdict = self._verdicts.get(record.version, {}).get(overall)
-        row.append(self.wording.label(verdict) if verdict else overall or None)
+        locale = self.wording.value_locale  # values in one language, as the other exports' choices
+        row.append(localize(verdict, locale) if verdict else overall or None)
         band_label = self._bands.get(record.version, {}).get(band)
-        row.append(self.wording.label(band_label) if band_label else band or None)
+        row.append(localize(band_label, locale) if band_label else band or None)
         row.append(self.wording.value_word(STATUS_LABELS[status]) if status in STATUS_LABELS else status or None)
         flags = [self.wording.value_word(FLAG_LABELS[f]) if f in FLAG_LABELS else f for f in doc.get("flags") or []]
         row.append("; ".join(flags) or None)

@@ -222,3 +222,11 @@ def test_the_ratings_page_offers_the_export_prefilled(app, client, rated):
     run_exports(app)
     job = client.get(posted.headers["Location"]).get_data(as_text=True)
     assert "/file" in job
+
+
+def test_headers_in_both_languages_values_in_vietnamese(app, client, rated):
+    headers = bearer(client, "thamdinh", CITY_PASSWORD)
+    _, content = finished(client, app, ask(language="both"), headers)
+    rows = next(iter(sheets(content).values()))
+    assert rows[0][0] == "Mã hồ sơ / Dossier code" and rows[0][-5] == "Tổng điểm (trên 18) / Total points (of 18)"
+    assert rows[1][-4:-1] == ["Rất hài lòng", "Xuất sắc", "Đã tính"]

@@ -230,3 +230,16 @@ def test_headers_in_both_languages_values_in_vietnamese(app, client, rated):
     rows = next(iter(sheets(content).values()))
     assert rows[0][0] == "Mã hồ sơ / Dossier code" and rows[0][-5] == "Tổng điểm (trên 18) / Total points (of 18)"
     assert rows[1][-4:-1] == ["Rất hài lòng", "Xuất sắc", "Đã tính"]
+
+
+def test_an_integration_client_needs_the_satisfaction_scope_and_gets_its_agency(app, client, city, rated):
+    from formplatform.accounts.tokens import issue_integration_token
+
+    with app.app_context():
+        admin = city.users["quantri"]
+        reader, _ = issue_integration_token("Kho dữ liệu", ["satisfaction:read"], city.id("d3"), 30, admin)
+        other, _ = issue_integration_token("Kho bài nộp", ["submissions:read"], city.id("d3"), 30, admin)
+    _, content = finished(client, app, ask(), {"Authorization": f"Bearer {reader}"})
+    assert [row[0] for row in next(iter(sheets(content).values()))[1:]] == [rated["r5"]]
+    refused = client.post("/api/v1/exports", json=ask(), headers={"Authorization": f"Bearer {other}"})
+    assert refused.status_code == 403

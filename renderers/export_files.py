@@ -9,6 +9,10 @@ XML several times faster. A table longer than an Excel sheet continues on a seco
 
 CSV: UTF-8 with a byte-order mark (Excel then reads Vietnamese correctly); one table gives one .csv
 file, several give a .zip of one .csv per table.
+
+DOCX and PDF: one table laid out on A4 pages by renderers.tables (the dashboards' writers), so the
+rows are kept until the end: these formats suit what people print or file (thousands of rows), not
+what they analyse (XLSX, CSV).
 """
 
 from __future__ import annotations
@@ -29,6 +33,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from renderers.export_plan import Cell, ExportTable
+from renderers.pdf_rows import rows_pdf
+from renderers.tables import DataTable, table_docx
+from renderers.values import Gettext
 
 MAX_SHEET_ROWS = 1_048_576
 MAX_CELL_TEXT = 32_767
@@ -192,6 +199,33 @@ class CsvStream:
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
             for path, name in zip(self.paths, self.names, strict=True):
                 out.write(path, name)
+
+
+class PagedStream:
+    """Rows of one table → a Word document or a PDF (see the module's note on memory)."""
+
+    def __init__(self, table: ExportTable, kind: str, *, subtitle: str, locale: str, gettext: Gettext) -> None:
+        if kind not in ("docx", "pdf"):
+            raise ValueError(kind)
+        self.kind = kind
+        self.gettext = gettext
+        self.table = DataTable(
+            table.title,
+            [c.header for c in table.columns],
+            [],
+            subtitle=subtitle,
+            numeric=[c.numeric for c in table.columns],
+            locale=locale,
+        )
+
+    def add(self, table: int, row: list[Cell]) -> None:
+        if table != 0:
+            raise ValueError("Word and PDF exports hold one table")
+        self.table.rows.append(row)
+
+    def close(self, target: Path) -> None:
+        content = table_docx(self.table) if self.kind == "docx" else rows_pdf(self.table, gettext=self.gettext)
+        target.write_bytes(content)
 
 
 def work_folder() -> tempfile.TemporaryDirectory[str]:

@@ -29,6 +29,7 @@ from renderers.word import page_template as docx_page_template
 
 Cell = str | int | float | None
 LANDSCAPE_COLUMNS = 6  # more columns than this do not fit across a portrait A4 page
+A3_COLUMNS = 14  # more than this do not fit across a landscape A4 page (an export of ratings has 27)
 HEADER_ROW = 3  # XLSX: title in row 1, subtitle in row 2, the table from row 3
 _BAD_SHEET_CHARACTERS = re.compile(r"[\[\]:*?/\\]")
 
@@ -171,7 +172,7 @@ def _xlsx_widths(sheet: Worksheet, table: DataTable, numeric: list[bool]) -> Non
 
 def table_docx(table: DataTable) -> bytes:
     """A Word document: the title as a heading, the subtitle, then the table (header repeated per page)."""
-    doc = new_document(landscape=len(table.columns) > LANDSCAPE_COLUMNS, locale=table.locale)
+    doc = new_document(landscape=len(table.columns) > LANDSCAPE_COLUMNS, locale=table.locale, paper=_paper(table))
     set_properties(doc, table.title, table.locale)
     page_footer(doc, table.title, docx_page_template(None))  # no gettext here: "1 / 3" needs no words
     doc.add_paragraph(clean_text(table.title), style="Title")
@@ -186,13 +187,20 @@ def table_docx(table: DataTable) -> bytes:
 
 def table_pdf(table: DataTable, *, gettext: Gettext = _identity) -> bytes:
     """An A4 PDF in DejaVu Sans (every Vietnamese letter), landscape when the table is wide."""
+    doc = pdf_document(table, gettext)
+    _pdf_table(doc, table)
+    return bytes(doc.output())
+
+
+def pdf_document(table: DataTable, gettext: Gettext) -> ReportPdf:
+    """The PDF's first page with the title and subtitle, ready for the table."""
     title = clean_text(table.title)
     doc = ReportPdf(title, _page_text(gettext))
     doc.set_creation_date(DEFAULT_DATE)  # reproducible bytes, as for reports
     doc.set_title(title)
     doc.set_creator(CREATOR)
     doc.set_lang(table.locale)
-    doc.add_page(orientation="L" if len(table.columns) > LANDSCAPE_COLUMNS else "P")
+    doc.add_page(orientation="L" if len(table.columns) > LANDSCAPE_COLUMNS else "P", format=_paper(table))
     doc.set_font(FONT, "B", 13)
     doc.multi_cell(0, 6.5, title, align="C", new_x="LMARGIN", new_y="NEXT")
     if table.subtitle:
@@ -201,8 +209,11 @@ def table_pdf(table: DataTable, *, gettext: Gettext = _identity) -> bytes:
         doc.multi_cell(0, 4.2, clean_text(table.subtitle), align="C", new_x="LMARGIN", new_y="NEXT")
         doc.set_text_color(0)
     doc.ln(3)
-    _pdf_table(doc, table)
-    return bytes(doc.output())
+    return doc
+
+
+def _paper(table: DataTable) -> str:
+    return "A3" if len(table.columns) > A3_COLUMNS else "A4"
 
 
 def _pdf_table(doc: ReportPdf, table: DataTable) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 import zipfile
@@ -18,7 +19,7 @@ from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Emu, Mm, Pt, RGBColor
 from docx.styles.style import BaseStyle
-from docx.table import Table
+from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from renderers.pdf import CREATOR, DEFAULT_DATE
@@ -41,11 +42,11 @@ def _identity(text: str) -> str:
 # --- document shell (shared with renderers.tables) ---------------------------------------------
 
 
-def new_document(*, landscape: bool = False, locale: str = "vi") -> Document:
-    """An A4 document with Times New Roman styles; the default template is US Letter in Calibri."""
+def new_document(*, landscape: bool = False, locale: str = "vi", paper: str = "A4") -> Document:
+    """An A4 (or A3) document with Times New Roman styles; the default template is US Letter in Calibri."""
     doc = new_docx()
     section = doc.sections[0]
-    width, height = Mm(210), Mm(297)
+    width, height = (Mm(297), Mm(420)) if paper == "A3" else (Mm(210), Mm(297))
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = (height, width) if landscape else (width, height)
     section.top_margin = section.bottom_margin = Mm(20)
@@ -86,14 +87,21 @@ def word_table(
     table = doc.add_table(rows=0, cols=len(header))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _table_row(table, header, numeric, bold=True, header=True)
-    for number, row in enumerate(rows, start=1):
-        _table_row(table, row, numeric, bold=bold_last and number == len(rows))
     weights, section = column_weights(header, rows), doc.sections[-1]
     width = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
     for column, weight in zip(table.columns, weights, strict=False):
-        for cell in column.cells:  # Word reads the cells' widths, LibreOffice the grid's
-            cell.width = column.width = Emu(width * weight // sum(weights))
+        # set before the rows: each new cell copies its column's width (Word reads the cells' widths,
+        # LibreOffice the grid's), so no pass over every cell of a column (quadratic in python-docx)
+        column.width = Emu(width * weight // sum(weights))
+    _table_row(table, header, numeric, bold=True, header=True)
+    template: BaseOxmlElement | None = None
+    for number, row in enumerate(rows, start=1):
+        bold = bold_last and number == len(rows)
+        if template is None or bold or not _plain_row(row):
+            _table_row(table, row, numeric, bold=bold)
+            template = table._tbl.tr_lst[-1] if not bold and _plain_row(row) else None
+            continue
+        _copy_row(table, template, row)
     doc.add_paragraph().paragraph_format.space_after = Pt(2)  # adjacent tables would merge into one
     return table
 
@@ -110,7 +118,8 @@ def _table_row(
     table: Table, texts: list[str], numeric: list[bool], *, bold: bool = False, header: bool = False
 ) -> None:
     row = table.add_row()
-    for cell, text, right in zip(row.cells, texts, numeric, strict=False):
+    cells = [_Cell(tc, table) for tc in row._tr.tc_lst]  # row.cells checks spans and merges: none here
+    for cell, text, right in zip(cells, texts, numeric, strict=False):
         paragraph = cell.paragraphs[0]
         paragraph.paragraph_format.space_after = Pt(0)
         if right:
@@ -122,6 +131,35 @@ def _table_row(
             cell._tc.get_or_add_tcPr().append(_element("w:shd", val="clear", fill=HEADER_FILL))
     if header:
         row._tr.get_or_add_trPr().append(_element("w:tblHeader"))  # repeat this row at the top of each page
+
+
+def _plain_row(texts: list[str]) -> bool:
+    """Whether every cell is one line of text (python-docx writes line breaks and tabs as elements)."""
+    return all(isinstance(t, str) and "\n" not in t and "\t" not in t and t.strip() == t for t in texts)
+
+
+def _copy_row(table: Table, template: BaseOxmlElement, texts: list[str]) -> None:
+    """A row like `template` (cell by cell: widths, alignment, size) with other texts, copied as XML.
+
+    Building each cell through python-docx costs about a millisecond; a table of thousands of rows
+    (an export of ratings) is written by copying the previous plain row and replacing its texts.
+    """
+    row = copy.deepcopy(template)
+    for tc, text in zip(row.findall(qn("w:tc")), texts, strict=False):
+        runs = tc.findall(f"{qn('w:p')}/{qn('w:r')}")
+        if not runs:  # the template's cell was empty: write this one the python-docx way
+            _Cell(tc, table).paragraphs[0].add_run(clean_text(text)).font.size = Pt(TABLE_PT)
+            continue
+        for extra in runs[1:]:
+            extra.getparent().remove(extra)
+        found = runs[0].find(qn("w:t"))
+        if found is None:
+            found = _element("w:t")
+            runs[0].append(found)
+        found.text = clean_text(text)
+        if not found.text:
+            runs[0].getparent().remove(runs[0])
+    table._tbl.append(row)
 
 
 def page_footer(doc: Document, left: str, page_template: str) -> None:

@@ -8,19 +8,28 @@ from formplatform.openapi import _op
 
 JOB = {"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}
 WHO = (
-    " A session or a bearer token: a user's, or an integration client's with the submissions:read scope. Each "
-    "caller sees only their own exports (anyone else's answers 404); they are kept 7 days."
+    " A session or a bearer token: a user's, or an integration client's with the submissions:read scope "
+    "(satisfaction:read for ratings). Each caller sees only their own exports (anyone else's answers 404); "
+    "they are kept 7 days."
 )
 BODY = {
     "type": "object",
-    "required": ["form"],
+    "description": "form is required for submissions and reports; ratings default to the satisfaction questionnaire.",
     "properties": {
-        "source": {"enum": ["submissions", "reports"], "default": "submissions"},
-        "form": {"type": "string", "description": "Form (or report template) key."},
+        "source": {
+            "enum": ["submissions", "reports", "ratings"],
+            "default": "submissions",
+            "description": "ratings: every citizen's rating of a dossier (counted, flagged, rejected), one row each: "
+            "dossier code, agency code and name, procedure code and name, the official of each stage, channel, "
+            "capture and receipt times (Vietnam time), questionnaire version, points per criterion (one column per "
+            "concept across questionnaire versions), total of 18, overall verdict, band, status and flags. Read "
+            "with satisfaction.read over the caller's agencies (a district: itself and its wards).",
+        },
+        "form": {"type": "string", "description": "Form (or report template) key; not needed for ratings."},
         "format": {
-            "enum": ["xlsx", "csv"],
+            "enum": ["xlsx", "csv", "docx", "pdf"],
             "default": "xlsx",
-            "description": "csv: one .csv, or a .zip of one per table",
+            "description": "csv: one .csv, or a .zip of one per table; docx and pdf (A4 pages): ratings only",
         },
         "language": {
             "enum": ["vi", "en", "both"],
@@ -36,8 +45,8 @@ BODY = {
         },
         "from": {
             "type": "string",
-            "description": "submissions: first day (YYYY-MM-DD, Vietnam time); reports: "
-            "first month a period may end in (YYYY-MM).",
+            "description": "submissions: first day submitted, ratings: first day rated (YYYY-MM-DD, Vietnam "
+            "time); reports: first month a period may end in (YYYY-MM).",
         },
         "to": {"type": "string", "description": "Last day / month, inclusive."},
         "state": {
@@ -56,10 +65,11 @@ RECORD = (
 def export_paths() -> dict[str, Any]:
     """Paths to merge into the API description."""
     create = _op(
-        "Ask for a background export of a form's submissions or a template's reports, across every published "
-        "version: columns merged by concept, choice labels from the newest version, one table (XLSX sheet or CSV "
-        "file) per grid and repeatable group linked by the record id. Answers 202 with the job and a Location to "
-        "poll; at most 3 exports may wait or run per caller (else 409 too_many_exports)." + WHO,
+        "Ask for a background export of a form's submissions, a template's reports or the citizens' ratings, "
+        "across every published version: columns merged by concept, choice labels from the newest version, one "
+        "table (XLSX sheet or CSV file) per grid and repeatable group linked by the record id. Answers 202 with "
+        "the job and a Location to poll; at most 3 exports may wait or run per caller (else 409 "
+        "too_many_exports)." + WHO,
         RECORD,
         400,
         401,
@@ -83,7 +93,11 @@ def export_paths() -> dict[str, Any]:
     )
     status["parameters"] = [JOB]
     file = _op(
-        "The finished file (XLSX, CSV or ZIP) as an attachment; 404 until done." + WHO, "the file", 401, 404, auth=True
+        "The finished file (XLSX, CSV, ZIP, DOCX or PDF) as an attachment; 404 until done." + WHO,
+        "the file",
+        401,
+        404,
+        auth=True,
     )
     file["parameters"] = [JOB]
     delete = _op(

@@ -11,8 +11,10 @@ from mongoengine import BinaryField, Document, FloatField, IntField, ListField, 
 
 from formplatform.models import DateTimeField, new_id, utcnow
 
-SOURCES = ("submissions", "reports")
-FORMATS = ("xlsx", "csv")
+SOURCES = ("submissions", "reports", "ratings")
+FORMATS = ("xlsx", "csv", "docx", "pdf")
+# Word and PDF lay one table out on pages, so they serve the sources whose export is one table.
+SOURCE_FORMATS = {"submissions": ("xlsx", "csv"), "reports": ("xlsx", "csv"), "ratings": FORMATS}
 LANGUAGES = ("vi", "en", "both")
 STATES = ("queued", "running", "done", "failed")
 CHUNK_BYTES = 2 * 1024 * 1024
@@ -25,10 +27,10 @@ class ExportJob(Document):
     owner_id = StringField(required=True)  # a user id, or "client:<token id>" for an integration client
     owner_name = StringField(default="")
     source = StringField(required=True, choices=SOURCES)
-    form_key = StringField(required=True)
+    form_key = StringField(required=True)  # ratings: the satisfaction questionnaire
     form_title = StringField(default="")  # in the language of the request, for lists
     agencies = ListField(StringField())  # chosen agencies (each within the scope); empty = the whole scope
-    day_from = StringField(default="")  # submissions: submitted on or after (YYYY-MM-DD); reports: YYYY-MM
+    day_from = StringField(default="")  # submissions, ratings: on or after (YYYY-MM-DD); reports: YYYY-MM
     day_to = StringField(default="")
     states = ListField(StringField())  # reports only
     scope = ListField(StringField())  # agency ids the owner could read when asking

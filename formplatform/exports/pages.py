@@ -10,7 +10,7 @@ from formplatform.agencies.models import Agency
 from formplatform.auth import current_user, require_login
 from formplatform.errors import Invalid, localize_problems
 from formplatform.exports import bp, services
-from formplatform.exports.models import FORMATS, LANGUAGES, ExportJob
+from formplatform.exports.models import LANGUAGES, SOURCE_FORMATS, ExportJob
 from formplatform.exports.runner import wake_runner
 from formplatform.exports.selection import Selection, checked_form, owner_scope, parse_selection
 from formplatform.exports.words import (
@@ -24,6 +24,7 @@ from formplatform.exports.words import (
 from formplatform.paging import page_number
 from formplatform.reporting.campaign_words import REPORT_STATUS_LABELS
 from formplatform.reporting.models import REPORT_STATES
+from formplatform.satisfaction.questionnaire import form_key as satisfaction_form
 from i18n.babel import current_locale
 
 PAGE_SIZE = 20
@@ -54,7 +55,7 @@ def _options_page(chosen: Selection, problems: list[dict[str, Any]] | None = Non
         chosen=chosen,
         problems=problems or [],
         agency_choices=_agency_choices(scope),
-        formats=FORMATS,
+        formats=SOURCE_FORMATS[chosen.source],
         languages=LANGUAGES,
         report_states=[(s, REPORT_STATUS_LABELS[s]) for s in REPORT_STATES],
         **WORDS,
@@ -64,16 +65,21 @@ def _options_page(chosen: Selection, problems: list[dict[str, Any]] | None = Non
 @bp.get("/exports/new")
 @require_login
 def new_export() -> Any:
-    """The export options, prefilled from the query (a submissions list or a dashboard links here)."""
-    if not request.args.get("form"):  # nothing chosen yet: exports start from a form or a dashboard
+    """The export options, prefilled from the query (a submissions list, a dashboard or the ratings page links here)."""
+    source = request.args.get("source") if request.args.get("source") in SOURCE_LABELS else "submissions"
+    if not request.args.get("form") and source != "ratings":  # exports start from a form, a dashboard, ratings
         return my_exports()
     try:
         chosen = parse_selection(request.args)
     except Invalid as error:
-        source = request.args.get("source") if request.args.get("source") in SOURCE_LABELS else "submissions"
-        blank = Selection(source, (request.args.get("form") or "")[:64])
-        return _options_page(blank, localize_problems(error.problems))
+        return _options_page(_kept(source, request.args, []), localize_problems(error.problems))
     return _options_page(chosen)
+
+
+def _kept(source: str, values: Any, agencies: list[str]) -> Selection:
+    """What to show again beside the problems: the source, its form and the agencies chosen."""
+    form = (values.get("form") or "")[:64] or (satisfaction_form() if source == "ratings" else "")
+    return Selection(source, form, agencies=agencies)
 
 
 @bp.post("/exports")
@@ -83,7 +89,7 @@ def create_export() -> Any:
         chosen = parse_selection(request.form)
     except Invalid as error:
         source = request.form.get("source") if request.form.get("source") in SOURCE_LABELS else "submissions"
-        kept = Selection(source, (request.form.get("form") or "")[:64], agencies=request.form.getlist("agency"))
+        kept = _kept(source, request.form, request.form.getlist("agency"))
         return _options_page(kept, localize_problems(error.problems))
     job = services.request_export(current_user(), chosen, current_locale())
     wake_runner()

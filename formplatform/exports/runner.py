@@ -23,10 +23,9 @@ from formplatform.exports.models import CHUNK_BYTES, ExportChunk, ExportJob
 from formplatform.exports.selection import job_query
 from formplatform.exports.services import purge_expired
 from formplatform.exports.sources import SOURCES, agency_names, records
-from formplatform.exports.wording import wording_for
+from formplatform.exports.wording import translate, wording_for
 from formplatform.models import FormVersion, new_id
-from renderers.export_files import CsvStream, XlsxStream, work_folder
-from renderers.export_plan import ExportPlan
+from renderers.export_files import CsvStream, PagedStream, XlsxStream, work_folder
 
 log = logging.getLogger(__name__)
 STALE_SECONDS = 120
@@ -37,7 +36,10 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
     "zip": "application/zip",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
 }
+Stream = XlsxStream | CsvStream | PagedStream
 
 
 class Cancelled(Exception):
@@ -93,14 +95,11 @@ def _export(job: ExportJob, claim: str) -> None:
     total = source.collection().count_documents(query)
     _report(job, claim, total=total)
     wording = wording_for(job.language)
-    plan = ExportPlan(versions, [wording.word(h) for h in source.meta_headers], wording)
+    plan = source.plan(versions, [wording.word(h) for h in source.meta_headers], wording)
     agencies = agency_names(query)
     with work_folder() as folder:
         work = Path(folder)
-        if job.format == "xlsx":
-            stream: XlsxStream | CsvStream = XlsxStream(plan.tables, work)
-        else:
-            stream = CsvStream(plan.tables, work, [f"{n:02d}-{t.key}.csv" for n, t in enumerate(plan.tables, 1)])
+        stream = _stream(job, plan.tables, work, wording)
         done, reported = 0, time.monotonic()
         for record in records(source, query, agencies, wording.label, wording.word):
             for table, row in plan.rows(record):
@@ -113,6 +112,21 @@ def _export(job: ExportJob, claim: str) -> None:
         stream.close(target)
         kind = "zip" if isinstance(stream, CsvStream) and stream.zipped else job.format
         _store(job, claim, target, done, kind)
+
+
+def _stream(job: ExportJob, tables: list[Any], work: Path, wording: Any) -> Stream:
+    if job.format == "xlsx":
+        return XlsxStream(tables, work)
+    if job.format == "csv":
+        return CsvStream(tables, work, [f"{n:02d}-{t.key}.csv" for n, t in enumerate(tables, 1)])
+    span = " – ".join(day for day in (job.day_from, job.day_to) if day)
+    return PagedStream(
+        tables[0],
+        job.format,
+        subtitle=f"{span} · {job.owner_name}" if span else job.owner_name,
+        locale=wording.value_locale,
+        gettext=lambda msgid: translate(wording.value_locale, msgid),
+    )
 
 
 def _store(job: ExportJob, claim: str, path: Path, done: int, kind: str) -> None:

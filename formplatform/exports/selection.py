@@ -3,7 +3,8 @@
 The owner's scope is fixed when the export is asked for (the agencies they could read then), so a job
 that runs later never reads more than its owner could, and never depends on a request.
 Submissions are read with `submissions.read`; reports the way their pages are (readers of the
-agency, and a division's staff for the agency the division belongs to).
+agency, and a division's staff for the agency the division belongs to); citizens' ratings with
+`satisfaction.read`, of the satisfaction questionnaire, by the day they were captured.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from typing import Any
 from form_definitions.problems import Problem
 from formplatform.agencies.models import Agency
 from formplatform.errors import Forbidden, Invalid, NotFound, Unauthorized
-from formplatform.exports.models import FORMATS, LANGUAGES, SOURCES, ExportJob
+from formplatform.exports.models import LANGUAGES, SOURCE_FORMATS, SOURCES, ExportJob
 from formplatform.models import Form
 from formplatform.permissions import Principal, scope_filter
 from formplatform.reporting.models import REPORT_STATES
 from formplatform.reporting.periods import VN_OFFSET
 from formplatform.reporting.workflow_access import reading_filter
+from formplatform.satisfaction.questionnaire import form_key as satisfaction_form
 
 MAX_AGENCIES = 50
 DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -56,14 +58,15 @@ def _text(values: Any, name: str, default: str = "") -> str:
 
 
 def _bound(text: str, source: str, path: str, last: bool) -> tuple[date | None, list[Problem]]:
-    """A day (submissions) or a month (reports) as its first or last day."""
+    """A day (submissions, ratings) or a month (reports) as its first or last day."""
     if not text:
         return None, []
-    pattern, code = (DAY_RE, "export_bad_day") if source == "submissions" else (MONTH_RE, "export_bad_month")
+    by_day = source != "reports"
+    pattern, code = (DAY_RE, "export_bad_day") if by_day else (MONTH_RE, "export_bad_month")
     try:
         if not pattern.match(text):
             raise ValueError(text)
-        if source == "submissions":
+        if by_day:
             return date.fromisoformat(text), []
         first = date.fromisoformat(f"{text}-01")
         if not last:
@@ -79,7 +82,7 @@ def parse_selection(values: Any, *, source: str = "") -> Selection:
     source = source or _text(values, "source", "submissions")
     if source not in SOURCES:
         raise Invalid([Problem("source", "export_bad_source")])
-    form_key = _text(values, "form")
+    form_key = _text(values, "form") or (satisfaction_form() if source == "ratings" else "")
     chosen = Selection(source, form_key, _text(values, "format", "xlsx"), _text(values, "language", "vi"))
     chosen.agencies = _values(values, "agency")
     chosen.states = _values(values, "state") if source == "reports" else []
@@ -87,8 +90,8 @@ def parse_selection(values: Any, *, source: str = "") -> Selection:
     problems = []
     if not form_key:
         problems.append(Problem("form", "required"))
-    if chosen.format not in FORMATS:
-        problems.append(Problem("format", "export_bad_format"))
+    if chosen.format not in SOURCE_FORMATS[source]:  # Word and PDF: exports of one table (ratings)
+        problems.append(Problem("format", "export_bad_format" if source != "ratings" else "export_bad_ratings_format"))
     if chosen.language not in LANGUAGES:
         problems.append(Problem("language", "export_bad_language"))
     if len(chosen.agencies) > MAX_AGENCIES:
@@ -100,6 +103,8 @@ def parse_selection(values: Any, *, source: str = "") -> Selection:
     problems += bad_start + bad_end
     if start and end and start > end:
         problems.append(Problem("to", "export_bad_range"))
+    if source == "ratings" and form_key != satisfaction_form():
+        problems.append(Problem("form", "export_not_ratings"))
     if problems:
         raise Invalid(problems)
     if source == "reports" and not chosen.states:
@@ -111,7 +116,10 @@ def owner_scope(principal: Principal | None, source: str) -> list[str] | None:
     """Agency ids the principal reads for `source` (None: the whole city); Forbidden when none."""
     if principal is None:
         raise Unauthorized()
-    scoped = scope_filter(principal, "submissions.read") if source == "submissions" else reading_filter(principal)
+    if source == "reports":
+        scoped = reading_filter(principal)
+    else:
+        scoped = scope_filter(principal, "satisfaction.read" if source == "ratings" else "submissions.read")
     if scoped is None:
         return None
     ids = sorted(scoped["agency_id"]["$in"])
@@ -147,8 +155,12 @@ def _utc(day: date, *, end: bool) -> datetime:
 
 
 def job_query(job: ExportJob) -> dict[str, Any]:
-    """The raw filter the job reads: its form, its scope and chosen agencies (with their subtrees), its dates."""
-    query: dict[str, Any] = {"form_key": job.form_key}
+    """The raw filter the job reads: its form, its scope and chosen agencies (with their subtrees), its dates.
+
+    Ratings are all of the satisfaction questionnaire, and `ratings` has no index on form_key (a filter
+    on it would make the embedded engine read every rating), so their query names no form.
+    """
+    query: dict[str, Any] = {} if job.source == "ratings" else {"form_key": job.form_key}
     ids: set[str] | None = None if job.scope_all else set(job.scope)
     if job.agencies:
         chosen = _subtrees(list(job.agencies))
@@ -157,13 +169,13 @@ def job_query(job: ExportJob) -> dict[str, Any]:
         query["agency_id"] = {"$in": sorted(ids)}
     start, _ = _bound(job.day_from, job.source, "from", last=False)
     end, _ = _bound(job.day_to, job.source, "to", last=True)
-    if job.source == "submissions":
+    if job.source != "reports":
         moment = {
             **({"$gte": _utc(start, end=False)} if start else {}),
             **({"$lte": _utc(end, end=True)} if end else {}),
         }
         if moment:
-            query["submitted_at"] = moment
+            query["created_at" if job.source == "ratings" else "submitted_at"] = moment
     else:
         query["state"] = {"$in": list(job.states)}
         span = {

@@ -19,24 +19,18 @@ from flask_babel import lazy_gettext as _l
 from pymongo.collection import Collection
 
 from formplatform.agencies.models import Agency
+from formplatform.exports.cells import AgencyNames, local_day, local_time
+from formplatform.exports.ratings import RATING_FIELDS, RATING_HEADERS, RatingsPlan, rating_data, rating_meta
 from formplatform.models import Submission
 from formplatform.reporting.models import Report
-from formplatform.reporting.periods import VN_OFFSET
-from renderers.export_plan import Cell, Record
+from formplatform.satisfaction.models import Rating
+from renderers.export_plan import Cell, ExportPlan, Record
 
 WINDOW = 1000
-AgencyNames = dict[str, tuple[str, Any]]  # agency id -> (code, bilingual name)
 
 
-def local_time(value: Any) -> Cell:
-    """A stored UTC moment as Vietnamese local time, ISO-like (sorts the same in both languages)."""
-    if not isinstance(value, datetime):
-        return None
-    return (value + VN_OFFSET).strftime("%Y-%m-%d %H:%M")
-
-
-def local_day(value: Any) -> Cell:
-    return value.strftime("%Y-%m-%d") if isinstance(value, datetime) else None
+def _answers(doc: dict[str, Any]) -> dict[str, Any]:
+    return doc.get("data") or {}
 
 
 @dataclass(frozen=True)
@@ -46,6 +40,8 @@ class Source:
     meta_headers: tuple[Any, ...]
     fields: tuple[str, ...]
     meta: Callable[[dict[str, Any], AgencyNames, Callable[[Any], str], Callable[[str], str]], list[Cell]]
+    data: Callable[[dict[str, Any]], dict[str, Any]] = _answers  # what the plan reads of a record
+    plan: Callable[..., Any] = ExportPlan  # (versions, meta headers, wording) -> tables and rows
 
 
 def _agency(doc: dict[str, Any], agencies: AgencyNames, label: Callable[[Any], str]) -> list[Cell]:
@@ -97,6 +93,16 @@ SOURCES: dict[str, Source] = {
         + ("accepted_at",),
         meta=_report_meta,
     ),
+    # every rating of the satisfaction questionnaire, oldest capture first (index -created_at)
+    "ratings": Source(
+        collection=Rating._get_collection,
+        order=[("created_at", 1)],
+        meta_headers=RATING_HEADERS,
+        fields=RATING_FIELDS,
+        meta=rating_meta,
+        data=rating_data,
+        plan=RatingsPlan,
+    ),
 }
 
 
@@ -110,7 +116,7 @@ def records(source: Source, query: dict[str, Any], agencies: AgencyNames, label:
     """Every selected record in order, a window at a time (see the module's note)."""
     for doc in ordered_documents(source, query):
         meta = source.meta(doc, agencies, label, word)
-        yield Record(str(doc["_id"]), int(doc.get("version") or 0), doc.get("data") or {}, meta)
+        yield Record(str(doc["_id"]), int(doc.get("version") or 0), source.data(doc), meta)
 
 
 def ordered_documents(source: Source, query: dict[str, Any], window: int = WINDOW) -> Iterator[dict[str, Any]]:

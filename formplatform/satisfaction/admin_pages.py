@@ -19,7 +19,7 @@ from formplatform.paging import capped_count, page_number, page_of
 from formplatform.permissions import allows, require, scope_filter
 from formplatform.satisfaction import bp
 from formplatform.satisfaction.models import STAGES, Rating, Rollup
-from formplatform.satisfaction.periods import LOCAL_OFFSET
+from formplatform.satisfaction.periods import LOCAL_OFFSET, period_bounds
 from formplatform.satisfaction.ratings import review_rating
 from formplatform.satisfaction.results import (
     Scale,
@@ -65,6 +65,13 @@ def _pages(total: int, per_page: int) -> int:
     return max((total + per_page - 1) // per_page, 1)
 
 
+def ratings_export_link(period: str, agency_id: str = "") -> str:
+    """The ratings export's options, prefilled with the period shown (as days) and the agency, if one."""
+    first, last = period_bounds(period)
+    days = {"from": first.isoformat(), "to": last.isoformat()}
+    return url_for("exports.new_export", source="ratings", **days, **({"agency": agency_id} if agency_id else {}))
+
+
 def agencies_in_scope(principal: Any, kind: str, q: str, page: int) -> tuple[list[Agency], int]:
     """Rated agencies (Sở, districts, wards) the principal may read, optionally of one type or matching `q`."""
     raw: dict[str, Any] = {}
@@ -104,6 +111,7 @@ def admin_results() -> Any:
         query={"period": period, **{k: v for k, v in filters.items() if v}},
         flagged=flagged_count(principal),
         version=scale.version,
+        export_link=ratings_export_link(period),
         **helpers(),
     )
 
@@ -154,6 +162,7 @@ def admin_agency(agency_id: str) -> Any:
         procedure_pages=_pages(procedure_count, ROWS_PER_PAGE),
         procedure_count=procedure_count,
         version=overview["scale"].version,
+        export_link=ratings_export_link(period, agency.id),
         **helpers(),
     )
 

@@ -194,3 +194,25 @@ def test_control_characters_do_not_break_any_format():
     assert docx_cells(table_docx(hostile))[1][0] == "a b"
     assert "a b" in pdf_text(table_pdf(hostile))[0]
     assert table_csv(hostile)  # CSV carries the text as it is
+
+
+def test_docx_rows_copied_from_a_plain_row_keep_every_text_alignment_and_size():
+    """Long tables copy the previous one-line row as XML: line breaks, spaces and empty cells still read back."""
+    rows = [["a", 1, None], ["", 2.5, "b"], ["c", None, "two\nlines"], ["d", 3, "e"], [" f", 4, "g"], ["h", 5, "i"]]
+    data = table_docx(table(columns=["A", "B", "C"], rows=rows, numeric=[False, True, False], locale="en"))
+    assert docx_cells(data)[1:] == [[str(v) if v is not None else "" for v in row] for row in rows]
+    word_table = Document(io.BytesIO(data)).tables[0]
+    for row in word_table.rows[1:]:
+        number = row.cells[1].paragraphs[0]
+        assert number.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+        assert all(run.font.size.pt == number.runs[0].font.size.pt for run in number.runs)
+    narrow = [[c.width for c in row.cells] for row in word_table.rows]
+    assert all(widths == narrow[0] for widths in narrow)
+
+
+def test_a_table_of_more_than_14_columns_goes_on_a3():
+    wide = table(columns=[f"C{n}" for n in range(15)], rows=[list(range(15))])
+    section = Document(io.BytesIO(table_docx(wide))).sections[0]
+    assert round(section.page_width.mm) == 420 and round(section.page_height.mm) == 297
+    page = PdfReader(io.BytesIO(table_pdf(wide))).pages[0]
+    assert (round(float(page.mediabox.width) / 72 * 25.4), round(float(page.mediabox.height) / 72 * 25.4)) == (420, 297)

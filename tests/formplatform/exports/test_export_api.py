@@ -90,7 +90,7 @@ def test_chosen_agencies_include_their_units_and_days_bound_the_submissions(app,
         ({"from": "01/03/2026"}, "from", "export_bad_day"),
         ({"from": "2026-03-05", "to": "2026-03-01"}, "to", "export_bad_range"),
         ({"agency": [f"a{n}" for n in range(51)]}, "agency", "export_too_many_agencies"),
-        ({"source": "ratings"}, "source", "export_bad_source"),
+        ({"source": "dossiers"}, "source", "export_bad_source"),
         ({"form": ""}, "form", "required"),
     ],
 )

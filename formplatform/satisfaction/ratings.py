@@ -34,6 +34,7 @@ from formplatform.audit.services import record_event
 from formplatform.errors import Conflict, Invalid, NotFound, TooManyRequests
 from formplatform.models import FormVersion, utcnow
 from formplatform.permissions import Principal, lineage, require
+from formplatform.recent import Recent
 from formplatform.satisfaction.models import (
     CHANNELS,
     DOSSIER_STAGE,
@@ -203,6 +204,14 @@ def count_rating(rating: Rating) -> None:
         poke("ratings.count")
 
 
+_lineages = Recent()
+
+
+def _agency_lineage(agency_id: str) -> list[str]:
+    """The handling agency's place in the tree, reused for FORM_CACHE_SECONDS (agencies rarely move)."""
+    return list(_lineages.get(agency_id, lambda: lineage(agency_id)))
+
+
 def _build_rating(dossier: Dossier, version: FormVersion, outcome: Any, **origin: Any) -> Rating:
     score = outcome.score or {"total": 0, "max": 0, "fields": {}, "band": None}
     by_name = {c["name"]: c for c in criteria(version.plain_definition)}
@@ -220,7 +229,7 @@ def _build_rating(dossier: Dossier, version: FormVersion, outcome: Any, **origin
         dossier_code=dossier.id,
         stage=DOSSIER_STAGE,
         agency_id=dossier.agency_id,
-        lineage=lineage(dossier.agency_id),
+        lineage=_agency_lineage(dossier.agency_id),
         procedure_code=dossier.procedure_code,
         officials={k: v for k, v in officials.items() if v},
         names=names,

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import json
-import threading
-import time
 from functools import lru_cache
 from typing import Any
 
-from flask import current_app
 from mongoengine.errors import NotUniqueError
 
 from form_definitions.checks import check_definition, missing_translations
@@ -20,6 +17,7 @@ from formplatform.accounts.models import User
 from formplatform.audit.services import record_event
 from formplatform.errors import Conflict, Invalid, NeedsConfirmation, NotFound
 from formplatform.models import Form, FormVersion, utcnow
+from formplatform.recent import Recent
 from formplatform.services.tallies import with_counts
 
 
@@ -54,9 +52,7 @@ def get_form(key: str, *, with_draft: bool = False) -> Form:
     return form
 
 
-_recent: dict[str, tuple[float, Form]] = {}
-_recent_lock = threading.Lock()
-RECENT_FORMS = 256  # forms kept at most: every form of a city several times over
+_recent_forms = Recent()
 
 
 def get_form_for_filling(key: str) -> Form:
@@ -68,25 +64,12 @@ def get_form_for_filling(key: str) -> Form:
     FORM_CACHE_SECONDS: a submission in that window is checked against, and pinned to, the version
     before, which it was filled in from anyway. 0 turns the cache off.
     """
-    seconds = float(current_app.config.get("FORM_CACHE_SECONDS") or 0)
-    if seconds <= 0:
-        return get_form(key)
-    now = time.monotonic()
-    known = _recent.get(key)
-    if known is not None and known[0] > now:
-        return known[1]
-    form = get_form(key)
-    with _recent_lock:
-        if len(_recent) >= RECENT_FORMS:
-            _recent.clear()
-        _recent[key] = (now + seconds, form)
-    return form
+    return _recent_forms.get(key, lambda: get_form(key))
 
 
 def forget_form(key: str) -> None:
     """This process changed the form: its next submission reads it afresh."""
-    with _recent_lock:
-        _recent.pop(key, None)
+    _recent_forms.forget(key)
 
 
 @lru_cache(maxsize=512)

@@ -53,3 +53,21 @@ def test_the_cache_period_is_checked_at_start():
     for bad in ("soon", "-1", "3600"):
         with pytest.raises(ConfigError):
             load_config({**base, "FORM_CACHE_SECONDS": bad})
+
+
+def test_a_rating_reads_neither_the_form_nor_its_agency_tree_twice_within_the_period(
+    app, client, city, seeded, mongo_uri, monkeypatch
+):
+    from formplatform.satisfaction.ratings import submit_rating
+    from tests.fixtures.satisfaction import make_dossier
+
+    skip_without_events()
+    monkeypatch.setitem(app.config, "FORM_CACHE_SECONDS", 30)
+    monkeypatch.setitem(app.config, "COUNT_RATINGS_AT_INTAKE", False)
+    with app.test_request_context():
+        first, second = make_dossier(city, seq=1), make_dossier(city, seq=2)
+        submit_rating(first.id, answers(), channel="qr")
+        with counting(mongo_uri) as log:
+            submit_rating(second.id, answers(), channel="qr")
+    assert log.on("forms") == [] and log.on("agencies") == []
+    assert [c.name for c in log.on("ratings")] == ["insert"]  # stored; counted later by the scheduler

@@ -195,3 +195,25 @@ def test_the_command_lists_helps_and_runs_jobs_on_a_data_dir(app, monkeypatch, c
     assert main(["--uri", app.config["MONGODB_URI"], "--job", "records.expire"]) == 0
     assert "records.expire: ok" in capsys.readouterr().out
     assert main(["--data-dir", "/nonexistent/dir"]) == 2
+
+
+def test_the_counting_job_finds_waiting_ratings_by_an_index_not_by_reading_history(
+    app, city, seeded, mongo_uri, monkeypatch
+):
+    from formplatform.satisfaction.models import Rating
+    from formplatform.satisfaction.ratings import submit_rating
+    from formplatform.scheduler.jobs import BY_NAME
+    from formplatform.scheduler.runner import run_job
+    from tests.querycount import CommandLog, counting, skip_without_events, unindexed_reads
+
+    skip_without_events()
+    monkeypatch.setitem(app.config, "COUNT_RATINGS_AT_INTAKE", False)
+    with app.test_request_context():
+        submit_rating(make_dossier(city, seq=1).id, ANSWERS, channel="qr")
+        with counting(mongo_uri) as log:
+            assert run_job(BY_NAME["ratings.count"]).summary == {"counted": 1}
+    waiting = [c for c in log.on("ratings") if c.name == "find"]
+    assert waiting and waiting[0].body["filter"] == {"to_count": True}
+    reads = CommandLog()
+    reads.commands = waiting  # the updates are by id
+    assert unindexed_reads(reads, Rating) == []

@@ -8,10 +8,7 @@ a time without an offset is Ho Chi Minh City time, and everything is stored as n
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -46,7 +43,6 @@ LIMITS = {"code": 64, "agency_code": 20, "procedure_code": 64, "applicant": 200}
 TEXT_LIMIT = 300  # names of procedures, fields and officials
 ID_LIMIT = 64  # officials' ids
 MAX_ROWS = 1000
-MAX_COLUMNS = 60
 MAX_BYTES = 2 * 1024 * 1024  # the limit the shared "import_too_large" message names
 DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 
@@ -168,106 +164,6 @@ def rows_from_json(body: Any) -> tuple[list[DossierRow], list[Problem]]:
     else:
         raise BadRequest("dossier_rows_required")
     return [row for row, _ in pairs], [p for _, found in pairs for p in found]
-
-
-def rows_from_table(table: list[list[str]]) -> list[DossierRow]:
-    """Rows of a sheet whose first row names the columns (others, like a row number, are ignored)."""
-    if not table:
-        raise BadRequest("dossier_import_empty")
-    header = [str(name).strip().lower() for name in table[0]]
-    if not set(REQUIRED) <= set(header):
-        raise BadRequest("dossier_import_columns")
-    rows = []
-    for number, cells in enumerate(table[1:], start=2):
-        values = {name: str(cells[i]).strip() if i < len(cells) else "" for i, name in enumerate(header)}
-        if any(values.get(column) for column in COLUMNS):
-            rows.append(DossierRow(str(number), {column: values.get(column, "") for column in COLUMNS}))
-    if not rows:
-        raise BadRequest("dossier_import_empty")
-    if len(rows) > MAX_ROWS:
-        raise BadRequest("dossier_import_too_many_rows")
-    return rows
-
-
-EXAMPLE_CODE = "000.00.31.H29-261110-0012"  # the template's example row: an import skips it
-DELIMITERS = (",", ";", "\t")  # Excel writes ";" where the decimal mark is a comma (Vietnamese settings)
-
-
-@dataclass(frozen=True)
-class Sheet:
-    """An uploaded sheet's rows and how its file was read (shown in the import preview)."""
-
-    rows: list[DossierRow]
-    kind: str  # "csv" or "xlsx"
-    encoding: str = ""  # "UTF-8", "UTF-8 (BOM)" or "Windows-1258" for CSV
-    delimiter: str = ""  # ",", ";" or "\t" for CSV
-
-
-def decode_csv(content: bytes) -> tuple[str, str]:
-    """The text of a CSV file and the encoding it was read with: UTF-8 (with or without the BOM Excel's
-    "CSV UTF-8" writes), else Windows-1258, what Excel's plain "CSV" writes on Vietnamese Windows."""
-    if content.startswith(b"\xef\xbb\xbf"):
-        text, encoding = content[3:].decode("utf-8", errors="strict"), "UTF-8 (BOM)"
-    else:
-        try:
-            text, encoding = content.decode("utf-8"), "UTF-8"
-        except UnicodeDecodeError:
-            # Windows-1258 writes tone marks as combining characters: compose them as UTF-8 text does
-            text, encoding = unicodedata.normalize("NFC", content.decode("cp1258", errors="replace")), "Windows-1258"
-    if "\x00" in text:
-        raise BadRequest("import_file_type")
-    return text, encoding
-
-
-def guess_delimiter(text: str) -> str:
-    """The separator that splits the header row into the most known column names (comma on a tie)."""
-    header = text.split("\n", 1)[0]
-
-    def known(delimiter: str) -> int:
-        names = next(csv.reader(io.StringIO(header), delimiter=delimiter), [])
-        return sum(name.strip().lower() in COLUMNS for name in names)
-
-    return max(DELIMITERS, key=lambda d: (known(d), d == ","))
-
-
-def csv_table(content: bytes) -> tuple[list[list[str]], str, str]:
-    """A CSV file's cells, its encoding and its delimiter."""
-    try:
-        text, encoding = decode_csv(content)
-    except UnicodeDecodeError as error:
-        raise BadRequest("import_file_type") from error
-    delimiter = guess_delimiter(text)
-    try:
-        table = [row[:MAX_COLUMNS] for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-    except csv.Error as error:
-        raise BadRequest("import_unreadable") from error
-    return table[: MAX_ROWS + 2], encoding, delimiter
-
-
-def read_upload(filename: str, content: bytes) -> Sheet:
-    """Rows of an uploaded CSV or XLSX file, with the same size and type checks as the account import."""
-    from formplatform.accounts import importing
-
-    if len(content) > MAX_BYTES:
-        raise BadRequest("import_too_large")
-    extension = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
-    zipped = content.startswith(b"PK\x03\x04")
-    if extension == "xlsx" and zipped:
-        return Sheet(rows_from_table(importing._xlsx_table(content)), "xlsx")
-    if extension == "csv" and not zipped:
-        table, encoding, delimiter = csv_table(content)
-        return Sheet(rows_from_table(table), "csv", encoding, delimiter)
-    raise BadRequest("import_file_type")
-
-
-def read_sheet(filename: str, content: bytes) -> list[DossierRow]:
-    """Rows of an uploaded CSV or XLSX file."""
-    return read_upload(filename, content).rows
-
-
-def is_example(row: DossierRow) -> bool:
-    """Whether a row is the template's example, left in the sheet."""
-    return normalize_code(row.values.get("code", "")) == EXAMPLE_CODE
 
 
 def _text_problems(row: DossierRow) -> list[Problem]:

@@ -18,21 +18,14 @@ from formplatform.models import new_id
 from formplatform.paging import page_number
 from formplatform.permissions import Principal, allows, allows_somewhere
 from formplatform.satisfaction import bp
-from formplatform.satisfaction.dossier_input import (
-    COLUMNS,
-    EXAMPLE_CODE,
-    MAX_BYTES,
-    DossierRow,
-    is_example,
-    read_upload,
-)
+from formplatform.satisfaction.dossier_input import COLUMNS, MAX_BYTES, DossierRow
+from formplatform.satisfaction.dossier_sheets import EXAMPLE_CODE, is_example, preview_dossiers, read_upload
 from formplatform.satisfaction.dossiers import (
     MANAGE,
     as_datetime,
     correct_dossier_status,
     get_dossier,
     list_dossiers,
-    preview_dossiers,
     ratings_of,
     save_dossiers,
     visible_filter,

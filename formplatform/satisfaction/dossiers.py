@@ -13,7 +13,6 @@ received date is fixed by the code, so it is not changed by an update.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -27,8 +26,8 @@ from formplatform.models import utcnow
 from formplatform.paging import Page, any_of, combine, page_of
 from formplatform.permissions import Principal, allows, allows_somewhere, scope_filter
 from formplatform.satisfaction.codes import SHORT_RE, normalize_code, parse_dossier_code
-from formplatform.satisfaction.dossier_input import DossierData, DossierRow, agency_codes, check_row, is_example
-from formplatform.satisfaction.dossier_writes import apply_update, pending_changes, write_batch
+from formplatform.satisfaction.dossier_input import DossierData, DossierRow, agency_codes, check_row
+from formplatform.satisfaction.dossier_writes import apply_update, write_batch
 from formplatform.satisfaction.models import DOSSIER_STATUSES, Dossier, Rating, status_move_allowed
 from formplatform.satisfaction.periods import local_date
 from formplatform.satisfaction.words import STATUS_LABELS
@@ -94,46 +93,6 @@ def plan_dossiers(rows: list[DossierRow], actor: Principal | None) -> tuple[list
             }
             problems.append(Problem(row.path("status"), "status_backwards", params))
     return problems, [data for _, data in plan]
-
-
-@dataclass
-class RowVerdict:
-    """What importing one row of a sheet would do: "new", "update", "unchanged", "example" (skipped) or
-    "invalid" (its problems, localized), with what changes for an update."""
-
-    where: str
-    values: dict[str, str]
-    verdict: str
-    changes: list[str] = field(default_factory=list)
-    status_before: str = ""
-    problems: list[dict[str, Any]] = field(default_factory=list)
-
-
-def preview_dossiers(rows: list[DossierRow], actor: Principal) -> list[RowVerdict]:
-    """Every row of a sheet with what importing it would do; nothing is written."""
-    from formplatform.errors import localize_problems
-
-    real = [row for row in rows if not is_example(row)]
-    problems, plan = plan_dossiers(real, actor)
-    by_row: dict[str, list[dict[str, Any]]] = {}
-    for problem in localize_problems(problems):
-        by_row.setdefault(problem["path"].partition(".")[0], []).append(problem)
-    planned = {data.code: data for data in plan}
-    stored = {d.id: d for d in Dossier.objects(id__in=list(planned))}
-    verdicts = []
-    for row in rows:
-        code = normalize_code(row.values.get("code", ""))
-        if is_example(row):
-            verdicts.append(RowVerdict(row.where, row.values, "example"))
-        elif row.where in by_row or code not in planned:
-            verdicts.append(RowVerdict(row.where, row.values, "invalid", problems=by_row.get(row.where, [])))
-        elif code not in stored:
-            verdicts.append(RowVerdict(row.where, row.values, "new"))
-        else:
-            changed = sorted(pending_changes(stored[code], planned[code]))
-            verdict = "update" if changed else "unchanged"
-            verdicts.append(RowVerdict(row.where, row.values, verdict, changed, stored[code].status))
-    return verdicts
 
 
 def save_dossiers(rows: list[DossierRow], actor: Principal, source: str = "api") -> dict[str, list[str]]:

@@ -63,9 +63,10 @@ def seed(app: Flask) -> None:
     """Create the administrator and publish the built-in definitions (idempotent)."""
     from formplatform.config import ConfigError
     from formplatform.errors import BadRequest
-    from formplatform.services.seed import ensure_admin, seed_library
+    from formplatform.services.seed import ensure_admin, seed_library, seeding_lease
 
-    with app.app_context():
+    # One process at a time (gunicorn starts several workers at once); each later turn finds everything done.
+    with app.app_context(), seeding_lease():
         try:
             generated = ensure_admin(app.config.get("ADMIN_PASSWORD"))
         except BadRequest as error:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from formplatform.config import load_config
@@ -19,7 +19,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     import i18n.babel
     import kiosk
-    from formplatform import api, auth, db, designer, errors, reporting, satisfaction, security, views
+    from formplatform import api, auth, db, designer, errors, health, reporting, satisfaction, security, views
     from formplatform.accounts import api as accounts_api
     from formplatform.accounts import views as accounts_views
     from formplatform.accounts.services import configure_hashing
@@ -32,6 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     i18n.babel.init_app(app)
     db.init_app(app)
     errors.init_app(app)
+    health.init_app(app)  # /healthz, and 503 at once while the database does not answer
     auth.init_app(app)
     csrf.init_app(app)
     security.init_app(app)
@@ -46,13 +47,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     __import__("formplatform.dashboards", fromlist=["init_app"]).init_app(app, csrf)  # leaders' dashboards
     __import__("formplatform.exports", fromlist=["init_app"]).init_app(app, csrf)  # background exports
     kiosk.init_app(app, csrf)
-
-    @app.get("/healthz")
-    def healthz() -> Any:
-        status = db.engine_status(app)
-        return jsonify({"status": "ok" if status["reachable"] else "degraded", "database": status}), (
-            200 if status["reachable"] else 503
-        )
 
     if app.config["SEED_ON_START"]:
         seed(app)

@@ -55,9 +55,28 @@ def prepare_environment() -> Path:
     return data_dir
 
 
+STOP_DEADLINE_SECONDS = 4.5  # SIGTERM or Ctrl-C: the app and its database are gone within 5 s, whatever hangs
+DB_STOP_SECONDS = 3.0  # the database gets this long to stop after SIGTERM, then SIGKILL (its data is committed)
+
+
 def _raise_system_exit(signum: int, frame: Any) -> None:
     # SystemExit unwinds the server loop and runs every `finally`, so the embedded database stops cleanly.
     raise SystemExit(0)
+
+
+def _exit_by_deadline(database_pid: int | None) -> None:
+    """Backstop for a stop that hangs (a request thread or driver stuck at exit): kill the child and leave."""
+
+    def force() -> None:
+        print(f"stop took longer than {STOP_DEADLINE_SECONDS}s; exiting now", file=sys.stderr, flush=True)
+        if database_pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(database_pid, signal.SIGKILL)
+        os._exit(0)
+
+    timer = threading.Timer(STOP_DEADLINE_SECONDS, force)
+    timer.daemon = True
+    timer.start()
 
 
 def _banner(url: str, engine: str, data_dir: Path) -> str:
@@ -91,8 +110,9 @@ def main() -> int:
         else:
             from formplatform.embedded import EmbeddedMongo
 
-            embedded = EmbeddedMongo(data_dir)
+            embedded = EmbeddedMongo(data_dir, stop_timeout=DB_STOP_SECONDS)
             os.environ["MONGODB_URI"] = embedded.start()
+            embedded.supervise()  # restarted when it dies, on the same port: the app reconnects by itself
             os.environ["DB_ENGINE_LABEL"] = EMBEDDED_LABEL
             os.environ.setdefault("SEED_ON_START", "1")  # a bare machine gets the built-in forms and an admin
             os.environ.setdefault("DEMO_DATA", "1")  # and a demo city to try every role; DEMO_DATA=0 turns it off
@@ -106,6 +126,7 @@ def main() -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        _exit_by_deadline(embedded.pid if embedded is not None else None)
         if embedded is not None:
             embedded.stop()
             print("Embedded database stopped.", flush=True)

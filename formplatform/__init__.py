@@ -60,7 +60,10 @@ def seed(app: Flask) -> None:
     from formplatform.services.seed import ensure_admin, seed_library, seeding_lease
 
     # One process at a time (gunicorn starts several workers at once); each later turn finds everything done.
-    with app.app_context(), seeding_lease():
+    with app.app_context(), seeding_lease() as held:
+        if not held:
+            print("Seeding: another process is still seeding; starting without waiting longer.", flush=True)
+            return
         try:
             generated = ensure_admin(app.config.get("ADMIN_PASSWORD"))
         except BadRequest as error:

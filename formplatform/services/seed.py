@@ -30,7 +30,9 @@ from formplatform.services.forms import publish_form, save_draft
 LEASE_COLLECTION = "leases"
 SEED_LEASE = "seed"
 LEASE_SECONDS = 30  # a holder that dies mid-seed blocks the others this long at most
-LEASE_WAIT_SECONDS = 600
+# Below gunicorn's 30 s worker timeout: a worker still waiting then starts without seeding, since the holder,
+# which keeps renewing the lease, is alive and seeding.
+LEASE_WAIT_SECONDS = 20
 
 # The platform belongs to the city: its committee is the root of the tree and Sở Nội vụ designs forms.
 ROOT_CODE = "000.00.00.H29"
@@ -103,25 +105,23 @@ def seed_library(actor: User | None = None) -> list[str]:
     return published
 
 
-class SeedingBusy(RuntimeError):
-    """Another process held the seeding lease for longer than this one would wait."""
-
-
 @contextlib.contextmanager
-def seeding_lease(ttl: float = LEASE_SECONDS, wait: float = LEASE_WAIT_SECONDS) -> Iterator[None]:
-    """Hold the seeding lease (a document in MongoDB) for the block; wait while another process holds it."""
+def seeding_lease(ttl: float = LEASE_SECONDS, wait: float = LEASE_WAIT_SECONDS) -> Iterator[bool]:
+    """Hold the seeding lease (a document in MongoDB) for the block, waiting while another process holds it;
+    yields False, holding nothing, when that process still holds it after `wait` seconds."""
     leases = mongoengine.get_db()[LEASE_COLLECTION]
     holder = f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
     deadline = time.monotonic() + wait
     while not _take_lease(leases, holder, ttl):
         if time.monotonic() > deadline:
-            raise SeedingBusy(f"seeding lease held by another process for more than {wait:.0f}s")
+            yield False
+            return
         time.sleep(0.2)
     stop = threading.Event()
     renewer = threading.Thread(target=_renew_lease, args=(leases, holder, ttl, stop), daemon=True)
     renewer.start()
     try:
-        yield
+        yield True
     finally:
         stop.set()
         renewer.join()

@@ -63,15 +63,16 @@ def test_workers_starting_together_on_an_empty_database_seed_everything_once(tmp
 def test_the_seeding_lease_lets_one_holder_in_and_is_taken_over_once_expired(app: Any) -> None:
     import mongoengine
 
-    from formplatform.services.seed import LEASE_COLLECTION, SEED_LEASE, SeedingBusy, _take_lease, seeding_lease
+    from formplatform.services.seed import LEASE_COLLECTION, SEED_LEASE, _take_lease, seeding_lease
 
     with app.app_context():
         leases = mongoengine.get_db()[LEASE_COLLECTION]
-        with seeding_lease():
-            assert leases.find_one({"_id": SEED_LEASE}) is not None
+        with seeding_lease() as held:
+            assert held and leases.find_one({"_id": SEED_LEASE}) is not None
             assert not _take_lease(leases, "other", 30)
-            with pytest.raises(SeedingBusy), seeding_lease(wait=0.3):
-                pass
+            with seeding_lease(wait=0.3) as second:
+                assert not second  # still held by the first: the second gives up, holding nothing
+            assert leases.find_one({"_id": SEED_LEASE}) is not None
         assert leases.find_one({"_id": SEED_LEASE}) is None  # released
         leases.insert_one({"_id": SEED_LEASE, "holder": "died-mid-seed", "expires": time.time() - 1})
         assert _take_lease(leases, "first", 30)

@@ -35,8 +35,9 @@ def init_app(app: Flask) -> None:
         mongoengine.connect(host="mongodb://localhost", mongo_client_class=mongomock.MongoClient, **options)
         app.config["DB_ENGINE_LABEL"] = "mongomock"
     else:
-        timeouts = {"serverSelectionTimeoutMS": SERVER_SELECTION_TIMEOUT_MS, "connectTimeoutMS": 2000}
-        mongoengine.connect(host=uri, **timeouts, **options)
+        # connectTimeoutMS stays at its default: it also bounds the monitor's heartbeat, and a heartbeat timing
+        # out clears the pool and cancels operations in flight (seeding failed so on a busy embedded server).
+        mongoengine.connect(host=uri, serverSelectionTimeoutMS=SERVER_SELECTION_TIMEOUT_MS, **options)
     ensure_all_indexes()
 
 

@@ -124,9 +124,8 @@ def main() -> int:
         print(_banner(f"http://{shown_host}:{port}/", os.environ["DB_ENGINE_LABEL"], data_dir), flush=True)
         run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
     except (KeyboardInterrupt, SystemExit):  # Ctrl-C, or SIGTERM/SIGHUP through _raise_system_exit
-        pass
-    finally:
         _exit_by_deadline(embedded.pid if embedded is not None else None)
+    finally:
         if embedded is not None:
             embedded.stop()
             print("Embedded database stopped.", flush=True)

@@ -63,6 +63,7 @@ def test_a_killed_database_child_is_reaped_and_restarted_without_losing_a_write(
         platform.kill()
     log = platform.log()
     assert f"nx-27017 (pid {first_db}) exited with status -9; restarting in 0.5s" in log
+    assert f"nx-27017 (pid {second_db}) exited with status -9; restarting in 1.0s" in log  # dying again: back-off
     assert log.count("nx-27017 restarted") == 2
 
 

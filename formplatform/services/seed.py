@@ -137,7 +137,7 @@ def _take_lease(leases: Any, holder: str, ttl: float) -> bool:
     except DuplicateKeyError:
         pass
     current = leases.find_one({"_id": SEED_LEASE})
-    if current is None or current.get("expires", 0) >= now:
+    if current is None or (current.get("expires", 0) >= now and not _holder_is_gone(current.get("holder", ""))):
         return False  # held (or released just now: the next try inserts)
     # Only one of several waiters replaces the expired holder: the filter names the document it read.
     taken = leases.update_one(
@@ -145,6 +145,22 @@ def _take_lease(leases: Any, holder: str, ttl: float) -> bool:
         {"$set": {"holder": holder, "expires": now + ttl}},
     )
     return taken.modified_count == 1
+
+
+def _holder_is_gone(holder: str) -> bool:
+    """True when the holder was a process of this machine that no longer runs (killed mid-seed): no need to wait
+    for its lease to expire. Holders on other machines are trusted until their lease expires."""
+    host, _, rest = holder.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 def _renew_lease(leases: Any, holder: str, ttl: float, stop: threading.Event) -> None:

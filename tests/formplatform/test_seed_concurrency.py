@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import socket
+import subprocess
+import sys
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor
@@ -78,3 +82,20 @@ def test_the_seeding_lease_lets_one_holder_in_and_is_taken_over_once_expired(app
         assert _take_lease(leases, "first", 30)
         assert not _take_lease(leases, "second", 30)
         assert leases.find_one({"_id": SEED_LEASE})["holder"] == "first"
+
+
+def test_a_lease_of_a_process_killed_on_this_machine_is_taken_over_at_once(app: Any) -> None:
+    import mongoengine
+
+    from formplatform.services.seed import LEASE_COLLECTION, SEED_LEASE, _take_lease
+
+    finished = subprocess.Popen([sys.executable, "-c", "pass"])
+    finished.wait()  # reaped: its pid names no process now
+    dead = f"{socket.gethostname()}:{finished.pid}:1"
+    with app.app_context():
+        leases = mongoengine.get_db()[LEASE_COLLECTION]
+        leases.insert_one({"_id": SEED_LEASE, "holder": dead, "expires": time.time() + 30})
+        assert _take_lease(leases, "next-start", 30)  # no 30 s wait after a kill -9 during seeding
+        alive = f"{socket.gethostname()}:{os.getpid()}:1"
+        leases.update_one({"_id": SEED_LEASE}, {"$set": {"holder": alive, "expires": time.time() + 30}})
+        assert not _take_lease(leases, "next-start", 30)

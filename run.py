@@ -55,9 +55,28 @@ def prepare_environment() -> Path:
     return data_dir
 
 
+STOP_DEADLINE_SECONDS = 4.5  # SIGTERM or Ctrl-C: the app and its database are gone within 5 s, whatever hangs
+DB_STOP_SECONDS = 3.0  # the database gets this long to stop after SIGTERM, then SIGKILL (its data is committed)
+
+
 def _raise_system_exit(signum: int, frame: Any) -> None:
     # SystemExit unwinds the server loop and runs every `finally`, so the embedded database stops cleanly.
     raise SystemExit(0)
+
+
+def _exit_by_deadline(database_pid: int | None) -> None:
+    """Backstop for a stop that hangs (a request thread or driver stuck at exit): kill the child and leave."""
+
+    def force() -> None:
+        print(f"stop took longer than {STOP_DEADLINE_SECONDS}s; exiting now", file=sys.stderr, flush=True)
+        if database_pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(database_pid, signal.SIGKILL)
+        os._exit(0)
+
+    timer = threading.Timer(STOP_DEADLINE_SECONDS, force)
+    timer.daemon = True
+    timer.start()
 
 
 def _banner(url: str, engine: str, data_dir: Path) -> str:
@@ -91,8 +110,9 @@ def main() -> int:
         else:
             from formplatform.embedded import EmbeddedMongo
 
-            embedded = EmbeddedMongo(data_dir)
+            embedded = EmbeddedMongo(data_dir, stop_timeout=DB_STOP_SECONDS)
             os.environ["MONGODB_URI"] = embedded.start()
+            embedded.supervise()  # restarted when it dies, on the same port: the app reconnects by itself
             os.environ["DB_ENGINE_LABEL"] = EMBEDDED_LABEL
             os.environ.setdefault("SEED_ON_START", "1")  # a bare machine gets the built-in forms and an admin
             os.environ.setdefault("DEMO_DATA", "1")  # and a demo city to try every role; DEMO_DATA=0 turns it off
@@ -103,8 +123,8 @@ def main() -> int:
         shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         print(_banner(f"http://{shown_host}:{port}/", os.environ["DB_ENGINE_LABEL"], data_dir), flush=True)
         run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
-    except KeyboardInterrupt:
-        pass
+    except (KeyboardInterrupt, SystemExit):  # Ctrl-C, or SIGTERM/SIGHUP through _raise_system_exit
+        _exit_by_deadline(embedded.pid if embedded is not None else None)
     finally:
         if embedded is not None:
             embedded.stop()
@@ -145,4 +165,9 @@ def __getattr__(name: str) -> Any:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    # Everything is stopped by now: skip the interpreter's teardown, which on some Python builds (Debian's 3.11)
+    # spends seconds collecting the app's objects, with no thread able to run meanwhile.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)

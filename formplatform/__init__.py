@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from formplatform.config import load_config
@@ -19,7 +19,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     import i18n.babel
     import kiosk
-    from formplatform import api, auth, db, designer, errors, limits, reporting, satisfaction, security, views
+    from formplatform import api, auth, db, designer, errors, health, limits, reporting, satisfaction, security, views
     from formplatform.accounts import api as accounts_api
     from formplatform.accounts import views as accounts_views
     from formplatform.accounts.services import configure_hashing
@@ -33,6 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     errors.init_app(app)
     limits.init_app(app)
+    health.init_app(app)  # /healthz, and 503 at once while the database does not answer
     auth.init_app(app)
     csrf.init_app(app)
     security.init_app(app)
@@ -49,13 +50,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     kiosk.init_app(app, csrf)
     __import__("formplatform.scheduler", fromlist=["init_app"]).init_app(app, csrf)  # periodic work, no cron
 
-    @app.get("/healthz")
-    def healthz() -> Any:
-        status = db.engine_status(app)
-        return jsonify({"status": "ok" if status["reachable"] else "degraded", "database": status}), (
-            200 if status["reachable"] else 503
-        )
-
     if app.config["SEED_ON_START"]:
         seed(app)
     if "scheduler" in app.extensions:
@@ -67,9 +61,13 @@ def seed(app: Flask) -> None:
     """Create the administrator and publish the built-in definitions (idempotent)."""
     from formplatform.config import ConfigError
     from formplatform.errors import BadRequest
-    from formplatform.services.seed import ensure_admin, seed_library
+    from formplatform.services.seed import ensure_admin, seed_library, seeding_lease
 
-    with app.app_context():
+    # One process at a time (gunicorn starts several workers at once); each later turn finds everything done.
+    with app.app_context(), seeding_lease() as held:
+        if not held:
+            print("Seeding: another process is still seeding; starting without waiting longer.", flush=True)
+            return
         try:
             generated = ensure_admin(app.config.get("ADMIN_PASSWORD"))
         except BadRequest as error:

@@ -3,6 +3,11 @@
     python -m formplatform.backup dump    --uri mongodb://127.0.0.1:27017/formplatform --out backup.jsonl.gz
     python -m formplatform.backup restore --uri mongodb://127.0.0.1:27017/formplatform --in backup.jsonl.gz [--drop]
     python -m formplatform.backup dump    --data-dir instance --out backup.jsonl.gz    (the embedded database)
+    python -m formplatform.backup key     --in backup.jsonl.gz      (print the secret key the backup carries)
+
+The header carries the app's secret key when it is known ($SECRET_KEY, or DATA_DIR/secret_key with --data-dir),
+so receipts and rating links keep working after a restore into a new data directory (formplatform/backup_key.py);
+the file is therefore written with mode 0600: keep it as secret as the key itself.
 
 File format (version 1): one gzip'd stream of UTF-8 JSON lines, every value as canonical MongoDB Extended JSON
 (so int32, int64, double, dates, binary subtypes, ObjectId, Decimal128 ... come back as the same BSON types):
@@ -38,6 +43,7 @@ from pymongo import IndexModel, MongoClient
 from pymongo.database import Database
 from pymongo.errors import ConfigurationError
 
+from formplatform import backup_key
 from formplatform.embedded import EmbeddedMongoError
 
 FORMAT = "formplatform-backup"
@@ -92,8 +98,11 @@ def _collections(db: Database) -> list[dict[str, Any]]:
     ]
 
 
-def dump(db: Database, out_path: Path | str, progress: Progress = print) -> dict[str, int]:
-    """Write every collection of `db` (documents and index definitions) to `out_path`; return counts."""
+def dump(
+    db: Database, out_path: Path | str, progress: Progress = print, secret_key: str | None = None
+) -> dict[str, int]:
+    """Write every collection of `db` (documents and index definitions), and the secret key if given, to
+    `out_path` (mode 0600); return counts."""
     db = db.with_options(codec_options=CODEC_OPTIONS)
     out_path = Path(out_path)
     collections = _collections(db)
@@ -103,11 +112,13 @@ def dump(db: Database, out_path: Path | str, progress: Progress = print) -> dict
         "database": db.name,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "collections": collections,
+        **({"secret_key": secret_key} if secret_key else {}),
     }
     counts: dict[str, int] = {}
     tmp_path = out_path.with_name(out_path.name + ".partial")
     # Written beside the target and renamed at the end, so a failed dump never leaves a plausible file.
-    with gzip.open(tmp_path, "wt", encoding="utf-8", newline="\n") as out:
+    fd = os.open(tmp_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # it holds the key and every record
+    with os.fdopen(fd, "wb") as raw, gzip.open(raw, "wt", encoding="utf-8", newline="\n") as out:
         out.write(encode_line(header) + "\n")
         for info in collections:
             name = info["name"]
@@ -122,6 +133,7 @@ def dump(db: Database, out_path: Path | str, progress: Progress = print) -> dict
         out.write(encode_line({"end": True, "counts": counts}) + "\n")
     os.replace(tmp_path, out_path)
     progress(f"dump complete: {len(counts)} collections, {sum(counts.values())} documents -> {out_path}")
+    progress("the file carries the secret key (mode 0600)" if secret_key else backup_key.advice_without_key())
     return counts
 
 
@@ -268,6 +280,8 @@ def _database(uri: str | None, data_dir: Path | None, db_name: str | None) -> It
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m formplatform.backup", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
+    key = commands.add_parser("key", help="print the secret key a backup file carries (set SECRET_KEY to it)")
+    key.add_argument("--in", dest="in_path", required=True, type=Path, help="backup file to read")
     for name, help_text in (("dump", "write the database to a file"), ("restore", "load a file into the database")):
         sub = commands.add_parser(name, help=help_text)
         where = sub.add_mutually_exclusive_group()
@@ -280,17 +294,42 @@ def main(argv: list[str] | None = None) -> int:
             sub.add_argument("--in", dest="in_path", required=True, type=Path, help="backup file to read")
             sub.add_argument("--drop", action="store_true", help="drop each collection in the file before loading")
     args = parser.parse_args(argv)
+    if args.command == "key":
+        return _print_key(args.in_path)
     if args.data_dir is None and not args.uri:
         parser.error("give --uri (or set MONGODB_URI) or --data-dir")
     try:
         with _database(None if args.data_dir else args.uri, args.data_dir, args.db) as db:
             if args.command == "dump":
-                dump(db, args.out)
+                dump(db, args.out, secret_key=backup_key.current_key(args.data_dir))
             else:
                 restore(db, args.in_path, drop=args.drop)
+                _restore_key(read_header(args.in_path).get("secret_key"), args.data_dir)
     except (BackupError, EmbeddedMongoError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _restore_key(key: str | None, data_dir: Path | None) -> None:
+    if not key:
+        print(backup_key.advice_without_key())
+    elif data_dir is not None:
+        print(backup_key.install_key(data_dir, key))
+    else:
+        print(backup_key.advice_for_uri())
+
+
+def _print_key(in_path: Path) -> int:
+    try:
+        key = read_header(in_path).get("secret_key")
+    except BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if not key:
+        print(f"error: {in_path} carries no secret key", file=sys.stderr)
+        return 1
+    print(key)
     return 0
 
 

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import mongoengine
 from flask import Flask
+from pymongo.errors import ServerSelectionTimeoutError
 from pymongo.uri_parser import parse_uri
 
 DEFAULT_DB = "formplatform"
+# Short, so that while the database is down a request fails within 2 s (a 503, formplatform/health.py) instead
+# of holding its thread for pymongo's default 30 s; the client reconnects by itself once the server is back.
+SERVER_SELECTION_TIMEOUT_MS = 2000
+# How long start-up keeps trying to create indexes on a server that is not up yet (a replica set electing).
+START_WAIT_SECONDS = 30.0
 
 
 def database_name(uri: str) -> str:
@@ -28,9 +35,23 @@ def init_app(app: Flask) -> None:
         mongoengine.connect(host="mongodb://localhost", mongo_client_class=mongomock.MongoClient, **options)
         app.config["DB_ENGINE_LABEL"] = "mongomock"
     else:
-        mongoengine.connect(host=uri, serverSelectionTimeoutMS=10000, **options)
-    for document in all_documents():
-        document.ensure_indexes()
+        # connectTimeoutMS stays at its default: it also bounds the monitor's heartbeat, and a heartbeat timing
+        # out clears the pool and cancels operations in flight (seeding failed so on a busy embedded server).
+        mongoengine.connect(host=uri, serverSelectionTimeoutMS=SERVER_SELECTION_TIMEOUT_MS, **options)
+    ensure_all_indexes()
+
+
+def ensure_all_indexes(wait: float = START_WAIT_SECONDS) -> None:
+    """Create every document's indexes, retrying while the server does not answer yet (up to `wait` seconds)."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            for document in all_documents():
+                document.ensure_indexes()
+            return
+        except ServerSelectionTimeoutError:
+            if time.monotonic() > deadline:
+                raise
 
 
 def all_documents() -> tuple[type[mongoengine.Document], ...]:

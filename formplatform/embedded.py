@@ -10,6 +10,10 @@ with every file it owns under one data directory:
     DATA_DIR/nx-27017.lock          flock held by the *parent* while it owns the data directory
     DATA_DIR/nx-27017.uri           the server's URI while it runs, for tools such as `formplatform.backup`
 
+`supervise()` keeps it running: a thread waits on the child (so a dead one is reaped, never a zombie) and starts it
+again on the same port and data file, after 0.5 s, then 1, 2, 4 … up to 10 s while it keeps dying; the app's
+MongoClient reconnects by itself.
+
 The lock is what makes a crashed parent harmless: the kernel drops it when the parent dies (even by
 `kill -9`), so a new start that gets the lock knows any server named in the pid file is an orphan and stops it
 before starting its own. Production never uses this module: it sets MONGODB_URI to a real replica set.
@@ -44,6 +48,9 @@ URI_FILE = "nx-27017.uri"
 # Run the server's entry point with our own interpreter, so it never depends on PATH or a shim.
 _SERVER_CODE = "import sys; from nx_27017.nx_27017 import main; sys.exit(main())"
 _PR_SET_PDEATHSIG = 1
+RESTART_DELAY_MIN = 0.5
+RESTART_DELAY_MAX = 10.0
+STABLE_SECONDS = 30.0  # a server that ran this long before dying is restarted after the shortest delay again
 
 
 class EmbeddedMongoError(RuntimeError):
@@ -76,6 +83,10 @@ class EmbeddedMongo:
         self._proc: subprocess.Popen[bytes] | None = None
         self._lock_fd: int | None = None
         self._guard = threading.RLock()
+        self._stopping = threading.Event()
+        self._watcher: threading.Thread | None = None
+        self._started_at = 0.0
+        self.restarts = 0
 
     # -- public API ---------------------------------------------------------------------------------------
 
@@ -106,6 +117,7 @@ class EmbeddedMongo:
             try:
                 self._stop_orphan()
                 self._launch_with_retries()
+                self._started_at = time.monotonic()
                 self.uri_path.write_text(self.uri + "\n")
             except BaseException:
                 self.stop()
@@ -113,8 +125,17 @@ class EmbeddedMongo:
             atexit.register(self.stop)
             return self.uri
 
+    def supervise(self) -> None:
+        """Restart the server whenever it exits, until `stop()`: a thread waits on it, with back-off."""
+        with self._guard:
+            if self._watcher is None and self._proc is not None:
+                self._stopping.clear()
+                self._watcher = threading.Thread(target=self._watch, name="nx-27017-supervisor", daemon=True)
+                self._watcher.start()
+
     def stop(self) -> None:
         """Terminate the server (SIGTERM, then SIGKILL after `stop_timeout`); safe to call more than once."""
+        self._stopping.set()  # first: the supervisor must not restart what is being stopped
         with self._guard:
             proc, self._proc = self._proc, None
             if proc is not None:
@@ -125,6 +146,9 @@ class EmbeddedMongo:
                     self.uri_path.unlink()
             self._release_lock()
             atexit.unregister(self.stop)
+        watcher, self._watcher = self._watcher, None
+        if watcher is not None and watcher is not threading.current_thread():
+            watcher.join(self.stop_timeout)
 
     def __enter__(self) -> EmbeddedMongo:
         self.start()
@@ -142,6 +166,49 @@ class EmbeddedMongo:
                 if text:
                     parts.append(f"--- {path} ---\n" + "\n".join(text))
         return "\n".join(parts) or "(no log output)"
+
+    # -- supervision --------------------------------------------------------------------------------------
+
+    def _watch(self) -> None:
+        delay = RESTART_DELAY_MIN
+        while not self._stopping.is_set():
+            proc = self._proc
+            if proc is None:
+                return
+            status = proc.wait()  # reaps the child: a dead server never lingers as a zombie
+            if self._stopping.is_set():
+                return
+            if time.monotonic() - self._started_at > STABLE_SECONDS:
+                delay = RESTART_DELAY_MIN
+            _log(f"nx-27017 (pid {proc.pid}) exited with status {status}; restarting in {delay:.1f}s")
+            if self._stopping.wait(delay):
+                return
+            delay = min(delay * 2, RESTART_DELAY_MAX)
+            try:  # never let the thread die: the child's death signal follows the thread that spawned it
+                self._respawn(proc)
+            except Exception as error:  # noqa: BLE001 - logged; the loop retries after a longer delay
+                _log(f"restart failed: {error}")
+
+    def _respawn(self, dead: subprocess.Popen[bytes]) -> None:
+        """Start the server again on the same port and data file; the new child is waited on next."""
+        assert self.port is not None
+        with self._guard:
+            if self._stopping.is_set() or self._proc is not dead:
+                return
+            self._remove_pid_file_if(dead.pid)  # nx-27017 refuses to start while its pid file names a live pid
+            proc = self._proc = self._spawn(self.port)
+            self._started_at = time.monotonic()
+        deadline = time.monotonic() + self.start_timeout
+        while proc.poll() is None and not self._stopping.is_set():
+            if _ping(self.host, self.port):
+                self.restarts += 1
+                _log(f"nx-27017 restarted (pid {proc.pid}) on {self.host}:{self.port}")
+                return
+            if time.monotonic() > deadline:
+                _log(f"nx-27017 (pid {proc.pid}) did not answer within {self.start_timeout:.0f}s; killing it")
+                proc.kill()  # the watch loop reaps it and tries again
+                return
+            time.sleep(0.05)
 
     # -- data-directory ownership -------------------------------------------------------------------------
 
@@ -210,6 +277,8 @@ class EmbeddedMongo:
             return subprocess.Popen(
                 args,
                 cwd=self.data_dir,
+                # its own session: a Ctrl-C at the terminal reaches the parent only, which stops the child itself
+                start_new_session=True,
                 stdin=subprocess.DEVNULL,
                 stdout=stderr,
                 stderr=stderr,
@@ -251,6 +320,10 @@ def running_uri(data_dir: Path | str) -> str | None:
     finally:
         os.close(fd)
     return None  # nobody owns the directory: the file is left over from a killed run
+
+
+def _log(message: str) -> None:
+    print(f"{time.strftime('%Y-%m-%d %H:%M:%S')} embedded database: {message}", file=sys.stderr, flush=True)
 
 
 class _ExitedEarly(Exception):

@@ -11,5 +11,13 @@ if ! command -v chromium >/dev/null 2>&1; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
 fi
-python -m pip install -q -r requirements-dev.txt
-exec python -m tools.check "$@"
+# The virtual environment of the first README command (tools/start.sh) when there is one: Debian refuses pip
+# installs into its system Python. Otherwise (CI, a Python image) the `python` on PATH, as always.
+PYTHON=python
+if [ -x .venv/bin/python ]; then
+  PYTHON=.venv/bin/python
+elif ! command -v python >/dev/null 2>&1; then
+  PYTHON=python3
+fi
+"$PYTHON" -m pip install -q -r requirements-dev.txt
+exec "$PYTHON" -m tools.check "$@"

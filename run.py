@@ -103,7 +103,7 @@ def main() -> int:
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _raise_system_exit)
 
-    embedded = None
+    embedded, app = None, None
     try:
         if os.environ.get("MONGODB_URI"):
             os.environ.setdefault("DB_ENGINE_LABEL", "mongodb")
@@ -126,6 +126,9 @@ def main() -> int:
     except (KeyboardInterrupt, SystemExit):  # Ctrl-C, or SIGTERM/SIGHUP through _raise_system_exit
         _exit_by_deadline(embedded.pid if embedded is not None else None)
     finally:
+        scheduler = app.extensions.get("scheduler") if app is not None else None
+        if scheduler is not None:  # hand the periodic jobs' lease over while the database still answers
+            scheduler.stop(timeout=1.0)
         if embedded is not None:
             embedded.stop()
             print("Embedded database stopped.", flush=True)

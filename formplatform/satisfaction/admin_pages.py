@@ -16,7 +16,7 @@ from formplatform.agencies.models import Agency
 from formplatform.auth import current_principal, current_user, require_permission
 from formplatform.errors import Conflict, Forbidden, NotFound, Unauthorized
 from formplatform.paging import capped_count, page_number, page_of
-from formplatform.permissions import allows, require, scope_filter
+from formplatform.permissions import allows, remember_lineages, require, scope_filter
 from formplatform.satisfaction import bp
 from formplatform.satisfaction.models import STAGES, Rating, Rollup
 from formplatform.satisfaction.periods import LOCAL_OFFSET
@@ -185,7 +185,10 @@ def flagged_ratings() -> Any:
     principal = _principal()
     page = page_of(flagged_query(principal), _page(), ROWS_PER_PAGE)
     items = page.items
-    names = {a.id: a for a in Agency.objects(id__in=sorted({r.agency_id for r in items})).only("id", "name")}
+    names = {
+        a.id: a for a in Agency.objects(id__in=sorted({r.agency_id for r in items})).only("id", "name", "ancestors")
+    }
+    remember_lineages(names.values())  # can_review below then reads no agency per row
     return render_template(
         "satisfaction/admin_flagged.html",
         items=items,

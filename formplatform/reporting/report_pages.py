@@ -46,7 +46,7 @@ from i18n.text import localize
 from renderers import format_number, render_form
 
 FORM_ID = "fp-report-form"
-TODO_PAGE = 50
+TODO_PAGE = 20
 VN_OFFSET = timedelta(hours=7)  # stored times are UTC; officials read Vietnam time (UTC+7, no DST)
 STATE_LABELS = {
     "not_started": _l("Not started"),

@@ -223,8 +223,13 @@ def test_the_flagged_queue_reads_its_agencies_once_however_many_appear_on_a_page
             flag_ratings(app, city, ("d1_ward", "d3_ward", "d1", "d3"), 200, 25)
         with counting(mongo_uri) as log:
             html = client.get("/admin/satisfaction/flagged?lang=en").get_data(as_text=True)
-        assert html.count('rel="next"') == 1
+        assert html.count('rel="next"') == 1 and ">20+</span>" in html
+        assert [c.body.get("limit") for c in log.on("ratings")] == [21]  # the page is the badge: one read
         logs.append(log)
+    with counting(mongo_uri) as log:
+        html = client.get("/admin/satisfaction?lang=en").get_data(as_text=True)
+    assert "More than 20 ratings are flagged" in html
+    assert [c.body.get("limit") for c in log.on("ratings")] == [21]  # the badge never reads the backlog
     small, large = (log.summary() for log in logs)
     assert small["by_command"] == large["by_command"], (small, large)  # one agency look-up, not one per row
     small["documents_by_collection"].pop("agencies"), large["documents_by_collection"].pop("agencies")

@@ -120,7 +120,7 @@ def holds_role(principal: Principal | None, role: str, agency_id: str) -> bool:
         return True
     if not roots:
         return False
-    cache, key = _cache(), f"division:{role}:{agency_id}"
+    cache, key = _cache(), f"division:{principal.id}:{role}:{agency_id}"
     if key not in cache:  # once a request per agency: a to-do list asks for each of its reports
         # count(), not only("id").first(): nx-27017 drops matches when an array filter meets a projection
         cache[key] = Agency.objects(id__in=list(roots), type="division", ancestors=agency_id).count() > 0

@@ -233,6 +233,7 @@ def time_paths(server: Server, ids: dict[str, Any], codes: list[str], args: Any,
         district=ids["kiosk_agency"],
         campaign=ids["campaign"],
         report=ids["report"],
+        depths=reached_depths(small),
     )
     LIMIT["seconds"] = MAX_LIMIT
     people = People(ctx)
@@ -263,6 +264,12 @@ def time_paths(server: Server, ids: dict[str, Any], codes: list[str], args: Any,
                 server.stop()
                 server.start()
     return results
+
+
+def reached_depths(small: dict[str, Any] | None) -> dict[str, int]:
+    """How deep each list's deep page was at the small size: the large size times the same depth."""
+    notes = {name: str(f.get("note", "")) for name, f in (small or {}).items() if name.endswith(": deep page")}
+    return {name: int(note[5:]) for name, note in notes.items() if note.startswith("page ") and note[5:].isdigit()}
 
 
 def limit_for(small: list[dict[str, Any]]) -> float:

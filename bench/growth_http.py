@@ -17,7 +17,6 @@ import requests
 
 LIMIT = {"seconds": 60.0}  # per request; a request that takes longer is abandoned (see measure)
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|<meta name="csrf-token" content="([^"]+)"')
-PAGE_OF = re.compile(r"Page\s+(\d+)\s+of\s+(\d+)")
 
 
 class Failed(Exception):
@@ -156,6 +155,8 @@ def next_link(response: requests.Response) -> str | None:
         link = body.get("next") or (body.get("links") or {}).get("next")
         if isinstance(link, str):
             return link
+        if body.get("has_next") and isinstance(body.get("page"), int):  # the API's pages: {page, has_next}
+            return with_page(response.url, body["page"] + 1)
         cursor = body.get("next_cursor") or body.get("cursor")
         return with_page(response.url, cursor, "after") if cursor else None
     match = NEXT_REL.search(response.text) or NEXT_LINK.search(response.text)
@@ -165,19 +166,16 @@ def next_link(response: requests.Response) -> str | None:
 
 
 def deep_page(client: Client, path: str, depth: int) -> tuple[str, int]:
-    """A URL `depth` pages into a list (or its last page if shorter): `?page=N` jumps, cursors are followed."""
+    """A URL `depth` pages into a list (or its last page if shorter), found by following its Next links
+    (lists show no total, so a page number past the end would time an empty page)."""
     first = expect(client.get(path), 200)
     body = first.json() if "json" in first.headers.get("Content-Type", "") else {}
-    if "total" in body and "page" in body:  # the API's pages: ?page=N up to the last one
+    if "total" in body and "page" in body:  # an API page with a total: ?page=N up to the last one
         page = min(depth, max(math.ceil(body["total"] / max(body.get("per_page") or 20, 1)), 1))
         return with_page(first.url, page), page
     link = next_link(first)
     if link is None:
         return path, 1
-    if "page=" in link:
-        found = PAGE_OF.search(first.text)
-        page = min(depth, int(found.group(2))) if found else depth
-        return with_page(link, page), page
     url, reached = link, 2
     while reached < depth:
         more = next_link(expect(client.get(url), 200))

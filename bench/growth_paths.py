@@ -14,7 +14,7 @@ import random
 import re
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from growth_http import Client, Failed, Path, controls, csrf_token, deep_page, expect
@@ -39,6 +39,7 @@ class Context:
     district: str  # an agency for the public page
     campaign: str  # the monthly KPI campaign
     report: str  # an open report of demo.chuyenvien's district
+    depths: dict[str, int] = field(default_factory=dict)  # deep pages reached at the small size: the same again
 
 
 def rating_token(secret: str, code: str) -> str:
@@ -125,9 +126,9 @@ def get(client: Client, path: str, name: str = "") -> Path:
     return Path(name or f"GET {path}", lambda i, _: expect(client.get(path), 200), note=path)
 
 
-def list_paths(name: str, client: Client, path: str) -> list[Path]:
-    """The first page of a list and one `DEPTH` pages in (or its last page)."""
-    deep, page = deep_page(client, path, DEPTH)
+def list_at(name: str, client: Client, path: str, depth: int = DEPTH) -> list[Path]:
+    """The first page of a list and one `depth` pages in (or its last page)."""
+    deep, page = deep_page(client, path, depth)
     return [
         Path(f"{name}: first page", lambda i, _: expect(client.get(path), 200), note=path),
         Path(f"{name}: deep page", lambda i, _: expect(client.get(deep), 200), note=f"page {page}"),
@@ -175,6 +176,10 @@ def path_groups(ctx: Context, rnd: random.Random) -> list[tuple[str, Callable[[P
     """Every timed path, by group, in a fixed order; a group is set up (logins, list depth) just before it runs."""
     form_list, api_list = f"/forms/{FORM}/submissions", f"/api/v1/forms/{FORM}/submissions"
     district = f"/satisfaction/agencies/{ctx.district}"
+
+    def list_paths(name: str, client: Client, path: str) -> list[Path]:  # as deep as at the small size
+        return list_at(name, client, path, ctx.depths.get(f"{name}: deep page", DEPTH))
+
     return [
         ("intake", lambda p: intake_paths(ctx, p.admin, rnd)),
         ("submissions page", lambda p: list_paths("submissions page", p.admin, form_list)),

@@ -18,6 +18,7 @@ from formplatform.exports.pages import file_response
 from formplatform.exports.runner import wake_runner
 from formplatform.exports.selection import parse_selection
 from formplatform.exports.words import FAILURES
+from formplatform.paging import page_body
 from i18n.babel import current_locale
 
 
@@ -55,10 +56,10 @@ def create_export() -> Any:
 @api_bp.get("/exports")
 def list_exports() -> Any:
     page, per_page = page_args()
-    items, total = services.list_exports(_principal(), page=page, per_page=per_page)
-    if any(job.state in ("queued", "running") for job in items):
+    found = services.list_exports(_principal(), page=page, per_page=per_page)
+    if any(job.state in ("queued", "running") for job in found.items):
         wake_runner()
-    return jsonify({"items": [_record(j) for j in items], "total": total, "page": page, "per_page": per_page})
+    return jsonify(page_body(found, [_record(j) for j in found.items]))
 
 
 @api_bp.get("/exports/<job_id>")

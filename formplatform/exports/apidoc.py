@@ -83,7 +83,7 @@ def export_paths() -> dict[str, Any]:
     )
     listing = _op(
         "The caller's exports, newest first (page, per_page ≤ 100)." + WHO,
-        "items, total, page, per_page",
+        "items, page, per_page, has_next (no total: a list is never counted)",
         400,
         401,
         auth=True,

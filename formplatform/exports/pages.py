@@ -100,11 +100,10 @@ def create_export() -> Any:
 @require_login
 def my_exports() -> Any:
     page = max(page_number(request.args.get("page")), 1)
-    items, total = services.list_exports(current_user(), page=page, per_page=PAGE_SIZE)  # type: ignore[arg-type]
-    if any(job.state in ("queued", "running") for job in items):
+    found = services.list_exports(current_user(), page=page, per_page=PAGE_SIZE)  # type: ignore[arg-type]
+    if any(job.state in ("queued", "running") for job in found.items):
         wake_runner()
-    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    return render_template("exports/list.html", items=items, total=total, page=page, pages=pages, **WORDS)
+    return render_template("exports/list.html", items=found.items, page=found, **WORDS)
 
 
 @bp.get("/exports/<job_id>")

@@ -153,6 +153,11 @@ class ReportRevision(Document):
         "indexes": [{"fields": ["report_id", "number"], "unique": True}],
     }
 
+    @classmethod
+    def of(cls, report_id: str) -> Any:
+        """The report's revisions, found through the (report_id, number) index on every engine (`eq`)."""
+        return cls.objects(__raw__=eq(report_id=report_id))
+
 
 class ReportStep(Document):
     """One action on a report: who did what at which step, with comments (per section or field)."""
@@ -176,6 +181,11 @@ class ReportStep(Document):
     created_at = DateTimeField(default=utcnow)
 
     meta = {"collection": "report_steps", "indexes": [{"fields": ["report_id", "created_at"]}]}
+
+    @classmethod
+    def of(cls, report_id: str) -> Any:
+        """The report's steps, found through the (report_id, created_at) index on every engine (`eq`)."""
+        return cls.objects(__raw__=eq(report_id=report_id))
 
 
 class Notification(Document):

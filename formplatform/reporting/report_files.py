@@ -34,7 +34,7 @@ def evidence_file(report: Report, file_id: str) -> StoredFile:
     """A stored evidence file of the report (now or in a kept revision); 404 for any other id."""
     known = file_id in evidence_ids(report)
     if not known:
-        revisions = ReportRevision.objects(report_id=report.id).only("data")
+        revisions = ReportRevision.of(report.id).only("data")
         known = any(file_id == str(ref["id"]) for r in revisions for _, ref in file_refs(r.data or {}))
     stored = StoredFile.objects(id=file_id).first() if known else None
     if stored is None:
@@ -59,7 +59,7 @@ class SignedCopy:
 def signed_copies(report: Report) -> list[SignedCopy]:
     """Every signature the report was given, oldest first; the report's own signature is marked current."""
     current = str((report.signature or {}).get("file_id") or "")
-    steps = ReportStep.objects(report_id=report.id, action__in=SIGNING_ACTIONS).order_by("created_at")
+    steps = ReportStep.of(report.id).filter(action__in=SIGNING_ACTIONS).order_by("created_at")
     copies = [
         SignedCopy(dict(s.signature), s.actor_id, s.created_at, False)
         for s in steps.only("signature", "actor_id", "created_at")

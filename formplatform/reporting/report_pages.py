@@ -28,7 +28,7 @@ from formplatform.reporting.models import Campaign, Report
 from formplatform.reporting.par import par_view, period_ranking
 from formplatform.reporting.periods import period_label
 from formplatform.reporting.report_files import evidence_ids, signed_copies
-from formplatform.reporting.reports import due_status, readable_report, todo_for, visible_reports
+from formplatform.reporting.reports import TODO_LIMIT, due_status, readable_report, todo_for, visible_reports
 from formplatform.reporting.workflow_access import can_act, current_step, report_definition
 from formplatform.reporting.workflow_data import agency_content, comment_targets, content, review_values
 from formplatform.reporting.workflow_history import (
@@ -46,7 +46,7 @@ from i18n.text import localize
 from renderers import format_number, render_form
 
 FORM_ID = "fp-report-form"
-TODO_PAGE = 50
+TODO_PAGE = 20
 VN_OFFSET = timedelta(hours=7)  # stored times are UTC; officials read Vietnam time (UTC+7, no DST)
 STATE_LABELS = {
     "not_started": _l("Not started"),
@@ -107,9 +107,9 @@ def _helpers(reports: list[Report]) -> dict[str, Any]:
 @require_login
 def todo() -> Any:
     """What is due, when, in which state; what is waiting for me."""
-    items = todo_for(current_user())  # bounded (TODO_LIMIT), so paged here
     number = page_number(request.args.get("page"))
     start = (number - 1) * TODO_PAGE
+    items = todo_for(current_user(), min(start + TODO_PAGE + 1, TODO_LIMIT))  # this page, and is there a next?
     page = Page(items[start : start + TODO_PAGE], number, TODO_PAGE, len(items) > start + TODO_PAGE)
     return render_template(
         "reporting/todo.html", items=page.items, page=page, **_helpers([i.report for i in page.items])

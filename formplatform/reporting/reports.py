@@ -34,6 +34,7 @@ from i18n.messages import register_errors
 
 DUE_SOON = timedelta(days=3)
 TODO_LIMIT = 500
+CONTENT_FIELDS = ("data", "totals", "score", "review", "signature")  # what a list of reports never shows
 AGENCY_OPEN = ("not_started", "draft", "returned", "in_approval")
 FILTER_STATES = (*REPORT_STATES, "overdue")
 
@@ -65,34 +66,39 @@ def _reviewer_roots(user: User) -> set[str]:
     return {g.agency_id for g in user.roles if g.role in roles}
 
 
-def open_in_state(state: str, agencies: list[str] | None) -> list[Report]:
-    """Reports in one open state (of `agencies`; None = all), by deadline, at most TODO_LIMIT.
+def open_in_state(state: str, agencies: list[str] | None, limit: int = TODO_LIMIT) -> list[Report]:
+    """Reports in one open state (of `agencies`; None = all), by deadline, at most `limit`, without content.
 
     One state at a time: the (state, deadline) index then walks open work only, never the accepted
-    reports that make up most of the history (the embedded engine serves `$in` from no index).
+    reports that make up most of the history (the embedded engine serves `$in` from no index). A list
+    needs no report's content: leaving it out keeps each row small however large the forms are.
     """
     query = {**eq(state=state), **({"agency_id": {"$in": agencies}} if agencies is not None else {})}
-    return list(Report.objects(__raw__=query).order_by("deadline").limit(TODO_LIMIT))
+    return list(Report.objects(__raw__=query).exclude(*CONTENT_FIELDS).order_by("deadline").limit(limit))
 
 
-def _reviewer_candidates(user: User) -> list[Report]:
+def _reviewer_candidates(user: User, limit: int) -> list[Report]:
     roots = _reviewer_roots(user)
     if not roots:
         return []
-    return open_in_state("submitted", None if root_agency_id() in roots else subtree_ids(roots))
+    return open_in_state("submitted", None if root_agency_id() in roots else subtree_ids(roots), limit)
 
 
-def todo_for(user: User | None) -> list[TodoItem]:
-    """What the user can act on now, and their agencies' open reports with their due dates, by deadline."""
+def todo_for(user: User | None, limit: int = TODO_LIMIT) -> list[TodoItem]:
+    """What the user can act on now, and their agencies' open reports with their due dates, by deadline.
+
+    At most `limit` reports are read from each open state (and as many waiting for review), so the first
+    `limit` items are exact and a page costs what it shows, however many reports were left open over the
+    years."""
     if user is None or not user.can_log_in:
         return []
     open_due_periods()  # lazily: periods that came due since anyone last looked appear now
     agencies = acting_agencies(user)
     found: dict[str, Report] = {}
     if agencies:
-        mine = sorted((r for s in AGENCY_OPEN for r in open_in_state(s, agencies)), key=lambda r: r.deadline)
-        found.update((report.id, report) for report in mine[:TODO_LIMIT])
-    candidates = _reviewer_candidates(user)
+        mine = sorted((r for s in AGENCY_OPEN for r in open_in_state(s, agencies, limit)), key=lambda r: r.deadline)
+        found.update((report.id, report) for report in mine[:limit])
+    candidates = _reviewer_candidates(user, limit)
     load_definitions([*found.values(), *candidates])  # one query for the forms of every report listed
     for report in candidates:
         if can_act(user, report):

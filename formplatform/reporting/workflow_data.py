@@ -147,7 +147,7 @@ def clean_comments(
 
 def freeze_revision(report: Report, reason: str, actor: User | None) -> int:
     """Keep a frozen copy of the report's content; returns its number (1, 2, …)."""
-    last = ReportRevision.objects(report_id=report.id).order_by("-number").only("number").first()
+    last = ReportRevision.of(report.id).order_by("-number").only("number").first()
     number = (last.number if last else 0) + 1
     ReportRevision(
         report_id=report.id,
@@ -162,5 +162,5 @@ def freeze_revision(report: Report, reason: str, actor: User | None) -> int:
 
 
 def latest_revision_number(report_id: str) -> int | None:
-    last = ReportRevision.objects(report_id=report_id).order_by("-number").only("number").first()
+    last = ReportRevision.of(report_id).order_by("-number").only("number").first()
     return last.number if last else None

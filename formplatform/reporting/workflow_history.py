@@ -30,11 +30,11 @@ class Change:
 
 
 def steps_of(report: Report) -> list[ReportStep]:
-    return list(ReportStep.objects(report_id=report.id).order_by("created_at"))
+    return list(ReportStep.of(report.id).order_by("created_at"))
 
 
 def revisions_of(report: Report) -> list[ReportRevision]:
-    return list(ReportRevision.objects(report_id=report.id).order_by("number").exclude("data", "totals"))
+    return list(ReportRevision.of(report.id).order_by("number").exclude("data", "totals"))
 
 
 def people(ids: set[str | None]) -> dict[str, str]:
@@ -46,7 +46,7 @@ def people(ids: set[str | None]) -> dict[str, str]:
 
 def last_return(report: Report) -> ReportStep | None:
     """The reviewer's latest return, whose comments the agency works through."""
-    return ReportStep.objects(report_id=report.id, action="return").order_by("-created_at").first()
+    return ReportStep.of(report.id).filter(action="return").order_by("-created_at").first()
 
 
 def default_pair(report: Report) -> tuple[int, int] | None:
@@ -58,7 +58,7 @@ def default_pair(report: Report) -> tuple[int, int] | None:
 
 
 def revision(report: Report, number: int) -> ReportRevision:
-    found = ReportRevision.objects(report_id=report.id, number=number).first()
+    found = ReportRevision.of(report.id).filter(number=number).first()
     if found is None:
         raise NotFound()
     return found

@@ -7,6 +7,7 @@ and the API.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import render_template, request
@@ -34,6 +35,7 @@ from i18n.text import localize
 PUBLIC_TYPES = ("department", "district", "ward")  # the agencies that receive ratings
 TOP_PROCEDURES = 10
 CHART_LABEL_CHARS = 48
+PERIOD_CHOICES = 24  # periods offered at once: ten years of months would be 120 options on every page
 KIND_LABELS = {"month": _l("Month"), "quarter": _l("Quarter"), "year": _l("Year")}
 TYPE_LABELS = {
     "department": _l("Departments and agencies (Sở-ngành)"),
@@ -86,9 +88,16 @@ def period_label(period: str) -> str:
 
 
 def period_choices(period: str) -> list[tuple[str, str]]:
-    """The periods of the same kind to offer, newest first, always including the one shown."""
+    """At most PERIOD_CHOICES periods of the same kind with data, newest first, around the one shown (up to
+    half of them later), so that choosing the oldest offered one offers earlier ones in turn."""
     kind = period_kind(period) or "month"
-    keys = periods_with_data(kind, current_period(kind, utcnow()))
+    current, newest = current_period(kind, utcnow()), period
+    for _step in range(PERIOD_CHOICES // 2):
+        later = period_keys(period_bounds(newest)[1] + timedelta(days=1))[kind]
+        if later > current:
+            break
+        newest = later
+    keys = periods_with_data(kind, newest, PERIOD_CHOICES)
     if period not in keys:
         keys = sorted({*keys, period}, reverse=True)
     return [(key, period_label(key)) for key in keys]

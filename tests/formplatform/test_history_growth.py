@@ -197,3 +197,44 @@ def test_a_kiosks_ratings_of_the_day_are_counted_at_intake_without_reading_ratin
         today = local_date(utcnow())
         assert RatingCounter.peek(device_day_key("kiosk-a", today)) == 2
         assert RatingCounter.peek(device_day_key("kiosk-b", today)) == 1
+
+
+def flag_ratings(app: Any, city: Any, agencies: tuple[str, ...], first: int, count: int) -> None:
+    """Flagged ratings of dossiers of `agencies` in turn, stored through the live intake service."""
+    from formplatform.satisfaction.models import Rating
+    from formplatform.satisfaction.ratings import submit_rating
+
+    with app.test_request_context():
+        for seq in range(first, first + count):
+            dossier = make_dossier(city, agencies[seq % len(agencies)], seq=seq)
+            rating = submit_rating(dossier.id, answers(seq % 3), channel="web")
+            Rating.objects(id=rating.id).update_one(set__status="flagged")
+
+
+def test_the_flagged_queue_reads_its_agencies_once_however_many_appear_on_a_page(app, client, city, seeded, mongo_uri):
+    """Whether the reviewer may review each row is decided from the page's agencies, read in one query: a
+    queue that grew to cover more agencies costs the same as one agency's."""
+    skip_without_events()
+    log_in(client, "quantri", CITY_PASSWORD)
+    flag_ratings(app, city, ("d1_ward",), 1, 110)  # past the badge's cap: it reads as many ids at both sizes
+    logs = []
+    for size in ("small", "large"):
+        if size == "large":  # newer flagged ratings of four agencies fill the first page
+            flag_ratings(app, city, ("d1_ward", "d3_ward", "d1", "d3"), 200, 25)
+        with counting(mongo_uri) as log:
+            html = client.get("/admin/satisfaction/flagged?lang=en").get_data(as_text=True)
+        assert html.count('rel="next"') == 1 and ">20+</span>" in html
+        assert [c.body.get("limit") for c in log.on("ratings")] == [21]  # the page is the badge: one read
+        logs.append(log)
+    with counting(mongo_uri) as log:
+        html = client.get("/admin/satisfaction?lang=en").get_data(as_text=True)
+    assert "More than 20 ratings are flagged" in html
+    assert [c.body.get("limit") for c in log.on("ratings")] == [21]  # the badge never reads the backlog
+    small, large = (log.summary() for log in logs)
+    assert small["by_command"] == large["by_command"], (small, large)  # one agency look-up, not one per row
+    small["documents_by_collection"].pop("agencies"), large["documents_by_collection"].pop("agencies")
+    assert small["documents_by_collection"] == large["documents_by_collection"], (small, large)
+    for log in logs:
+        reads = CommandLog()
+        reads.commands = [c for c in log.commands if c.name == "find"]
+        assert unindexed_reads(reads, *documents()) == []

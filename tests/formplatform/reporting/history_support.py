@@ -47,8 +47,11 @@ def months_back(first: int, last: int) -> list[Any]:
     return found
 
 
-def add_reports(campaign: Any, city: Any, periods: list[Any], data: dict[str, Any] | None = None) -> int:
-    """Every agency's report of each period, inserted in one batch; the last two periods still open."""
+def add_reports(
+    campaign: Any, city: Any, periods: list[Any], data: dict[str, Any] | None = None, old_state: str = "accepted"
+) -> int:
+    """Every agency's report of each period, inserted in one batch with the steps and revision a received
+    report leaves behind; the last two periods still open, older ones in `old_state` (left open: "draft")."""
     from formplatform.models import Form, utcnow
     from formplatform.reporting.models import Report
     from formplatform.reporting.opening import midnight
@@ -61,7 +64,7 @@ def add_reports(campaign: Any, city: Any, periods: list[Any], data: dict[str, An
         deadline = deadline_moment(deadline_for(period, dict(campaign.deadline)))
         recent = deadline > now - timedelta(days=40)
         for n, short in enumerate(AGENCIES):
-            state = ("not_started", "draft", "in_approval", "submitted", "returned")[n] if recent else "accepted"
+            state = ("not_started", "draft", "in_approval", "submitted", "returned")[n] if recent else old_state
             received = state in ("submitted", "accepted")
             report = Report(
                 campaign_id=campaign.id,
@@ -81,7 +84,25 @@ def add_reports(campaign: Any, city: Any, periods: list[Any], data: dict[str, An
             )
             documents.append(report.to_mongo().to_dict())
     Report._get_collection().insert_many(documents)
+    add_steps([d for d in documents if d.get("submitted_at")])
     return len(documents)
+
+
+def add_steps(reports: list[dict[str, Any]]) -> None:
+    """The submit and accept steps and the frozen revision of received reports (as stored documents)."""
+    from formplatform.reporting.models import ReportRevision, ReportStep
+
+    steps, revisions = [], []
+    for report in reports:
+        at, accepted = report["submitted_at"], report["state"] == "accepted"
+        for action, to_state in (("submit", "submitted"), ("accept", "accepted"))[: 2 if accepted else 1]:
+            step = ReportStep(report_id=report["_id"], action=action, step=0, to_state=to_state, created_at=at)
+            steps.append(step.to_mongo().to_dict())
+        revision = ReportRevision(report_id=report["_id"], number=1, reason="submitted", created_at=at)
+        revisions.append(revision.to_mongo().to_dict())
+    if steps:
+        ReportStep._get_collection().insert_many(steps)
+        ReportRevision._get_collection().insert_many(revisions)
 
 
 def add_notices(user_id: str, first: datetime, count: int, unread_every: int = 2) -> None:
@@ -106,7 +127,7 @@ def add_notices(user_id: str, first: datetime, count: int, unread_every: int = 2
 
 def request_cost(client: Any, mongo_uri: str, path: str, headers: dict[str, str] | None = None) -> dict[str, Any]:
     """What one GET sends and receives, after a first GET that warms the process caches (published versions)."""
-    from formplatform.reporting.models import Notification, Report
+    from formplatform.reporting.models import Notification, Report, ReportRevision, ReportStep
     from tests.querycount import counting, skip_without_events, unindexed_reads
 
     skip_without_events()
@@ -119,7 +140,7 @@ def request_cost(client: Any, mongo_uri: str, path: str, headers: dict[str, str]
         "commands": summary["commands"],
         "documents": summary["documents"],
         "by_command": summary["by_command"],
-        "unindexed": unindexed_reads(log, Report, Notification),
+        "unindexed": unindexed_reads(log, Report, Notification, ReportStep, ReportRevision),
         "log": log,
         "html": response.get_data(as_text=True),
     }

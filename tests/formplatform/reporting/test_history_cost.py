@@ -134,3 +134,58 @@ def test_the_to_do_list_reads_its_forms_once_whatever_the_number_of_reports(app,
     cost = request_cost(drafter, mongo_uri, "/reports?lang=en")
     assert cost["html"].count("fp-todo__item ") >= 4
     assert [c.name for c in cost["log"].on("forms")] == ["find", "find"]  # definitions, then titles
+
+
+def current_report(campaign: Any, city: Any, agency: str) -> str:
+    """The id of the agency's report of the current period."""
+    from formplatform.reporting.models import Report
+
+    period = months_back(0, 0)[0]
+    return Report.objects(campaign_id=campaign.id, period_key=period.key, agency_id=city.id(agency)).first().id
+
+
+@COUNTED
+def test_a_report_page_costs_the_same_with_ten_years_of_steps_and_revisions(app, mongo_uri, city, history):
+    """Opening a report reads its own steps and revisions by the report's index, never the whole history."""
+    with app.app_context():
+        to_fill = current_report(history["campaign"], city, "d1")  # not started: cv_q1 fills it in
+        to_review = current_report(history["campaign"], city, "d3_ward")  # submitted, with its step and revision
+    found = clients(app)
+    pages = {"fill": (found["drafter"], f"/reports/{to_fill}"), "review": (found["reviewer"], f"/reports/{to_review}")}
+    one_year = {name: request_cost(client, mongo_uri, path) for name, (client, path) in pages.items()}
+    history["add_years"]()
+    ten_years = {name: request_cost(client, mongo_uri, path) for name, (client, path) in pages.items()}
+    for name, before in one_year.items():
+        after = ten_years[name]
+        assert (after["commands"], after["documents"]) == (before["commands"], before["documents"]), (
+            name,
+            before["by_command"],
+            after["by_command"],
+        )
+        assert [c.name for c in after["log"].on("report_steps")], name  # the history is read…
+        assert after["unindexed"] == [], (name, after["unindexed"])  # …through the report's index
+
+
+@COUNTED
+def test_the_to_do_list_reads_one_page_however_many_reports_were_left_open(app, mongo_uri, city, seeded):
+    """Years of reports never sent still show, by deadline, but a page reads only what it shows (and one more)."""
+    from formplatform.reporting.report_pages import TODO_PAGE
+
+    with app.app_context():
+        campaign = decade_campaign(city, "cchc-report", 1)
+        add_reports(campaign, city, months_back(0, 35), old_state="draft")  # d1 and its ward: 70 open
+    drafter = clients(app)["drafter"]
+    three_years = request_cost(drafter, mongo_uri, "/reports?lang=en")
+    with app.app_context():
+        add_reports(campaign, city, months_back(36, 12 * YEARS - 1), old_state="draft")
+    ten_years = request_cost(drafter, mongo_uri, "/reports?lang=en")
+    for cost in (three_years, ten_years):
+        assert cost["html"].count("fp-todo__item ") == TODO_PAGE and 'rel="next"' in cost["html"]
+        assert all(c.documents <= TODO_PAGE + 1 for c in cost["log"].on("reports")), cost["by_command"]
+        assert cost["unindexed"] == [], cost["unindexed"]
+    assert (ten_years["commands"], ten_years["documents"]) == (three_years["commands"], three_years["documents"])
+    with app.app_context():
+        from formplatform.reporting.models import Report
+
+        oldest = Report.objects(campaign_id=campaign.id, agency_id=city.id("d1")).order_by("deadline").first()
+    assert f"/reports/{oldest.id}" in ten_years["html"]  # the longest overdue comes first

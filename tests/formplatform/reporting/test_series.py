@@ -105,3 +105,14 @@ def test_a_division_head_acts_for_the_agency_the_division_belongs_to(app, city):
         assert not holds_role(tp_q1, "agency_head", city.id("d1"))
         assert not holds_role(city.users["cv_q3"], "specialist", city.id("d1"))
         assert holds_role(city.users["cv_q1"], "specialist", city.id("d1_ward"))
+
+
+def test_within_one_request_each_person_is_asked_about_their_own_divisions(app, city):
+    """A request that notifies several people asks for each of them: one's division answers for nobody else."""
+    from formplatform.permissions import holds_role
+
+    with app.test_request_context():
+        other = city.users["cv_q3"]
+        other.roles[0].role = "division_head"  # of District 3, which has no division in District 1
+        assert holds_role(city.users["tp_q1"], "division_head", city.id("d1"))
+        assert not holds_role(other, "division_head", city.id("d1"))

@@ -263,3 +263,37 @@ def test_officials_in_the_api_need_satisfaction_read_over_the_agency(client, res
     d3 = f"/api/v1/satisfaction/agencies/{c.id('d3')}/officials?period=2025"
     assert client.get(d3, headers=headers).status_code == 404  # District 1's viewer: District 3 does not exist
     assert client.get(d3, headers=bearer(client, "thamdinh", CITY_PASSWORD)).get_json()["total"] == 3
+
+
+def test_the_period_picker_offers_a_bounded_window_that_walks_back_through_ten_years(client, app, results_city):
+    """Ten years of months would be 120 options on every results page: a window of PERIOD_CHOICES is offered,
+    and choosing its oldest period offers the earlier ones."""
+    from formplatform.models import utcnow
+    from formplatform.satisfaction.models import Rollup
+    from formplatform.satisfaction.periods import current_period
+    from formplatform.satisfaction.results import previous_periods
+    from formplatform.satisfaction.results_pages import PERIOD_CHOICES
+
+    with app.app_context():
+        current = current_period("month", utcnow())
+        decade = previous_periods(current, 120)
+        Rollup._get_collection().insert_one(
+            {
+                "_id": f"agency|x||{decade[0]}",
+                "kind": "agency",
+                "agency_id": "x",
+                "period_kind": "month",
+                "period": decade[0],
+            }
+        )
+
+    def offered(url: str) -> list[str]:
+        html = client.get(url).get_data(as_text=True)
+        return re.findall(r'<option value="([^"]+)"', html.split('id="fps-period"')[1].split("</select>")[0])
+
+    newest = offered(f"/satisfaction?period={current}&lang=en")
+    assert newest == list(reversed(decade[-PERIOD_CHOICES:]))
+    older = offered(f"/satisfaction?period={newest[-1]}&lang=en")
+    assert len(older) == PERIOD_CHOICES and newest[-1] in older and older[-1] < newest[-1]
+    oldest = offered(f"/satisfaction?period={decade[0]}&lang=en")
+    assert oldest[-1] == decade[0] and len(oldest) == PERIOD_CHOICES // 2 + 1

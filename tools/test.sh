@@ -11,13 +11,15 @@ if ! command -v chromium >/dev/null 2>&1; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
 fi
-# The virtual environment of the first README command (tools/start.sh) when there is one: Debian refuses pip
-# installs into its system Python. Otherwise (CI, a Python image) the `python` on PATH, as always.
+# The virtual environment of the first README command (tools/start.sh) when there is one, or made here when the
+# system Python refuses pip installs (Debian). Otherwise (CI, a Python image) the `python` on PATH, as always.
+. tools/venv.sh
 PYTHON=python
 if [ -x .venv/bin/python ]; then
   PYTHON=.venv/bin/python
-elif ! command -v python >/dev/null 2>&1; then
-  PYTHON=python3
+elif ! command -v python >/dev/null 2>&1 || externally_managed python; then
+  make_venv  # stock Debian 12: no `python`, and pip refuses the system Python
+  PYTHON=.venv/bin/python
 fi
 "$PYTHON" -m pip install -q -r requirements-dev.txt
 exec "$PYTHON" -m tools.check "$@"

@@ -18,12 +18,11 @@ from formplatform import csrf
 from formplatform.agencies.models import Agency
 from formplatform.errors import AppError, BadRequest, Invalid, NotFound, Unauthorized
 from formplatform.models import utcnow
-from formplatform.permissions import lineage
 from formplatform.satisfaction.codes import complete_code, parse_dossier_code
 from formplatform.satisfaction.models import Dossier, Rating, UsedRatingToken
 from formplatform.satisfaction.periods import local_date
 from formplatform.satisfaction.possession import check_pin
-from formplatform.satisfaction.ratings import capture_time, submit_rating
+from formplatform.satisfaction.ratings import agency_lineage, capture_time, submit_rating
 from i18n.text import LANGUAGES
 from kiosk import bp
 from kiosk.kiosk_views import current_device, error_words
@@ -54,7 +53,7 @@ def _payload() -> dict[str, Any]:
 
 def _in_scope(device: KioskDevice, dossier: Dossier | None) -> Dossier:
     """A dossier of another agency than the kiosk's (outside its subtree) is not found, like an unknown one."""
-    if dossier is None or device.agency_id not in lineage(dossier.agency_id):
+    if dossier is None or device.agency_id not in agency_lineage(dossier.agency_id):
         raise NotFound("dossier_not_found")
     return dossier
 
@@ -155,7 +154,7 @@ def api_rate() -> Any:
         device = _api_device()
         body = _payload()
         ticket = read_rating_token(str(body.get("token") or ""))
-        _in_scope(device, Dossier.objects(id=ticket.dossier_code).only("agency_id").first())
+        dossier = _in_scope(device, Dossier.objects(id=ticket.dossier_code).first())
     except AppError as error:
         return _refused(error)
     client_id = str(body.get("client_id") or "")[:64]
@@ -170,6 +169,7 @@ def api_rate() -> Any:
             ip=request.remote_addr or "",
             locale=locale,
             captured_at=_captured(body, ticket),
+            checked=dossier if dossier.rateable else None,  # read once; a dossier not rateable is refused there
         )
     except AppError as error:
         repeat = error.code in ("already_rated", "rating_token_used")

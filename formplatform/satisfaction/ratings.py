@@ -207,7 +207,7 @@ def count_rating(rating: Rating) -> None:
 _lineages = Recent()
 
 
-def _agency_lineage(agency_id: str) -> list[str]:
+def agency_lineage(agency_id: str) -> list[str]:
     """The handling agency's place in the tree, reused for FORM_CACHE_SECONDS (agencies rarely move)."""
     return list(_lineages.get(agency_id, lambda: lineage(agency_id)))
 
@@ -229,7 +229,7 @@ def _build_rating(dossier: Dossier, version: FormVersion, outcome: Any, **origin
         dossier_code=dossier.id,
         stage=DOSSIER_STAGE,
         agency_id=dossier.agency_id,
-        lineage=_agency_lineage(dossier.agency_id),
+        lineage=agency_lineage(dossier.agency_id),
         procedure_code=dossier.procedure_code,
         officials={k: v for k, v in officials.items() if v},
         names=names,

@@ -20,6 +20,8 @@ from mongoengine import (
     StringField,
 )
 from mongoengine.errors import NotUniqueError
+from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
 
 from formplatform.models import DateTimeField, utcnow
 
@@ -196,6 +198,7 @@ class RatingCounter(Document):
 
     id = StringField(primary_key=True)  # "<what>|<who>|<window start>"
     count = IntField(default=0)
+    parts = DictField()  # shorter windows inside this one (bump_within): part name -> count
     expires_at = DateTimeField(required=True)
 
     meta = {"collection": "rating_counters", "indexes": [{"fields": ["expires_at"], "expireAfterSeconds": 0}]}
@@ -216,6 +219,21 @@ class RatingCounter(Document):
         except NotUniqueError:
             updated = cls.objects(id=key).modify(inc__count=1, new=True)
             return updated.count if updated is not None else 1
+
+    @classmethod
+    def bump_within(cls, key: str, part: str, expires_at: datetime) -> tuple[int, int]:
+        """Add one to a counter and to one part of it (a shorter window inside its window) atomically, and
+        return both new counts: one round trip once the counter exists, however many windows are kept."""
+        collection = cls._get_collection()
+        change = {"$inc": {"count": 1, f"parts.{part}": 1}}
+        found = collection.find_one_and_update({"_id": key}, change, return_document=ReturnDocument.AFTER)
+        if found is None:
+            try:
+                collection.insert_one({"_id": key, "count": 1, "parts": {part: 1}, "expires_at": expires_at})
+                return 1, 1
+            except DuplicateKeyError:
+                found = collection.find_one_and_update({"_id": key}, change, return_document=ReturnDocument.AFTER)
+        return int(found["count"]), int((found.get("parts") or {}).get(part, 0))
 
     @classmethod
     def peek(cls, key: str) -> int:

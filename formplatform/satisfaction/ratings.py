@@ -103,12 +103,13 @@ def _device_flags(device_id: str, rated_at: datetime, now: datetime) -> list[str
     config = current_app.config
     keep = max(rated_at, now)  # a backlog's old windows are still needed while it arrives
     flags = []
-    in_ten = RatingCounter.bump(f"dev10|{device_id}|{_window(10, rated_at)}", keep + timedelta(minutes=20))
+    in_ten, in_two = RatingCounter.bump_within(  # the 2-minute windows lie inside the 10-minute one
+        f"dev10|{device_id}|{_window(10, rated_at)}", f"m{_window(2, rated_at)}", keep + timedelta(minutes=20)
+    )
     if in_ten > config["RATING_DEVICE_LIMIT"]:
         if now - rated_at <= LATE_AFTER:
             raise TooManyRequests("rating_rate_limited")
         flags.append("device_burst")  # already captured, and the kiosk would only retry: store it for review
-    in_two = RatingCounter.bump(f"dev2|{device_id}|{_window(2, rated_at)}", keep + timedelta(minutes=4))
     if in_two > config["RATING_DEVICE_BURST"] and "device_burst" not in flags:
         flags.append("device_burst")
     return flags
@@ -121,10 +122,11 @@ def _check_limits(
     config = current_app.config
     flags = _device_flags(device_id, rated_at, now) if device_id else []
     if address and channel != "kiosk":  # a kiosk's address is its office's: the device counts instead
-        in_hour = RatingCounter.bump(f"ip60|{address}|{_window(60, now)}", now + timedelta(hours=2))
+        in_day, in_hour = RatingCounter.bump_within(  # the hours lie inside the (UTC) day
+            f"ipday|{address}|{_window(1440, now)}", f"h{_window(60, now)}", now + timedelta(days=2)
+        )
         if in_hour > config["RATING_ADDRESS_LIMIT"]:
             raise TooManyRequests("rating_rate_limited")
-        in_day = RatingCounter.bump(f"ipday|{address}|{_window(1440, now)}", now + timedelta(days=2))
         if in_day > config["RATING_ADDRESS_FLAG"]:
             flags.append("address_volume")
     return flags

@@ -1,0 +1,169 @@
+"""Checking a definition when it is saved or published, one behaviour per test."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from form_definitions.checks import check_definition, missing_translations, storable_keys
+from tests.fixtures.definitions import sample_v1, t
+
+
+def codes(problems: list[Any]) -> set[tuple[str, str]]:
+    return {(p.path, p.code) for p in problems}
+
+
+def form(*fields: dict[str, Any], **top: Any) -> dict[str, Any]:
+    return {
+        "schema_version": 1,
+        "key": "pinned",
+        "kind": "report",
+        "title": t("Mẫu", "Form"),
+        "fields": list(fields),
+        **top,
+    }
+
+
+def field(kind: str, name: str, **config: Any) -> dict[str, Any]:
+    return {"type": kind, "name": name, "label": t(name, name), **config}
+
+
+BAND = {"min": 10, "label": t("Tốt", "Good")}
+
+
+def test_unknown_keys_at_the_top_level_are_refused():
+    assert codes(check_definition({**form(), "colour": "red"})) == {("colour", "unknown_field")}
+
+
+def test_unknown_keys_in_scoring_and_its_bands_are_refused():
+    assert codes(check_definition(form(scoring={"bands": [BAND], "weights": 1}))) == {
+        ("scoring.weights", "unknown_field")
+    }
+    assert codes(check_definition(form(scoring={"bands": [{**BAND, "colour": "red"}]}))) == {
+        ("scoring.bands.0.colour", "unknown_field")
+    }
+    assert check_definition(form(scoring={"bands": [{**BAND, "key": "good"}]})) == []
+
+
+def test_a_band_needs_a_minimum_and_a_label():
+    assert codes(check_definition(form(scoring={"bands": [{"label": t("Tốt", "Good")}]}))) == {
+        ("scoring.bands.0.min", "required")
+    }
+
+
+def test_the_top_level_needs_its_keys_and_known_values():
+    problems = codes(check_definition({"schema_version": 2, "key": "X", "kind": "poll", "fields": []}))
+    assert {("schema_version", "not_an_option"), ("key", "pattern"), ("kind", "not_an_option")} <= problems
+    assert ("title", "required") in problems
+
+
+def test_sub_fields_of_a_group_are_checked_like_any_field():
+    events = field("group", "events", fields=[field("text", "title", colour="red"), {"type": "nope", "name": "x"}])
+    found = codes(check_definition(form(events)))
+    assert found == {("fields.0.fields.0.colour", "unknown_field"), ("fields.0.fields.1.type", "unknown_type")}
+
+
+def test_sub_fields_of_a_group_must_be_translated_to_publish():
+    events = field("group", "events", fields=[{**field("text", "title"), "label": {"vi": "Tên", "en": ""}}])
+    assert check_definition(form(events)) == []
+    assert codes(check_definition(form(events), publishing=True)) == {
+        ("fields.0.fields.0.label", "missing_translation")
+    }
+
+
+def test_names_inside_a_group_are_unique_among_siblings_only():
+    events = field("group", "events", fields=[field("text", "title"), field("text", "title")])
+    assert codes(check_definition(form(events))) == {("fields.0.fields.1.name", "duplicate_name")}
+    reused = field("group", "events", fields=[field("text", "title")])
+    assert check_definition(form(field("text", "title"), reused)) == []
+
+
+def test_a_group_rule_may_read_its_row_and_the_form_but_nothing_else():
+    rule = {"and": [{"var": "title"}, {"var": "mode"}, {"var": "elsewhere"}]}
+    events = field("group", "events", fields=[field("text", "title"), field("text", "note", visible_if=rule)])
+    assert codes(check_definition(form(field("text", "mode"), events))) == {
+        ("fields.1.fields.1.visible_if", "unknown_variable")
+    }
+
+
+def test_rules_are_checked_in_visible_if_required_if_and_formula():
+    definition = form(
+        field("integer", "staff"),
+        field("text", "a", visible_if={"var": "nobody"}),
+        field("text", "b", required_if={"var": "nobody"}),
+        field("calculated", "c", formula={"+": [{"var": "staff"}, {"var": "nobody"}]}),
+        field("calculated", "d", formula={"reduce": [{"var": "staff"}, {"var": "accumulator"}, {"var": "start"}]}),
+    )
+    assert codes(check_definition(definition)) == {
+        ("fields.1.visible_if", "unknown_variable"),
+        ("fields.2.required_if", "unknown_variable"),
+        ("fields.3.formula", "unknown_variable"),
+        ("fields.4.formula", "unknown_variable"),
+    }
+
+
+def test_grid_columns_and_rows_are_unique_and_a_fixed_grid_needs_rows():
+    columns = [field("integer", "plan"), field("integer", "plan")]
+    rows = [{"key": "docs", "label": t("a", "a")}, {"key": "docs", "label": t("b", "b")}]
+    found = codes(check_definition(form(field("grid", "annex", rows=rows, columns=columns))))
+    assert found == {("fields.0.columns", "duplicate_name"), ("fields.0.rows", "duplicate_name")}
+    no_rows = field("grid", "annex", columns=[field("integer", "plan")])
+    assert codes(check_definition(form(no_rows))) == {("fields.0.rows", "rows_required")}
+    assert check_definition(form({**no_rows, "addable_rows": True})) == []
+
+
+def test_a_grid_formula_may_read_its_columns_and_the_form():
+    columns = [
+        field("integer", "plan"),
+        field("calculated", "pct", formula={"*": [{"var": "plan"}, {"var": "rate"}, {"var": "other"}]}),
+    ]
+    grid = field("grid", "annex", addable_rows=True, columns=columns)
+    assert codes(check_definition(form(field("decimal", "rate"), grid))) == {
+        ("fields.1.columns.1.formula", "unknown_variable")
+    }
+
+
+def test_duplicate_option_values_are_refused():
+    options = [{"value": "a", "label": t("A", "A")}, {"value": "a", "label": t("B", "B")}]
+    assert codes(check_definition(form(field("choice", "c", options=options)))) == {
+        ("fields.0.options", "duplicate_option")
+    }
+
+
+def test_a_name_used_twice_across_sections_and_nested_sections_is_refused():
+    inner = {"type": "section", "name": "inner", "label": t("i", "i"), "fields": [field("text", "agency")]}
+    outer = {"type": "section", "name": "outer", "label": t("o", "o"), "fields": [inner]}
+    assert codes(check_definition(form(field("text", "agency"), outer))) == {
+        ("fields.1.fields.0.fields.0.name", "duplicate_name")
+    }
+
+
+def test_keys_must_be_storable_in_mongodb():
+    assert codes(storable_keys({"ok": {"$where": 1, "a.b": 2, "": 3}, "list": [{"$x": 1}]})) == {
+        ("ok.$where", "bad_key"),
+        ("ok.a.b", "bad_key"),
+        ("ok", "bad_key"),
+        ("list.0.$x", "bad_key"),
+    }
+    assert ("meta.$set", "bad_key") in codes(check_definition(form(meta={"$set": 1})))
+
+
+def test_a_workflow_is_checked_only_once_the_rest_is_sound():
+    bad_workflow = {"steps": [{"role": "reviewer"}, {"role": "specialist"}]}
+    assert codes(check_definition(form(workflow=bad_workflow))) == {
+        ("workflow.steps.0.role", "workflow_first_step"),
+        ("workflow.steps.0.role", "workflow_reviewer_last"),
+    }
+    assert codes(check_definition({**form(workflow=bad_workflow), "kind": "poll"})) == {("kind", "not_an_option")}
+
+
+def test_publishing_needs_both_languages_everywhere_but_in_rules_and_meta():
+    definition = form(
+        field("text", "a", help={"vi": "Gợi ý", "en": " "}),
+        meta={"label": {"vi": "x"}},
+        description={"vi": "Mô tả"},
+    )
+    assert codes(missing_translations(definition)) == {
+        ("fields.0.help", "missing_translation"),
+        ("description", "missing_translation"),
+    }
+    assert missing_translations(sample_v1()) == []

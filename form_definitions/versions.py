@@ -115,6 +115,8 @@ def field_changes(old: Field, new: Field) -> tuple[bool, list[str]]:
 # Limits that accept at least every earlier answer when they grow, or when they shrink.
 GROWING_LIMITS = ("maximum", "max_length", "max_items", "max_size", "max_rows")
 SHRINKING_LIMITS = ("minimum", "min_length", "min_items")
+# Lower limits every stored answer meets anyway: an empty text is never stored, a list may be empty.
+LIMIT_FLOORS = {"min_length": 1, "min_items": 0}
 # Keys that never make an earlier answer invalid: when a field shows or is asked for, who fills it,
 # how a number is shown, whether a grid column gets a total.
 FREE_KEYS = ("visible_if", "required_if", "fill_by", "decimals", "total")
@@ -125,7 +127,10 @@ def _loosened(key: str, old: Any, new: Any) -> bool:
     if key in GROWING_LIMITS:
         return _grew(old, new)
     if key in SHRINKING_LIMITS:
-        return _shrank(old, new)
+        floor = LIMIT_FLOORS.get(key)
+        if floor is None or new is None:
+            return _shrank(old, new)
+        return max(new, floor) <= max(old if old is not None else floor, floor)
     if key == "pattern":  # whether one pattern accepts all another does is undecidable here: only dropping it
         return new is None
     if key == "accept":  # no list (or an empty one) accepts any type

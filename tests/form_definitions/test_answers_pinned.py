@@ -203,6 +203,12 @@ def test_addable_row_grids_total_each_row_by_its_position():
     assert outcome.totals["annex"] == {"columns": {"plan": 6, "gap": 3}, "rows": {"0": 2, "1": 10}}
 
 
+def test_grid_totals_keep_six_decimals_and_hide_floating_point_noise():
+    spec = numbers_grid(row_total=t("Cộng", "Total"))
+    totals = grid_totals(spec, {"docs": {"plan": 0.1, "actual": 0.2}, "procs": {"plan": 0.0000001, "actual": 1}})
+    assert totals["rows"] == {"docs": 0.3, "procs": 1} and totals["columns"]["plan"] == 0.1
+
+
 def test_yes_no_answers_are_not_counted_as_numbers_in_totals():
     spec = numbers_grid(row_total=t("Cộng", "Total"))
     assert grid_totals(spec, {"docs": {"plan": True, "actual": 2}})["rows"] == {"docs": 2}

@@ -121,6 +121,17 @@ def test_narrowing_a_length_count_or_size_limit_is_breaking(kind, key, old, new,
     assert verdict({**base, key: old}, {**base, key: new}) == (breaking, [f"{key}_changed"])
 
 
+def test_asking_for_at_least_one_character_or_no_item_changes_nothing():
+    text = {"type": "text", "name": "f", "label": t("F", "F")}
+    assert verdict(text, {**text, "min_length": 1}) == (False, ["min_length_changed"])
+    assert verdict({**text, "min_length": 0}, {**text, "min_length": 1}) == (False, ["min_length_changed"])
+    assert verdict(text, {**text, "min_length": 2}) == (True, ["min_length_changed"])
+    options = [{"value": "a", "label": t("a", "a")}]
+    many = {"type": "multi_choice", "name": "m", "label": t("M", "M"), "options": options}
+    assert verdict(many, {**many, "min_items": 0}) == (False, ["min_items_changed"])
+    assert verdict(many, {**many, "min_items": 1}) == (True, ["min_items_changed"])
+
+
 def test_a_changed_date_limit_is_breaking_only_when_it_narrows():
     day = {"type": "date", "name": "on", "label": t("Ngày", "Date")}
     assert verdict({**day, "minimum": "2026-01-01"}, {**day, "minimum": "2026-02-01"})[0]

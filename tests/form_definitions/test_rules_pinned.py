@@ -104,6 +104,7 @@ def test_arithmetic_and_its_empty_results():
     assert evaluate({"*": [2, 3, 4]}, {}) == 24 and evaluate({"*": []}, {}) is None
     assert evaluate({"/": [7, 2]}, {}) == 3.5 and evaluate({"/": [7, 0]}, {}) is None
     assert evaluate({"%": [7, 3]}, {}) == 1 and evaluate({"%": [7, 0]}, {}) is None
+    assert evaluate({"%": [7, 1]}, {}) == 0 and evaluate({"%": [-7, 2]}, {}) == -1
     assert evaluate({"min": [3, 1, 2]}, {}) == 1 and evaluate({"max": [3, 1, 2]}, {}) == 3
     assert evaluate({"max": []}, {}) is None  # -Infinity is not portable
 
@@ -118,9 +119,18 @@ def test_an_unknown_operation_yields_nothing_and_holds_falls_back_to_false():
 def test_results_are_made_portable():
     assert normalize(2.0) == 2 and isinstance(normalize(2.0), int)
     assert normalize(float("inf")) is None and normalize([1.0, float("nan")]) == [1, None]
-    assert normalize(2.5) == 2.5 and normalize(2.0**60) == 2.0**60
+    assert normalize(2.5) == 2.5 and normalize(2.0**52) == 2**52 and isinstance(normalize(2.0**52), int)
+    assert isinstance(normalize(2.0**53), float)  # beyond 2**53 a float no longer stands for one integer
 
 
 def test_rounding_is_half_away_from_zero_and_leaves_non_numbers_alone():
     assert round_to(2.345, 2) == 2.35 and round_to(-2.345, 2) == -2.35
     assert round_to(True, 1) is True and round_to(2.5, None) == 2.5
+
+
+def test_the_length_of_a_text_counts_utf16_units_as_javascript_does():
+    assert evaluate({"var": "name.length"}, {"name": "abcdef"}) == 6
+    assert evaluate({"var": "name.length"}, {"name": "Quận 1"}) == 6
+    assert evaluate({"var": "name.length"}, {"name": "😀a"}) == 3
+    assert evaluate({"var": "name.1"}, {"name": "abc"}) == "b"
+    assert evaluate({"var": "items.length"}, DATA) == 3 and evaluate({"var": "items.5"}, DATA) is None

@@ -170,7 +170,8 @@ def test_a_rating_scale_change_is_breaking():
 
 
 def test_a_unit_or_score_maximum_change_is_breaking():
-    assert verdict(integer(unit=t("người", "people")), integer(unit=t("nghìn người", "thousand people")))[0]
+    people, thousands = t("người", "people"), t("nghìn người", "thousand people")
+    assert verdict(integer(unit=people), integer(unit=thousands)) == (True, ["scale_changed"])
     assert verdict(integer(score_max=10), integer(score_max=20)) == (True, ["scale_changed"])
 
 
@@ -207,6 +208,18 @@ def test_a_new_option_is_compatible_and_a_removed_one_is_breaking():
 
     assert verdict(choice("a"), choice("a", "b")) == (False, ["option_added"])
     assert verdict(choice("a", "b"), choice("a")) == (True, ["option_removed"])
+
+
+def test_relabelling_a_ratings_ends_or_a_grids_total_row_is_compatible():
+    rating = {"type": "rating", "name": "stars", "label": t("Sao", "Stars"), "min_label": t("Tệ", "Bad")}
+    assert verdict(rating, {**rating, "min_label": t("Kém", "Poor"), "max_label": t("Tốt", "Good")}) == (
+        False,
+        ["max_label_changed", "min_label_changed"],
+    )
+    before = grid([column("plan")], row_total=t("Cộng", "Total"))
+    assert verdict(before, {**before, "row_total": t("Tổng", "Sum")}) == (False, ["row_total_changed"])
+    choice = {"type": "choice", "name": "c", "label": t("C", "C"), "options": [{"value": "a", "label": t("a", "a")}]}
+    assert verdict(choice, {**choice, "widget": "select"}) == (False, ["widget_changed"])
 
 
 def test_presentation_changes_are_compatible_and_named():

@@ -137,7 +137,7 @@ def _check_rules(spec: Field, path: str, known: set[str]) -> list[Problem]:
     problems = []
     for key in ("visible_if", "required_if", "formula"):
         if key in spec:
-            for var in sorted(rule_vars(spec[key]) - known - {"current", "accumulator"}):
+            for var in sorted(rule_vars(spec[key]) - known):
                 problems.append(Problem(join_path(path, key), "unknown_variable", {"name": var}))
     return problems
 

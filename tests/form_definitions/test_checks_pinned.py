@@ -72,7 +72,7 @@ def test_sub_fields_of_a_group_must_be_translated_to_publish():
 
 def test_names_inside_a_group_are_unique_among_siblings_only():
     events = field("group", "events", fields=[field("text", "title"), field("text", "title")])
-    assert codes(check_definition(form(events))) == {("fields.0.fields.1.name", "duplicate_name")}
+    assert [(p.path, p.code) for p in check_definition(form(events))] == [("fields.0.fields.1.name", "duplicate_name")]
     reused = field("group", "events", fields=[field("text", "title")])
     assert check_definition(form(field("text", "title"), reused)) == []
 
@@ -80,9 +80,17 @@ def test_names_inside_a_group_are_unique_among_siblings_only():
 def test_a_group_rule_may_read_its_row_and_the_form_but_nothing_else():
     rule = {"and": [{"var": "title"}, {"var": "mode"}, {"var": "elsewhere"}]}
     events = field("group", "events", fields=[field("text", "title"), field("text", "note", visible_if=rule)])
-    assert codes(check_definition(form(field("text", "mode"), events))) == {
-        ("fields.1.fields.1.visible_if", "unknown_variable")
-    }
+    assert [p.as_dict() for p in check_definition(form(field("text", "mode"), events))] == [
+        {"path": "fields.1.fields.1.visible_if", "code": "unknown_variable", "params": {"name": "elsewhere"}}
+    ]
+
+
+def test_a_reduce_may_read_its_items_but_a_rule_outside_one_may_not():
+    reduce = {"reduce": [{"var": "staff"}, {"+": [{"var": "current"}, {"var": "accumulator"}]}, 0]}
+    definition = form(field("integer", "staff"), field("calculated", "c", formula=reduce))
+    assert check_definition(definition) == []
+    outside = form(field("integer", "staff"), field("calculated", "c", formula={"var": "accumulator"}))
+    assert [p.params for p in check_definition(outside)] == [{"name": "accumulator"}]
 
 
 def test_rules_are_checked_in_visible_if_required_if_and_formula():
@@ -132,9 +140,11 @@ def test_duplicate_option_values_are_refused():
 def test_a_name_used_twice_across_sections_and_nested_sections_is_refused():
     inner = {"type": "section", "name": "inner", "label": t("i", "i"), "fields": [field("text", "agency")]}
     outer = {"type": "section", "name": "outer", "label": t("o", "o"), "fields": [inner]}
-    assert codes(check_definition(form(field("text", "agency"), outer))) == {
+    assert [(p.path, p.code) for p in check_definition(form(field("text", "agency"), outer))] == [
         ("fields.1.fields.0.fields.0.name", "duplicate_name")
-    }
+    ]
+    twice = {"type": "section", "name": "s", "label": t("s", "s"), "fields": [field("text", "a"), field("text", "a")]}
+    assert [(p.path, p.code) for p in check_definition(form(twice))] == [("fields.0.fields.1.name", "duplicate_name")]
 
 
 def test_keys_must_be_storable_in_mongodb():
@@ -167,3 +177,34 @@ def test_publishing_needs_both_languages_everywhere_but_in_rules_and_meta():
         ("description", "missing_translation"),
     }
     assert missing_translations(sample_v1()) == []
+
+
+def test_scoring_bands_are_objects_with_a_numeric_minimum():
+    assert codes(check_definition(form(scoring={"bands": ["good"]}))) == {("scoring.bands.0", "type")}
+    assert codes(check_definition(form(scoring={"bands": [{**BAND, "min": "ten"}]}))) == {
+        ("scoring.bands.0.min", "type")
+    }
+
+
+def test_a_definition_that_is_not_an_object_says_what_was_expected():
+    assert [p.as_dict() for p in check_definition("form")] == [
+        {"path": "", "code": "type", "params": {"expected": "object"}}
+    ]
+
+
+def test_an_unknown_type_is_quoted_in_at_most_forty_characters():
+    [problem] = check_definition(form({"type": "x" * 60, "name": "a"}))
+    assert (problem.path, problem.code, problem.params) == (
+        "fields.0.type",
+        "unknown_type",
+        {"type": str({"type": "x" * 60, "name": "a"})[:40]},
+    )
+
+
+def test_the_title_and_a_grids_total_row_must_be_translated_to_publish():
+    total_row = field("grid", "annex", addable_rows=True, columns=[field("integer", "n")], row_total={"vi": "Cộng"})
+    definition = {**form(total_row), "title": {"vi": "Mẫu", "en": ""}}
+    assert codes(missing_translations(definition)) == {
+        ("title", "missing_translation"),
+        ("fields.0.row_total", "missing_translation"),
+    }

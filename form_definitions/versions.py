@@ -107,7 +107,7 @@ def field_changes(old: Field, new: Field) -> tuple[bool, list[str]]:
     other -= {"score_max", "formula", "columns", "rows", "fields"}
     for key in sorted(other):
         reasons.append(f"{key}_changed")
-        breaking = breaking or not _loosened(key, old.get(key), new.get(key))
+        breaking = breaking or not _loosened(key, old.get(key), new.get(key), bool(old.get("required")))
     reasons += [f"{k}_changed" for k in sorted(PRESENTATION_KEYS - {"concept"}) if old.get(k) != new.get(k)]
     return breaking, reasons
 
@@ -122,12 +122,12 @@ LIMIT_FLOORS = {"min_length": 1, "min_items": 0}
 FREE_KEYS = ("visible_if", "required_if", "fill_by", "decimals", "total")
 
 
-def _loosened(key: str, old: Any, new: Any) -> bool:
-    """Whether a changed config key still accepts every answer the old value accepted."""
+def _loosened(key: str, old: Any, new: Any, required: bool) -> bool:
+    """Whether a changed config key still accepts every answer the old value accepted (`required`: the old field's)."""
     if key in GROWING_LIMITS:
         return _grew(old, new)
     if key in SHRINKING_LIMITS:
-        floor = LIMIT_FLOORS.get(key)
+        floor = 1 if key == "min_items" and required else LIMIT_FLOORS.get(key)  # a required list is never empty
         if floor is None or new is None:
             return _shrank(old, new)
         return max(new, floor) <= max(old if old is not None else floor, floor)

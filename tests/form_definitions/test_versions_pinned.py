@@ -130,6 +130,8 @@ def test_asking_for_at_least_one_character_or_no_item_changes_nothing():
     many = {"type": "multi_choice", "name": "m", "label": t("M", "M"), "options": options}
     assert verdict(many, {**many, "min_items": 0}) == (False, ["min_items_changed"])
     assert verdict(many, {**many, "min_items": 1}) == (True, ["min_items_changed"])
+    required = {**many, "required": True}  # a required multi-choice is never stored empty
+    assert verdict(required, {**required, "min_items": 1}) == (False, ["min_items_changed"])
 
 
 def test_a_changed_date_limit_is_breaking_only_when_it_narrows():

@@ -383,3 +383,14 @@ def test_an_older_definition_is_upgraded_through_each_step_in_order(monkeypatch)
     assert upgrade({"schema_version": 2}) == {"schema_version": 3, "steps": [2]}
     assert upgrade({"fields": []}) == {"fields": []}  # no schema_version: taken as current
     assert old == {"schema_version": 1, "fields": []}
+
+
+def test_merged_fields_say_how_each_version_names_them_and_align_by_name_without_concepts():
+    from form_definitions.merge import merge_fields
+
+    v1 = form(integer("staff", concept="c"), integer("gone"))
+    v2 = form(integer("people", concept="c"), integer("extra"))
+    merged = {m.concept: m for m in merge_fields({1: v1, 2: v2})}
+    assert merged["c"].name_in(1) == "staff" and merged["c"].name_in(2) == "people"
+    assert merged["gone"].name_in(1) == "gone" and merged["gone"].name_in(2) is None
+    assert list(merged) == ["c", "extra", "gone"]

@@ -50,6 +50,15 @@ def test_a_date_equal_to_its_limits_is_accepted():
     assert check_answers(form(field("date", "on", maximum="2026-03-01")), {"on": "2020-01-01"}).ok
 
 
+def test_a_date_inside_a_group_row_is_held_to_its_limits():
+    events = field("group", "events", fields=[field("date", "on", minimum="2026-01-01", maximum="2026-12-31")])
+    answers = {"events": [{"on": "2026-01-01"}, {"on": "2025-06-01"}, {"on": "2027-06-01"}]}
+    assert codes(check_answers(form(events), answers)) == {
+        ("events.1.on", "date_too_early"),
+        ("events.2.on", "date_too_late"),
+    }
+
+
 def test_a_date_that_is_not_a_date_is_a_format_problem_not_a_limit_one():
     definition = form(field("date", "on", minimum="2026-01-01"))
     assert codes(check_answers(definition, {"on": "14/03/2026"})) >= {("on", "format")}

@@ -8,7 +8,15 @@ from typing import Any
 import pytest
 
 from form_definitions import versions
-from form_definitions.versions import Change, Diff, assign_concepts, diff_definitions, field_changes, upgrade
+from form_definitions.versions import (
+    Change,
+    Diff,
+    assign_concepts,
+    content_hash,
+    diff_definitions,
+    field_changes,
+    upgrade,
+)
 from tests.fixtures.definitions import t
 
 
@@ -394,3 +402,16 @@ def test_merged_fields_say_how_each_version_names_them_and_align_by_name_without
     assert merged["c"].name_in(1) == "staff" and merged["c"].name_in(2) == "people"
     assert merged["gone"].name_in(1) == "gone" and merged["gone"].name_in(2) is None
     assert list(merged) == ["c", "extra", "gone"]
+
+
+def test_the_content_hash_names_its_algorithm_and_ignores_key_order():
+    definition = form(integer(maximum=5, minimum=0))
+    reordered = dict(reversed(list(form(dict(reversed(list(integer(maximum=5, minimum=0).items())))).items())))
+    assert content_hash(definition) == content_hash(reordered)
+    digest = content_hash(definition)
+    assert digest.startswith("sha256:") and len(digest) == len("sha256:") + 64
+    assert content_hash(form(integer(maximum=6, minimum=0))) != digest
+
+
+def test_moving_a_field_to_the_reviewer_is_compatible():
+    assert verdict(integer(), integer(fill_by="reviewer")) == (False, ["fill_by_changed"])

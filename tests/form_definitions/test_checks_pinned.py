@@ -73,6 +73,11 @@ def test_sub_fields_of_a_group_must_be_translated_to_publish():
 def test_names_inside_a_group_are_unique_among_siblings_only():
     events = field("group", "events", fields=[field("text", "title"), field("text", "title")])
     assert [(p.path, p.code) for p in check_definition(form(events))] == [("fields.0.fields.1.name", "duplicate_name")]
+    section = {"type": "section", "name": "more", "label": t("Thêm", "More"), "fields": [field("text", "title")]}
+    nested = field("group", "events", fields=[field("text", "title"), section])
+    assert [(p.path, p.code) for p in check_definition(form(nested))] == [
+        ("fields.0.fields.1.fields.0.name", "duplicate_name")
+    ]
     reused = field("group", "events", fields=[field("text", "title")])
     assert check_definition(form(field("text", "title"), reused)) == []
 
@@ -179,7 +184,8 @@ def test_publishing_needs_both_languages_everywhere_but_in_rules_and_meta():
     assert missing_translations(sample_v1()) == []
 
 
-def test_scoring_bands_are_objects_with_a_numeric_minimum():
+def test_scoring_bands_are_objects_with_a_numeric_minimum_and_a_text_key():
+    assert codes(check_definition(form(scoring={"bands": [{**BAND, "key": 5}]}))) == {("scoring.bands.0.key", "type")}
     assert codes(check_definition(form(scoring={"bands": ["good"]}))) == {("scoring.bands.0", "type")}
     assert codes(check_definition(form(scoring={"bands": [{**BAND, "min": "ten"}]}))) == {
         ("scoring.bands.0.min", "type")
@@ -203,8 +209,11 @@ def test_an_unknown_type_is_quoted_in_at_most_forty_characters():
 
 def test_the_title_and_a_grids_total_row_must_be_translated_to_publish():
     total_row = field("grid", "annex", addable_rows=True, columns=[field("integer", "n")], row_total={"vi": "Cộng"})
-    definition = {**form(total_row), "title": {"vi": "Mẫu", "en": ""}}
+    stars = field("rating", "stars", min_label={"en": "Bad"}, max_label={"vi": "Tốt"})
+    definition = {**form(total_row, stars), "title": {"vi": "Mẫu", "en": ""}}
     assert codes(missing_translations(definition)) == {
         ("title", "missing_translation"),
         ("fields.0.row_total", "missing_translation"),
+        ("fields.1.min_label", "missing_translation"),
+        ("fields.1.max_label", "missing_translation"),
     }

@@ -137,9 +137,14 @@ def test_a_grid_formula_may_read_its_columns_and_the_form():
 
 def test_duplicate_option_values_are_refused():
     options = [{"value": "a", "label": t("A", "A")}, {"value": "a", "label": t("B", "B")}]
-    assert codes(check_definition(form(field("choice", "c", options=options)))) == {
-        ("fields.0.options", "duplicate_option")
-    }
+    assert [p.as_dict() for p in check_definition(form(field("choice", "c", options=options)))] == [
+        {"path": "fields.0.options", "code": "duplicate_option", "params": {"value": "a"}}
+    ]
+
+
+def test_static_texts_hold_no_data_so_they_may_share_a_name():
+    note = {"type": "static", "name": "note", "content": t("Lưu ý", "Note")}
+    assert check_definition(form(note, dict(note), field("text", "a"))) == []
 
 
 def test_a_name_used_twice_across_sections_and_nested_sections_is_refused():

@@ -277,6 +277,12 @@ def test_a_form_without_scored_fields_has_no_score_and_a_refused_one_none_either
     assert score_of(form(scored("q1")), {}) is None  # an unanswered optional scored field: nothing to score
 
 
+def test_a_score_keeps_six_decimals():
+    definition = form(field("decimal", "share", score_max=1), scored("q1"))
+    score = check_answers(definition, {"share": 0.1234567, "q1": "poor"}).score
+    assert score["total"] == 0.623457 and score["max"] == 3
+
+
 def test_a_hidden_scored_field_earns_nothing():
     definition = form(field("yes_no", "on"), scored("q1", visible_if={"==": [{"var": "on"}, True]}), scored("q2"))
     outcome = check_answers(definition, {"on": False, "q1": "good", "q2": "poor"})

@@ -287,6 +287,8 @@ def test_adding_an_optional_group_sub_field_or_relabelling_one_is_compatible():
     on = {"type": "date", "name": "on", "label": t("Ngày", "Date")}
     assert verdict(group(title), group(title, on)) == (False, ["fields_changed"])
     assert verdict(group(title), group({**title, "label": t("Tiêu đề", "Heading")})) == (False, ["fields_changed"])
+    conditional = {**on, "required": True, "visible_if": {"==": [{"var": "title"}, "x"]}}
+    assert verdict(group(title), group(title, conditional)) == (False, ["fields_changed"])
 
 
 # Concepts: renames, replacements, removals

@@ -134,3 +134,10 @@ def test_the_length_of_a_text_counts_utf16_units_as_javascript_does():
     assert evaluate({"var": "name.length"}, {"name": "😀a"}) == 3
     assert evaluate({"var": "name.1"}, {"name": "abc"}) == "b"
     assert evaluate({"var": "items.length"}, DATA) == 3 and evaluate({"var": "items.5"}, DATA) is None
+
+
+def test_substr_takes_a_start_and_a_length_as_javascript_does():
+    assert evaluate({"substr": ["Quận 1", 1, 0]}, {}) == ""
+    assert evaluate({"substr": ["Quận 1", 1, 3]}, {}) == "uận"
+    assert evaluate({"substr": ["Quận 1", -1]}, {}) == "1"
+    assert evaluate({"substr": ["Quận 1", 0, -2]}, {}) == "Quận"

@@ -117,8 +117,11 @@ def test_rules_are_checked_in_visible_if_required_if_and_formula():
 def test_grid_columns_and_rows_are_unique_and_a_fixed_grid_needs_rows():
     columns = [field("integer", "plan"), field("integer", "plan")]
     rows = [{"key": "docs", "label": t("a", "a")}, {"key": "docs", "label": t("b", "b")}]
-    found = codes(check_definition(form(field("grid", "annex", rows=rows, columns=columns))))
-    assert found == {("fields.0.columns", "duplicate_name"), ("fields.0.rows", "duplicate_name")}
+    found = [p.as_dict() for p in check_definition(form(field("grid", "annex", rows=rows, columns=columns)))]
+    assert found == [
+        {"path": "fields.0.columns", "code": "duplicate_name", "params": {"name": "plan"}},
+        {"path": "fields.0.rows", "code": "duplicate_name", "params": {"name": "docs"}},
+    ]
     no_rows = field("grid", "annex", columns=[field("integer", "plan")])
     assert codes(check_definition(form(no_rows))) == {("fields.0.rows", "rows_required")}
     assert check_definition(form({**no_rows, "addable_rows": True})) == []

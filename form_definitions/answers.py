@@ -179,25 +179,31 @@ def check_answers(definition: dict[str, Any], data: Any, *, role: str = "filler"
     values = {k: v for k, v in values.items() if v is not None}
     validator = Draft202012Validator(build_schema(definition), format_checker=Draft202012Validator.FORMAT_CHECKER)
     problems.extend(jsonschema_problems(validator, values))
-    problems.extend(_date_limits(definition, values))
+    problems.extend(_date_limits(definition.get("fields") or [], values, ""))
     problems = _dedupe(problems)
     if problems:
         return Outcome(values, problems, None, totals)
     return Outcome(values, [], score_of(definition, values), totals)
 
 
-def _date_limits(definition: dict[str, Any], values: Data) -> list[Problem]:
+def _date_limits(fields: list[Field], values: Data, base: str) -> list[Problem]:
+    """Dates outside their limits, in group rows too (JSON Schema has no keyword for date limits)."""
     from form_definitions.walk import data_fields
 
     found = []
-    for spec in data_fields(definition.get("fields") or []):
-        value = values.get(spec.get("name", ""))
+    for spec in data_fields(fields):
+        name = spec.get("name", "")
+        value = values.get(name)
+        if spec.get("type") == "group" and isinstance(value, list):
+            for index, row in enumerate(value):
+                if isinstance(row, dict):
+                    found += _date_limits(spec.get("fields") or [], row, join_path(base, name, index))
         if spec.get("type") != "date" or not isinstance(value, str):
             continue
         if "minimum" in spec and value < spec["minimum"]:
-            found.append(Problem(spec["name"], "date_too_early", {"limit": spec["minimum"]}))
+            found.append(Problem(join_path(base, name), "date_too_early", {"limit": spec["minimum"]}))
         if "maximum" in spec and value > spec["maximum"]:
-            found.append(Problem(spec["name"], "date_too_late", {"limit": spec["maximum"]}))
+            found.append(Problem(join_path(base, name), "date_too_late", {"limit": spec["maximum"]}))
     return found
 
 

@@ -86,11 +86,9 @@ def _top_names(fields: list[Field]) -> list[str]:
     return [f["name"] for f in data_fields(fields) if isinstance(f, dict) and isinstance(f.get("name"), str)]
 
 
-def _check_fields(
-    fields: list[Any], base: str, form_names: set[str], sibling_scope: bool = False, nested: bool = False
-) -> list[Problem]:
+def _check_fields(fields: list[Any], base: str, form_names: set[str], nested: bool = False) -> list[Problem]:
+    """Problems of a list of fields: the form's, a section's (`nested`) or a group row's."""
     problems: list[Problem] = []
-    seen: dict[str, str] = {}
     for index, spec in enumerate(fields):
         path = join_path(base, index)
         if not isinstance(spec, dict) or spec.get("type") not in REGISTRY:
@@ -100,27 +98,22 @@ def _check_fields(
             Problem(join_path(path, p.path), p.code, p.params)
             for p in jsonschema_problems(_TYPE_VALIDATORS[spec["type"]], spec)
         ]
-        name = spec.get("name")
-        if sibling_scope and isinstance(name, str):
-            if name in seen:
-                problems.append(Problem(join_path(path, "name"), "duplicate_name", {"name": name, "other": seen[name]}))
-            seen[name] = path
         problems += _check_rules(spec, path, form_names)
         problems += _check_options(spec, path)
         if spec["type"] == "section":
-            problems += _check_fields(spec.get("fields") or [], join_path(path, "fields"), form_names, False, True)
+            problems += _check_fields(spec.get("fields") or [], join_path(path, "fields"), form_names, nested=True)
         elif spec["type"] == "group":
             row_names = form_names | set(_top_names(spec.get("fields") or []))
-            problems += _check_fields(spec.get("fields") or [], join_path(path, "fields"), row_names, True)
+            problems += _check_fields(spec.get("fields") or [], join_path(path, "fields"), row_names)
         elif spec["type"] == "grid":
             problems += _check_grid(spec, path, form_names)
-    if not sibling_scope and not nested:
+    if not nested:  # names are unique in the form, and in each group row, sections included
         problems += _duplicates_across_sections(fields, base)
     return problems
 
 
 def _duplicates_across_sections(fields: list[Any], base: str) -> list[Problem]:
-    """Names must be unique in the whole form because sections share one data object."""
+    """Names must be unique in the form (and in a group row) because sections share one data object."""
     first: dict[str, str] = {}
     problems = []
     for path, spec in iter_fields([f for f in fields if isinstance(f, dict)], base):
@@ -137,7 +130,7 @@ def _check_rules(spec: Field, path: str, known: set[str]) -> list[Problem]:
     problems = []
     for key in ("visible_if", "required_if", "formula"):
         if key in spec:
-            for var in sorted(rule_vars(spec[key]) - known - {"current", "accumulator"}):
+            for var in sorted(rule_vars(spec[key]) - known):
                 problems.append(Problem(join_path(path, key), "unknown_variable", {"name": var}))
     return problems
 

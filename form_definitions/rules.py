@@ -234,10 +234,11 @@ def _scan(values: list[Any], data: Any, empty: bool, stop_on: bool) -> bool:
     items, logic = _items(values, data), arg_at(values, 1)
     if not items:
         return empty
+    decided = stop_on and not empty  # what all, some and none answer at the item they stop on
     for item in items:
         if truthy(_apply(logic, item)) is stop_on:
-            return not empty
-    return empty if stop_on else True
+            return decided
+    return not decided
 
 
 SPECIAL_FORMS: dict[str, Callable[[list[Any], Any], Any]] = {
@@ -312,8 +313,9 @@ def rule_vars(rule: Any) -> set[str]:
                 if isinstance(name, str) and name:
                     found.add(name.split(".")[0])
             elif op in ("reduce", "map", "filter", "all", "some", "none"):
+                # The item logic reads each item, not the form; the list and a reduce's initial value do.
                 items = args if isinstance(args, list) else [args]
-                found |= rule_vars(items[0]) if items else set()
+                found |= rule_vars(items[:1] + items[2:] if op == "reduce" else items[:1])
             else:
                 found |= rule_vars(args)
     elif isinstance(rule, list):

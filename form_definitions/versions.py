@@ -99,19 +99,43 @@ def field_changes(old: Field, new: Field) -> tuple[bool, list[str]]:
     for key in REGISTRY[new["type"]].breaking_keys + ("score_max", "formula", "columns", "rows", "fields"):
         if old.get(key) != new.get(key):
             scale = key in ("scale_min", "scale_max", "score_max", "unit")
-            breaking = breaking or scale or key in ("formula",) or _structure_breaks(key, old, new)
+            structural = key in ("columns", "rows", "fields")
+            breaking = breaking or (_structure_breaks(key, old, new) if structural else True)
             reasons.append("scale_changed" if scale else f"{key}_changed")
     other = {k for k in set(old) | set(new) if old.get(k) != new.get(k)} - PRESENTATION_KEYS
     other -= {"name", "options", "required", "type"} | set(REGISTRY[new["type"]].breaking_keys)
     other -= {"score_max", "formula", "columns", "rows", "fields"}
     for key in sorted(other):
-        loosened = key in ("maximum", "max_length", "max_items", "max_size") and _grew(old.get(key), new.get(key))
-        loosened = loosened or key in ("minimum", "min_length", "min_items") and _shrank(old.get(key), new.get(key))
-        loosened = loosened or key in ("visible_if", "required_if", "fill_by", "accept", "pattern", "decimals")
         reasons.append(f"{key}_changed")
-        breaking = breaking or not loosened
+        breaking = breaking or not _loosened(key, old.get(key), new.get(key), bool(old.get("required")))
     reasons += [f"{k}_changed" for k in sorted(PRESENTATION_KEYS - {"concept"}) if old.get(k) != new.get(k)]
     return breaking, reasons
+
+
+# Limits that accept at least every earlier answer when they grow, or when they shrink.
+GROWING_LIMITS = ("maximum", "max_length", "max_items", "max_size", "max_rows")
+SHRINKING_LIMITS = ("minimum", "min_length", "min_items")
+# Lower limits every stored answer meets anyway: an empty text is never stored, a list may be empty.
+LIMIT_FLOORS = {"min_length": 1, "min_items": 0}
+# Keys that never make an earlier answer invalid: when a field shows or is asked for, who fills it,
+# how a number is shown, whether a grid column gets a total.
+FREE_KEYS = ("visible_if", "required_if", "fill_by", "decimals", "total")
+
+
+def _loosened(key: str, old: Any, new: Any, required: bool) -> bool:
+    """Whether a changed config key still accepts every answer the old value accepted (`required`: the old field's)."""
+    if key in GROWING_LIMITS:
+        return _grew(old, new)
+    if key in SHRINKING_LIMITS:
+        floor = 1 if key == "min_items" and required else LIMIT_FLOORS.get(key)  # a required list is never empty
+        if floor is None or new is None:
+            return _shrank(old, new)
+        return max(new, floor) <= max(old if old is not None else floor, floor)
+    if key == "pattern":  # whether one pattern accepts all another does is undecidable here: only dropping it
+        return new is None
+    if key == "accept":  # no list (or an empty one) accepts any type
+        return not new or (bool(old) and set(new) >= set(old))
+    return key in FREE_KEYS
 
 
 def _grew(old: Any, new: Any) -> bool:
@@ -123,14 +147,22 @@ def _shrank(old: Any, new: Any) -> bool:
 
 
 def _structure_breaks(key: str, old: Field, new: Field) -> bool:
-    """Grids and groups: removing or retyping a column/row/sub-field breaks; adding does not."""
+    """Grids and groups: removing, retyping or narrowing a column, row or sub-field breaks, and so does
+    a new sub-field required whatever the answers; adding an optional one does not."""
 
-    def ident(item: dict[str, Any]) -> str:
-        return str(item.get("name") or item.get("key"))
+    def items(spec: Field) -> dict[str, dict[str, Any]]:
+        return {str(i.get("name") or i.get("key")): i for i in spec.get(key) or [] if isinstance(i, dict)}
 
-    old_items = {ident(i): i.get("type") for i in old.get(key) or []}
-    new_items = {ident(i): i.get("type") for i in new.get(key) or []}
-    return any(name not in new_items or new_items[name] != kind for name, kind in old_items.items())
+    old_items, new_items = items(old), items(new)
+    if any(name not in new_items for name in old_items):
+        return True
+    if key == "rows":
+        return False
+    for name, item in old_items.items():
+        if item.get("type") in REGISTRY and field_changes(item, new_items[name])[0]:
+            return True
+    added = [i for name, i in new_items.items() if name not in old_items]
+    return key == "fields" and any(i.get("required") and not i.get("visible_if") for i in added)
 
 
 def diff_definitions(old: Definition | None, new: Definition) -> Diff:

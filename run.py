@@ -59,16 +59,23 @@ STOP_DEADLINE_SECONDS = 4.5  # SIGTERM or Ctrl-C: the app and its database are g
 DB_STOP_SECONDS = 3.0  # the database gets this long to stop after SIGTERM, then SIGKILL (its data is committed)
 
 
+_embedded: list[Any] = []  # the embedded database once it runs: the stop deadline kills its current child too
+
+
 def _raise_system_exit(signum: int, frame: Any) -> None:
-    # SystemExit unwinds the server loop and runs every `finally`, so the embedded database stops cleanly.
+    # SystemExit unwinds the server loop and runs every `finally`, so the embedded database stops cleanly; the
+    # deadline starts now, whatever the unwinding meets (Werkzeug would swallow a KeyboardInterrupt, and a
+    # `finally` may wait on a connection).
+    _exit_by_deadline(_embedded[0] if _embedded else None)
     raise SystemExit(0)
 
 
-def _exit_by_deadline(database_pid: int | None) -> None:
+def _exit_by_deadline(embedded: Any) -> None:
     """Backstop for a stop that hangs (a request thread or driver stuck at exit): kill the child and leave."""
 
     def force() -> None:
         print(f"stop took longer than {STOP_DEADLINE_SECONDS}s; exiting now", file=sys.stderr, flush=True)
+        database_pid = embedded.pid if embedded is not None else None  # its child now: it may have been restarted
         if database_pid is not None:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(database_pid, signal.SIGKILL)
@@ -100,7 +107,7 @@ def main() -> int:
     data_dir = prepare_environment()
     # Werkzeug's server speaks plain HTTP: secure-only session cookies would make logging in impossible.
     os.environ.setdefault("ENV", "development")
-    for signum in (signal.SIGTERM, signal.SIGHUP):
+    for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):  # Ctrl-C too: Werkzeug swallows KeyboardInterrupt
         signal.signal(signum, _raise_system_exit)
 
     embedded, app = None, None
@@ -112,6 +119,7 @@ def main() -> int:
 
             embedded = EmbeddedMongo(data_dir, stop_timeout=DB_STOP_SECONDS)
             os.environ["MONGODB_URI"] = embedded.start()
+            _embedded.append(embedded)
             embedded.supervise()  # restarted when it dies, on the same port: the app reconnects by itself
             os.environ["DB_ENGINE_LABEL"] = EMBEDDED_LABEL
             os.environ.setdefault("SEED_ON_START", "1")  # a bare machine gets the built-in forms and an admin
@@ -123,8 +131,10 @@ def main() -> int:
         shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         print(_banner(f"http://{shown_host}:{port}/", os.environ["DB_ENGINE_LABEL"], data_dir), flush=True)
         run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
-    except (KeyboardInterrupt, SystemExit):  # Ctrl-C, or SIGTERM/SIGHUP through _raise_system_exit
-        _exit_by_deadline(embedded.pid if embedded is not None else None)
+    except KeyboardInterrupt:  # a Ctrl-C before the handlers were in place
+        _exit_by_deadline(embedded)
+    except SystemExit:  # SIGTERM, SIGHUP or Ctrl-C through _raise_system_exit, which started the deadline
+        pass
     finally:
         scheduler = app.extensions.get("scheduler") if app is not None else None
         if scheduler is not None:  # hand the periodic jobs' lease over while the database still answers

@@ -148,3 +148,33 @@ def test_a_group_definition_allows_a_single_entry_but_not_zero():
     assert ("fields.0.max_items", "too_small") in one_field_problems({**group, "max_items": 0})
     assert ("fields.0.min_items", "too_small") in one_field_problems({**group, "min_items": -1})
     assert ("fields.0.fields", "too_few") in one_field_problems({**group, "fields": []})
+
+
+def test_a_section_must_hold_a_list_of_fields():
+    section = {"type": "section", "name": "part", "label": t("Phần", "Part")}
+    assert one_field_problems({**section, "fields": []}) == set()
+    # check_definition itself crashes on a non-list section `fields` (walk.data_fields), so the
+    # section's config schema is asked directly.
+    config = Draft202012Validator(field_type("section").config_schema())
+    assert config.is_valid({**section, "fields": []})
+    assert not config.is_valid({**section, "fields": {"a": 1}})
+    assert ("fields.0.fields", "required") in one_field_problems(section)
+
+
+def test_a_text_grid_column_needs_a_positive_max_length():
+    grid = {
+        "type": "grid",
+        "name": "annex",
+        "label": t("Phụ lục", "Annex"),
+        "rows": [{"key": "docs", "label": t("VB", "Docs")}],
+        "columns": [{"name": "note", "type": "text", "label": t("GC", "Note"), "max_length": 1}],
+    }
+    assert one_field_problems(grid) == set()
+    bad = {**grid, "columns": [{**grid["columns"][0], "max_length": 0}]}
+    assert ("fields.0.columns.0.max_length", "too_small") in one_field_problems(bad)
+
+
+def test_calculated_and_number_fields_are_numeric_and_text_is_not():
+    assert field_type("calculated").numeric is True
+    assert field_type("integer").numeric and field_type("decimal").numeric
+    assert not field_type("text").numeric and not field_type("group").numeric

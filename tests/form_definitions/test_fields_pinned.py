@@ -169,3 +169,27 @@ def test_a_file_without_limits_takes_any_type_up_to_ten_megabytes():
 )
 def test_form_strings_are_read_into_json_values(kind: str, raw: list[str], value: Any):
     assert field_type(kind).read_form({"type": kind}, raw) == value
+
+
+def test_decimal_places_and_rating_scales_cannot_be_negative():
+    decimal = {"type": "decimal", "name": "d", "label": t("Số", "Number")}
+    assert one_field_problems({**decimal, "decimals": 0}) == set()
+    assert ("fields.0.decimals", "too_small") in one_field_problems({**decimal, "decimals": -1})
+    rating = {"type": "rating", "name": "r", "label": t("Điểm", "Rating")}
+    assert one_field_problems({**rating, "scale_min": 0}) == set()
+    assert ("fields.0.scale_min", "too_small") in one_field_problems({**rating, "scale_min": -1})
+
+
+def test_a_file_field_may_allow_up_to_fifteen_megabytes_of_listed_mime_types():
+    field = {"type": "file", "name": "att", "label": t("Tệp", "File")}
+    assert one_field_problems({**field, "max_size": 15 * 1024 * 1024, "accept": ["image/*"]}) == set()
+    assert ("fields.0.max_size", "too_large") in one_field_problems({**field, "max_size": 15 * 1024 * 1024 + 1})
+    assert ("fields.0.accept.0", "type") in one_field_problems({**field, "accept": [5]})
+    assert ("fields.0.accept.0", "pattern") in one_field_problems({**field, "accept": ["pdf"]})
+
+
+def test_a_stored_file_id_must_be_a_string():
+    field = {"type": "file", "name": "att"}
+    assert not accepts(field, file_value(id=5))
+    assert not accepts(field, file_value(name=5))
+    assert not accepts(field, file_value(sha256=5))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from form_definitions.checks import check_definition
+from form_definitions.workflow import check_workflow
 from tests.fixtures.definitions import sample_v1
 
 
@@ -38,3 +39,11 @@ def test_an_unknown_role_is_not_an_option():
     problems = workflow_problems({"steps": [{"role": "specialist"}, {"role": "mayor"}]})
     assert ("workflow.steps.1.role", "not_an_option") in problems
     assert workflow_problems({"steps": [{"role": "specialist"}, {"role": "reviewer"}]}) == set()
+
+
+def test_the_order_check_finds_nothing_in_a_missing_or_empty_chain():
+    assert check_workflow(None) == []
+    assert check_workflow({}) == []
+    assert check_workflow({"steps": []}) == []
+    assert check_workflow({"steps": "specialist"}) == []
+    assert check_workflow({"steps": [{"role": "specialist"}, {"role": "reviewer"}]}) == []

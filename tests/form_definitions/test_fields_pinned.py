@@ -185,6 +185,7 @@ def test_a_file_field_may_allow_up_to_fifteen_megabytes_of_listed_mime_types():
     assert one_field_problems({**field, "max_size": 15 * 1024 * 1024, "accept": ["image/*"]}) == set()
     assert ("fields.0.max_size", "too_large") in one_field_problems({**field, "max_size": 15 * 1024 * 1024 + 1})
     assert ("fields.0.accept.0", "type") in one_field_problems({**field, "accept": [5]})
+    assert ("fields.0.accept", "type") in one_field_problems({**field, "accept": "image/png"})
     assert ("fields.0.accept.0", "pattern") in one_field_problems({**field, "accept": ["pdf"]})
 
 

@@ -178,3 +178,11 @@ def test_calculated_and_number_fields_are_numeric_and_text_is_not():
     assert field_type("calculated").numeric is True
     assert field_type("integer").numeric and field_type("decimal").numeric
     assert not field_type("text").numeric and not field_type("group").numeric
+
+
+def test_sections_and_static_text_hold_no_data_and_calculated_decimals_cannot_be_negative():
+    assert field_type("section").has_data is False and field_type("static").has_data is False
+    assert field_type("group").has_data is True
+    field = {"type": "calculated", "name": "total", "label": t("Tổng", "Total"), "formula": {"+": [1, 2]}}
+    assert one_field_problems({**field, "decimals": 0}) == set()
+    assert ("fields.0.decimals", "too_small") in one_field_problems({**field, "decimals": -1})

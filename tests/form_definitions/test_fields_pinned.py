@@ -194,3 +194,11 @@ def test_a_stored_file_id_must_be_a_string():
     assert not accepts(field, file_value(id=5))
     assert not accepts(field, file_value(name=5))
     assert not accepts(field, file_value(sha256=5))
+
+
+def test_a_multi_choice_definition_needs_options_and_a_positive_max_items():
+    field = {"type": "multi_choice", "name": "m", "label": t("Chọn", "Pick")}
+    options = [{"value": "a", "label": t("A", "A")}]
+    assert one_field_problems({**field, "options": options, "max_items": 1}) == set()
+    assert ("fields.0.options", "too_few") in one_field_problems({**field, "options": []})
+    assert ("fields.0.max_items", "too_small") in one_field_problems({**field, "options": options, "max_items": 0})

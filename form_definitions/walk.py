@@ -9,20 +9,30 @@ Field = dict[str, Any]
 CONTAINERS = ("section",)
 
 
+def _children(field: Field) -> list[Field]:
+    """A section's fields; anything else there (a malformed draft) is left to the definition checks to report."""
+    children = field.get("fields")
+    return children if isinstance(children, list) else []
+
+
 def iter_fields(fields: list[Field], path: str = "fields") -> Iterator[tuple[str, Field]]:
     """Yield (definition path, field) for every field, depth first, sections included."""
     for index, field in enumerate(fields):
+        if not isinstance(field, dict):
+            continue
         here = f"{path}.{index}"
         yield here, field
         if field.get("type") in CONTAINERS:
-            yield from iter_fields(field.get("fields") or [], f"{here}.fields")
+            yield from iter_fields(_children(field), f"{here}.fields")
 
 
 def data_fields(fields: list[Field]) -> Iterator[Field]:
     """Yield top-level data-bearing fields (sections flattened; groups and grids as one field)."""
     for field in fields:
+        if not isinstance(field, dict):
+            continue
         if field.get("type") in CONTAINERS:
-            yield from data_fields(field.get("fields") or [])
+            yield from data_fields(_children(field))
         elif field.get("type") != "static":
             yield field
 

@@ -49,3 +49,16 @@ def test_field_index_maps_names_to_fields_and_skips_nameless_ones():
     assert index["b"] == {"type": "integer", "name": "b"}
     assert field_index({}) == {}
     assert field_index({"fields": None}) == {}
+
+
+def test_a_section_whose_fields_are_not_a_list_is_reported_not_a_crash():
+    from form_definitions.checks import check_definition
+
+    definition = {
+        "key": "broken",
+        "kind": "report",
+        "title": {"vi": "Hỏng", "en": "Broken"},
+        "fields": [{"type": "section", "title": {"vi": "A", "en": "A"}, "fields": {"a": 1}}, "not a field"],
+    }
+    problems = check_definition(definition)
+    assert problems and any(p.path.startswith("fields.0") for p in problems)

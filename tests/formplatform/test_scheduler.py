@@ -135,7 +135,9 @@ def test_expired_counters_and_spent_links_past_their_lifetime_are_deleted(app):
         UsedRatingToken(id="old", dossier_code="x", used_at=now - timedelta(days=days + 2)).save()
         UsedRatingToken(id="recent", dossier_code="y", used_at=now - timedelta(days=days - 1)).save()
         state = run_job(BY_NAME["records.expire"])
-        assert state.summary == {"rating_counters": 1, "login_counters": 1, "spent_tokens": 1, "dossier_previews": 0}
+        # engines that sweep TTL indexes themselves (MongoDB, mongomock) may have removed the expired counters first
+        assert state.outcome == "ok" and state.summary["spent_tokens"] == 1 and state.summary["dossier_previews"] == 0
+        assert state.summary["rating_counters"] in (0, 1) and state.summary["login_counters"] in (0, 1)
         assert [c.id for c in RatingCounter.objects] == ["live"]
         assert [t.id for t in UsedRatingToken.objects] == ["recent"] and LoginThrottle.objects.count() == 0
 

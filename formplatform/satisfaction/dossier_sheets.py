@@ -115,11 +115,6 @@ def read_upload(filename: str, content: bytes) -> Sheet:
     raise BadRequest("import_file_type")
 
 
-def read_sheet(filename: str, content: bytes) -> list[DossierRow]:
-    """Rows of an uploaded CSV or XLSX file."""
-    return read_upload(filename, content).rows
-
-
 def is_example(row: DossierRow) -> bool:
     """Whether a row is the template's example, left in the sheet."""
     return normalize_code(row.values.get("code", "")) == EXAMPLE_CODE

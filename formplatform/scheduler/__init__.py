@@ -9,9 +9,9 @@ import os
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from formplatform.scheduler.runner import Scheduler, poke
+from formplatform.scheduler.runner import Scheduler
 
-__all__ = ["init_app", "poke"]
+__all__ = ["init_app"]
 
 
 def init_app(app: Flask, csrf: CSRFProtect) -> None:

@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from flask import Flask, current_app
+from flask import Flask
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from formplatform.models import new_id
@@ -116,7 +116,6 @@ class Scheduler:
     def __init__(self, app: Flask) -> None:
         self.app = app
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{new_id()[:6]}"
-        self.wanted: set[str] = set()
         self.woken = threading.Event()
         self.stopping = threading.Event()
         self.lock = threading.Lock()
@@ -141,11 +140,6 @@ class Scheduler:
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout)
 
-    def poke(self, name: str) -> None:
-        """Run a job soon if this process holds the lease (e.g. count a rating just stored)."""
-        self.wanted.add(name)
-        self.woken.set()
-
     def _loop(self) -> None:
         holding, renewed, loaded = False, 0.0, 0.0
         due: dict[str, float] = {}
@@ -158,9 +152,8 @@ class Scheduler:
                     if holding:
                         if now - loaded >= RELOAD_SECONDS:
                             due, loaded = due_times(), now
-                        wanted, self.wanted = self.wanted, set()
                         for job in JOBS:
-                            if job.name in wanted or due.get(job.name, 0.0) <= now:
+                            if due.get(job.name, 0.0) <= now:
                                 state = run_job(job, self.holder)
                                 due[job.name] = state.next_due or 0.0
             except PyMongoError:  # the database is away: try again on the next tick
@@ -174,10 +167,3 @@ class Scheduler:
                     release_lease(self.holder)
             except PyMongoError:
                 pass
-
-
-def poke(name: str) -> None:
-    """Ask this process's scheduler to run a job soon (nothing happens where no scheduler runs)."""
-    scheduler = current_app.extensions.get("scheduler")
-    if scheduler is not None:
-        scheduler.poke(name)

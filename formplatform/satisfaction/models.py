@@ -134,6 +134,9 @@ class Rating(Document):
     # when the claim was taken (epoch seconds: an int compares on every engine, a $set date does not).
     counting = StringField()
     counting_since = IntField()
+    # True while a rating counted at intake is not yet in its version's submission tally: the counting pass adds
+    # it there with the roll-ups, one tally update per version and pass instead of one per rating on the request.
+    untallied = BooleanField()
     reviewed_by = StringField()
     reviewed_at = DateTimeField()
     created_at = DateTimeField(default=utcnow)  # when the citizen rated (a kiosk's capture time, if plausible)

@@ -182,6 +182,7 @@ def submit_rating(
     rating.flags = flags
     rating.status = "flagged" if flags else "counted"
     rating.to_count = True if rating.status == "counted" else None
+    rating.untallied = rating.to_count  # counted with the roll-ups; a flagged one is tallied now
     rating.created_at, rating.stored_at = rated_at, now
     try:
         rating.save(force_insert=True)
@@ -189,7 +190,8 @@ def submit_rating(
         if token_nonce:  # this token rated nothing: it must not pass later for the one that did
             UsedRatingToken.objects(id=token_nonce).delete()
         raise Conflict("already_rated") from error
-    count_submission(version.id)
+    if not rating.untallied:
+        count_submission(version.id)
     if device_id:  # the kiosk list shows each device's ratings of the day without reading ratings
         RatingCounter.bump(device_day_key(device_id, local_date(rated_at)), now + timedelta(days=2))
     if rating.status == "counted":

@@ -16,7 +16,7 @@ repair task (tasks.repair_uncounted) takes it over, keeping its marker, and comp
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,9 +25,10 @@ from typing import Any
 from pymongo import UpdateOne
 
 from formplatform.agencies.models import Agency
-from formplatform.models import PlatformState, new_id, utcnow
+from formplatform.models import FormVersion, PlatformState, new_id, utcnow
 from formplatform.satisfaction.models import Rating, Rollup
 from formplatform.satisfaction.periods import local_date, period_keys
+from formplatform.services.tallies import add_tallies, count_submission
 
 Increment = tuple[str, dict[str, Any], dict[str, float]]  # (id, fields to set, fields to add)
 
@@ -175,25 +176,38 @@ def claim_rating(rating: Rating, now: datetime | None = None) -> Claim | None:
     return claim if won else None
 
 
-def add_rating(rating: Rating, now: datetime | None = None) -> bool:
-    """Count a rating in its roll-ups exactly once; False if it is counted already or by another pass."""
+def add_rating(rating: Rating, now: datetime | None = None, tallies: Counter[str] | None = None) -> bool:
+    """Count a rating in its roll-ups exactly once; False if it is counted already or by another pass.
+
+    A rating stored `untallied` is also added to its version's submission tally: into `tallies` (version id ->
+    ratings) for the caller to write once per version (`add_tallies`), or at once without it."""
     claim = claim_rating(rating, now)
     if claim is None:
         return False
     lineage = list(rating.lineage or [rating.agency_id])
     increments = merge_increments(rating_increments(rating_fields(rating), agency_types_for(lineage)))
     write_marked_increments(increments, claim.marker)
-    finish_count(rating.id, claim, [rollup_id for rollup_id, _, _ in increments])
+    if finish_count(rating.id, claim, [rollup_id for rollup_id, _, _ in increments]) and rating.untallied:
+        version_id = FormVersion.make_id(rating.form_key, rating.version)
+        if tallies is None:
+            count_submission(version_id)
+        else:
+            tallies[version_id] += 1
     return True
 
 
-def finish_count(rating_id: str, claim: Claim, rollup_ids: list[str]) -> None:
+def finish_count(rating_id: str, claim: Claim, rollup_ids: list[str]) -> bool:
     """Mark the rating counted (if the claim is still ours), then drop the pass marker from its roll-ups."""
     done = Rating.objects(id=rating_id, counting=claim.marker, counting_since=claim.since).update_one(
-        set__rolled_up=True, unset__counting=True, unset__counting_since=True, unset__to_count=True
+        set__rolled_up=True,
+        unset__counting=True,
+        unset__counting_since=True,
+        unset__to_count=True,
+        unset__untallied=True,
     )
     if done:  # after a takeover the new holder cleans up, once it is sure every roll-up carries the marker
         Rollup._get_collection().update_many({"_id": {"$in": rollup_ids}}, {"$unset": {claim.marker: ""}})
+    return bool(done)
 
 
 def remove_rating(rating: Rating) -> None:
@@ -233,14 +247,22 @@ def rebuild_rollups(batch: int = 5000) -> int:
     types = {a.id: a.type for a in Agency.objects.only("id", "type")}
     counted = 0
     pending: list[Increment] = []
+    tallies: Counter[str] = Counter()
     for rating in Rating.objects(status="counted").no_cache():
         pending.extend(rating_increments(rating_fields(rating), types))
+        if rating.untallied:
+            tallies[FormVersion.make_id(rating.form_key, rating.version)] += 1
         counted += 1
         if len(pending) >= batch:
             write_increments(merge_increments(pending))
             pending = []
     write_increments(merge_increments(pending))
+    add_tallies(tallies)
     Rating.objects(status="counted").update(
-        set__rolled_up=True, unset__counting=True, unset__counting_since=True, unset__to_count=True
+        set__rolled_up=True,
+        unset__counting=True,
+        unset__counting_since=True,
+        unset__to_count=True,
+        unset__untallied=True,
     )
     return counted

@@ -14,11 +14,13 @@ still held by a live pass is left alone, and a dead pass is completed without co
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from datetime import datetime
 
 from formplatform.models import utcnow
 from formplatform.satisfaction.models import Rating
 from formplatform.satisfaction.rollups import add_rating, rebuild_rollups
+from formplatform.services.tallies import add_tallies
 
 BATCH = 500  # ratings counted per pass of the counting job; the rest wait for the next pass, seconds later
 
@@ -26,13 +28,19 @@ BATCH = 500  # ratings counted per pass of the counting job; the rest wait for t
 def count_waiting(now: datetime | None = None) -> int:
     """Count the ratings stored since the last pass (the scheduler runs this every few seconds)."""
     now = now or utcnow()
-    return sum(add_rating(rating, now) for rating in Rating.objects(to_count=True).limit(BATCH))
+    tallies: Counter[str] = Counter()
+    counted = sum(add_rating(rating, now, tallies) for rating in Rating.objects(to_count=True).limit(BATCH))
+    add_tallies(tallies)  # the versions' submission counts: one update per version, not per rating
+    return counted
 
 
 def repair_uncounted(now: datetime | None = None) -> int:
     """Count ratings stored as counted that never reached their roll-ups, or whose counting pass died."""
     now = now or utcnow()
-    return sum(add_rating(rating, now) for rating in Rating.objects(status="counted", rolled_up=False))
+    tallies: Counter[str] = Counter()
+    counted = sum(add_rating(rating, now, tallies) for rating in Rating.objects(status="counted", rolled_up=False))
+    add_tallies(tallies)
+    return counted
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,7 +9,7 @@ is now spread over SHARDS small documents picked at random and added up when sho
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from formplatform.models import FormVersion, VersionTally
 
@@ -18,8 +18,15 @@ SHARDS = 8
 
 def count_submission(version_id: str) -> None:
     """Add one to a version's count: an upsert on one of its SHARDS tallies."""
-    tally_id = f"{version_id}|{secrets.randbelow(SHARDS)}"
-    VersionTally.objects(id=tally_id).update_one(upsert=True, inc__n=1, set__version_id=version_id)
+    add_tallies({version_id: 1})
+
+
+def add_tallies(counts: Mapping[str, int]) -> None:
+    """Add many submissions at once (version id -> how many): one upsert per version."""
+    for version_id, n in counts.items():
+        if n:
+            tally_id = f"{version_id}|{secrets.randbelow(SHARDS)}"
+            VersionTally.objects(id=tally_id).update_one(upsert=True, inc__n=n, set__version_id=version_id)
 
 
 def submission_counts(version_ids: Iterable[str]) -> dict[str, int]:

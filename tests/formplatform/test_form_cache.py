@@ -71,3 +71,34 @@ def test_a_rating_reads_neither_the_form_nor_its_agency_tree_twice_within_the_pe
             submit_rating(second.id, answers(), channel="qr")
     assert log.on("forms") == [] and log.on("agencies") == []
     assert [c.name for c in log.on("ratings")] == ["insert"]  # stored; counted later by the scheduler
+    assert log.on("version_tallies") == []  # its version's count is the counting pass's work too
+
+
+def test_the_counting_pass_tallies_each_rating_once_per_version_and_a_flagged_one_at_intake(
+    app, city, seeded, mongo_uri, monkeypatch
+):
+    from formplatform.satisfaction.models import Rating
+    from formplatform.satisfaction.ratings import submit_rating
+    from formplatform.satisfaction.tasks import count_waiting, repair_uncounted
+    from formplatform.services.forms import get_form
+    from formplatform.services.tallies import submission_counts
+    from tests.fixtures.satisfaction import make_dossier
+
+    skip_without_events()
+    monkeypatch.setitem(app.config, "COUNT_RATINGS_AT_INTAKE", False)
+    monkeypatch.setitem(app.config, "RATING_ADDRESS_FLAG", 2)  # the third rating from one address is flagged
+    with app.test_request_context():
+        version_id = f"dossier-satisfaction@{get_form('dossier-satisfaction').latest_version}"
+        stored = [
+            submit_rating(make_dossier(city, seq=n).id, answers(), channel="qr", ip="203.0.113.9") for n in range(4)
+        ]
+        assert [r.status for r in stored] == ["counted", "counted", "flagged", "flagged"]
+        assert submission_counts([version_id]) == {version_id: 2}  # the flagged ones, at intake
+        with counting(mongo_uri) as log:
+            assert count_waiting() == 2
+        tally_writes = [c for c in log.on("version_tallies") if c.name == "update"]
+        assert len(tally_writes) == 1  # one update for the version, not one per rating
+        assert submission_counts([version_id]) == {version_id: 4}
+        assert count_waiting() == 0 and repair_uncounted() == 0
+        assert submission_counts([version_id]) == {version_id: 4}  # never twice
+        assert Rating.objects(untallied=True).count() == 0

@@ -24,6 +24,7 @@ from formplatform.accounts.models import User
 from formplatform.audit.services import record_event
 from formplatform.errors import Invalid
 from formplatform.models import utcnow
+from formplatform.reporting.header import with_header
 from formplatform.reporting.models import Report
 from formplatform.reporting.par import check_exempt_areas
 from formplatform.reporting.workflow_access import (
@@ -101,7 +102,7 @@ def save_report(
         return Saved(save_review(report, data, actor, **options))
     expect(report, "fill", FILL_STATES, actor, None)
     definition = report_definition(report)
-    outcome = agency_content(definition, data, review_values(report))
+    outcome = agency_content(definition, with_header(definition, data, report), review_values(report))
     foreign = file_problems(outcome.data, report.data or {}, actor)
     if foreign:
         raise Invalid(foreign)
@@ -173,7 +174,8 @@ def submit_report(
     report = get_report(report_id)
     step = expect(report, "fill", FILL_STATES, actor, expected_step)
     assert isinstance(actor, User)
-    outcome = agency_content(report_definition(report), report.data or {}, review_values(report))
+    definition = report_definition(report)
+    outcome = agency_content(definition, with_header(definition, report.data or {}, report), review_values(report))
     if outcome.problems:
         raise Invalid(outcome.problems)
     again = (report.submissions or 0) > 0

@@ -27,6 +27,7 @@ from formplatform.models import utcnow
 from formplatform.reporting.header import with_header
 from formplatform.reporting.models import Report
 from formplatform.reporting.par import check_exempt_areas
+from formplatform.reporting.par_evidence import guard_evidence
 from formplatform.reporting.workflow_access import (
     FILL_STATES,
     can_act,
@@ -146,6 +147,7 @@ def save_review(
         review["exempt_areas"] = check_exempt_areas(definition, exempt_areas)
     if comments is not None:
         review["comment"], review["comments"] = clean_comments(definition, *comments, required=False)
+    guard_evidence(report, definition, review["values"], review.get("comments") or {}, actor)
     update: dict[str, Any] = {"set__review": review, "inc__revision": 1}
     revision = report.revision if expected_revision is None else expected_revision
     saved = move(report, update, revision=revision)
@@ -241,6 +243,7 @@ def accept_report(
         notes = dict((report.review or {}).get("comments") or {})
     else:
         update["set__review__comments"] = notes
+    guard_evidence(report, report_definition(report), review_values(report), notes, actor)
     moved = move(report, update)
     freeze_revision(moved, "accepted", actor)
     record_step(moved, report, "accept", actor, comment=text, field_comments=notes)

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from form_definitions.merge import MergedField, merge_fields
-from form_definitions.walk import field_index
 from form_definitions.prefill import plain_number
+from form_definitions.walk import field_index
 from renderers.values import is_number, option_label
 
 Cell = str | int | float | None

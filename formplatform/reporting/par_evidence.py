@@ -23,9 +23,7 @@ from i18n.messages import register_problems
 
 register_problems(
     {
-        "par_no_evidence": _l(
-            "No evidence is attached and no explanation was given: the verified score must be 0."
-        ),
+        "par_no_evidence": _l("No evidence is attached and no explanation was given: the verified score must be 0."),
         "par_exception_comment": _l(
             "No evidence is attached: to verify more than 0 points, accept the explanation by writing "
             "a comment on this item, or enter 0."

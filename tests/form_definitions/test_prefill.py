@@ -58,7 +58,9 @@ def test_wrong_sources_types_places_and_option_lists_are_refused():
 
 
 def test_apply_prefill_overwrites_tampered_values_and_drops_missing_ones():
-    definition = form(field("integer", "year", prefill="period.year"), field("integer", "number", prefill="period.number"))
+    definition = form(
+        field("integer", "year", prefill="period.year"), field("integer", "number", prefill="period.number")
+    )
     sources = {"period.year": 2026, "period.number": None}
     assert apply_prefill(definition, {"year": 1999, "number": 3, "other": 1}, sources) == {"year": 2026, "other": 1}
     assert apply_prefill(definition, "not an object", sources) == "not an object"

@@ -97,3 +97,13 @@ def test_cchc_report_v2_header_covers_every_period_from_the_campaign():
     changes = {c.name: c for c in diff_definitions(library_definition("cchc-report", 1), v2).changes}
     assert changes["period_kind"].breaking  # "Quý III (9 tháng)" gave way to a type and a number
     assert {"period_type", "period_number", "deadline"} <= set(changes)
+
+
+@pytest.mark.parametrize("key", ["cchc-report", "kpi-monthly", "par-self-assessment"])
+def test_an_xlsform_round_trip_keeps_the_header_keys(key):
+    from form_definitions.interchange.xlsform_export import workbook_from_definition
+    from form_definitions.interchange.xlsform_import import definition_from_workbook
+
+    latest = library_definition(key)
+    back = definition_from_workbook(workbook_from_definition(latest)).definition
+    assert back["fields"] == latest["fields"] and prefilled_fields(back)

@@ -63,7 +63,7 @@ def check_prefill(spec: dict[str, Any], path: str, in_row: bool) -> list[Problem
     here = join_path(path, "prefill")
     if in_row:
         return [Problem(here, "prefill_in_row")]
-    if source not in SOURCES:
+    if not isinstance(source, str) or source not in SOURCES:
         return []  # the config schema already says it is not one of the sources
     if spec.get("type") not in SOURCES[source]:
         return [Problem(here, "prefill_type", {"source": source, "types": ", ".join(SOURCES[source])})]

@@ -54,6 +54,7 @@ def test_wrong_sources_types_places_and_option_lists_are_refused():
     assert codes(form(short)) == {("fields.0.options", "prefill_options")}
     row = field("group", "rows", fields=[field("integer", "year", prefill="period.year")])
     assert codes(form(row)) == {("fields.0.fields.0.prefill", "prefill_in_row")}
+    assert ("fields.0.prefill", "not_an_option") in codes(form(field("text", "agency", prefill=["period.year"])))
     assert ("fields.0.format", "not_an_option") in codes(form(field("integer", "code", format="hex")))
 
 

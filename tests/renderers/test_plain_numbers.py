@@ -61,3 +61,11 @@ def test_dashboard_tables_mark_plain_columns_in_every_writer():
     assert revenue.value == 12345.5 and revenue.number_format == "#,##0.0#"
     english: Any = DataTable("KPI", ["Year", "Revenue"], [[2026, 12345.5]], plain=[True, False], locale="en")
     assert english.texts() == [["2026", "12,345.5"]]
+
+
+def test_the_printed_pdf_shows_the_year_plain_and_quantities_grouped():
+    from tests.renderers.test_pdf import render, text_of
+
+    for number in (1, 2):
+        text = text_of(render("cchc-report", number))
+        assert "2025" in text and "2.025" not in text and "1.200" in text

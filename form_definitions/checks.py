@@ -8,6 +8,7 @@ from jsonschema import Draft202012Validator
 
 import form_definitions.schema  # noqa: F401  (registers every field type)
 from form_definitions import KINDS, LANGUAGES, SCHEMA_VERSION
+from form_definitions.prefill import check_prefill
 from form_definitions.problems import Problem, join_path
 from form_definitions.registry import BILINGUAL, REGISTRY, Field
 from form_definitions.rules import rule_vars
@@ -86,8 +87,10 @@ def _top_names(fields: list[Field]) -> list[str]:
     return [f["name"] for f in data_fields(fields) if isinstance(f, dict) and isinstance(f.get("name"), str)]
 
 
-def _check_fields(fields: list[Any], base: str, form_names: set[str], nested: bool = False) -> list[Problem]:
-    """Problems of a list of fields: the form's, a section's (`nested`) or a group row's."""
+def _check_fields(
+    fields: list[Any], base: str, form_names: set[str], nested: bool = False, in_row: bool = False
+) -> list[Problem]:
+    """Problems of a list of fields: the form's, a section's (`nested`) or a group row's (`in_row`)."""
     problems: list[Problem] = []
     for index, spec in enumerate(fields):
         path = join_path(base, index)
@@ -100,11 +103,13 @@ def _check_fields(fields: list[Any], base: str, form_names: set[str], nested: bo
         ]
         problems += _check_rules(spec, path, form_names)
         problems += _check_options(spec, path)
+        problems += check_prefill(spec, path, in_row)
         if spec["type"] == "section":
-            problems += _check_fields(spec.get("fields") or [], join_path(path, "fields"), form_names, nested=True)
+            inner = join_path(path, "fields")
+            problems += _check_fields(spec.get("fields") or [], inner, form_names, nested=True, in_row=in_row)
         elif spec["type"] == "group":
             row_names = form_names | set(_top_names(spec.get("fields") or []))
-            problems += _check_fields(spec.get("fields") or [], join_path(path, "fields"), row_names)
+            problems += _check_fields(spec.get("fields") or [], join_path(path, "fields"), row_names, in_row=True)
         elif spec["type"] == "grid":
             problems += _check_grid(spec, path, form_names)
     if not nested:  # names are unique in the form, and in each group row, sections included

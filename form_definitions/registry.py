@@ -30,6 +30,19 @@ COMMON_KEYS: dict[str, Any] = {
     "required_if": RULE,
     "fill_by": {"enum": ["filler", "reviewer"]},
     "widget": {"type": "string"},
+    # filled from the campaign and period, read-only (form_definitions.prefill.SOURCES)
+    "prefill": {
+        "enum": [
+            "campaign.agency_name",
+            "period.type",
+            "period.number",
+            "period.year",
+            "period.start",
+            "period.end",
+            "period.deadline",
+        ]
+    },
+    "format": {"enum": ["plain", "grouped"]},  # integers: "plain" for years, codes, ids (no separators)
 }
 
 

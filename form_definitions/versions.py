@@ -119,7 +119,7 @@ SHRINKING_LIMITS = ("minimum", "min_length", "min_items")
 LIMIT_FLOORS = {"min_length": 1, "min_items": 0}
 # Keys that never make an earlier answer invalid: when a field shows or is asked for, who fills it,
 # how a number is shown, whether a grid column gets a total.
-FREE_KEYS = ("visible_if", "required_if", "fill_by", "decimals", "total")
+FREE_KEYS = ("visible_if", "required_if", "fill_by", "decimals", "total", "prefill", "format")
 
 
 def _loosened(key: str, old: Any, new: Any, required: bool) -> bool:

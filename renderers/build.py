@@ -79,7 +79,8 @@ class ViewBuilder:
             view.inactive = self._inactive
             view.required = bool(spec.get("required")) or holds(spec.get("required_if"), scope, default=False)
             view.conditional = "required_if" in spec
-            view.locked = ctx.fill and (self._locked or self._reviewer_only(spec))
+            view.locked = ctx.fill and (self._locked or self._reviewer_only(spec) or "prefill" in spec)
+            view.extra["prefilled"] = "prefill" in spec
             self.register(path, view)
             self._fill(view, scope)
             return view

@@ -216,6 +216,7 @@ class PagedStream:
             subtitle=subtitle,
             numeric=[c.numeric for c in table.columns],
             locale=locale,
+            plain=[c.plain for c in table.columns],
         )
 
     def add(self, table: int, row: list[Cell]) -> None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from form_definitions.merge import MergedField, merge_fields
+from form_definitions.prefill import plain_number
 from form_definitions.walk import field_index
 from renderers.values import is_number, option_label
 
@@ -32,6 +33,7 @@ CONTAINER_TYPES = frozenset({"grid", "group"})
 class Column:
     header: str
     numeric: bool = False
+    plain: bool = False  # a year, code or id: never grouped in Word and PDF
 
 
 @dataclass
@@ -115,7 +117,7 @@ class ExportPlan:
 
     def _add_scalar(self, main: ExportTable, merged: MergedField) -> None:
         label = self.wording.label(merged.label)
-        main.columns.append(Column(label, numeric=merged.type in NUMERIC))
+        main.columns.append(Column(label, numeric=merged.type in NUMERIC, plain=plain_number(merged.spec)))
         points = merged.type == "scored_choice"
         if points:
             main.columns.append(Column(f"{label} ({self.wording.word('Points')})", numeric=True))

@@ -23,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from renderers.pdf import CREATOR, DEFAULT_DATE, ReportPdf, _page_text
 from renderers.pdf_layout import FONT, HEADINGS, SMALL, clean_text
-from renderers.values import Gettext, format_number, is_number
+from renderers.values import Gettext, format_number, is_number, plain_text
 from renderers.word import column_weights, docx_bytes, new_document, page_footer, set_properties, word_table
 from renderers.word import page_template as docx_page_template
 
@@ -48,6 +48,7 @@ class DataTable:
     subtitle: str = ""  # e.g. filters applied, localized
     numeric: list[bool] | None = None  # per column; None → guess from values
     locale: str = "vi"  # how DOCX and PDF write numbers
+    plain: list[bool] | None = None  # per column: years, codes, ids — digits as written, never grouped
 
     def cells(self) -> list[list[Cell]]:
         """The rows cut or padded to the number of columns, so every writer gets the same grid."""
@@ -61,9 +62,19 @@ class DataTable:
         columns = list(zip(*self.cells(), strict=True)) or [() for _ in self.columns]
         return [bool(values) and _all_numbers(values) for values in columns]
 
+    def plain_columns(self) -> list[bool]:
+        """The given flags, or no plain column."""
+        if self.plain is not None and len(self.plain) == len(self.columns):
+            return list(self.plain)
+        return [False] * len(self.columns)
+
     def texts(self) -> list[list[str]]:
-        """Every cell as display text: numbers in the locale's format, None as an empty cell."""
-        return [[_text(value, self.locale) for value in row] for row in self.cells()]
+        """Every cell as display text: numbers in the locale's format (plain columns as written), None as ''."""
+        plain = self.plain_columns()
+        return [
+            [plain_text(v) if p and is_number(v) else _text(v, self.locale) for v, p in zip(row, plain, strict=True)]
+            for row in self.cells()
+        ]
 
 
 def _all_numbers(values: tuple[Cell, ...]) -> bool:
@@ -116,9 +127,10 @@ def table_xlsx(table: DataTable) -> bytes:
         sheet["A2"].font = Font(italic=True, color="595959")
     numeric = table.numeric_columns()
     _xlsx_header(sheet, table.columns)
+    plain = table.plain_columns()
     for number, row in enumerate(table.cells(), start=HEADER_ROW + 1):
         for column, value in enumerate(row, start=1):
-            _xlsx_cell(sheet, number, column, value)
+            _xlsx_cell(sheet, number, column, value, plain[column - 1])
     last = get_column_letter(max(len(table.columns), 1))
     sheet.freeze_panes = f"A{HEADER_ROW + 1}"
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + max(len(table.rows), 1)}"
@@ -147,12 +159,12 @@ def _xlsx_header(sheet: Worksheet, columns: list[str]) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def _xlsx_cell(sheet: Worksheet, row: int, column: int, value: Cell) -> None:
+def _xlsx_cell(sheet: Worksheet, row: int, column: int, value: Cell, plain: bool = False) -> None:
     if value is None:
         return
     if is_number(value):
         cell = sheet.cell(row=row, column=column, value=value)
-        cell.number_format = "#,##0" if isinstance(value, int) else "#,##0.0#"
+        cell.number_format = "0" if plain else "#,##0" if isinstance(value, int) else "#,##0.0#"
         return
     cell = sheet.cell(row=row, column=column, value=_xlsx_text(value))
     cell.data_type = "s"  # openpyxl would store "=…" text as a formula that Excel then runs

@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from form_definitions.prefill import plain_number
 from i18n.text import localize
 
 Gettext = Callable[[str], str]
@@ -28,6 +29,11 @@ def format_number(value: Any, locale: str, decimals: int | None = None) -> str:
     if text.lstrip("-").strip("0.,") == "":
         text = text.lstrip("-")  # never show "-0"
     return text.translate(_SWAP_SEPARATORS) if locale == "vi" else text
+
+
+def plain_text(value: Any) -> str:
+    """A year, code or id: its digits as written, no thousands separators in any language."""
+    return input_text(value)
 
 
 def input_text(value: Any) -> str:
@@ -90,7 +96,7 @@ def render_value(field: dict[str, Any], value: Any, locale: str, gettext: Gettex
     if kind in ("group", "grid"):
         return ""
     if is_number(value):
-        text = format_number(value, locale, field.get("decimals"))
+        text = plain_text(value) if plain_number(field) else format_number(value, locale, field.get("decimals"))
         unit = localize(field.get("unit"), locale)
         return f"{text} {unit}" if unit else text
     return str(value)

@@ -50,6 +50,8 @@ FIELD_COLUMNS = (
     Column("formula", "calculation", "rule"),
     Column("concept", "concept", "text"),
     Column("fill_by", "fill_by", "text"),
+    Column("prefill", "prefill", "text"),
+    Column("format", "format", "text"),
     Column("required_if", "required_if", "rule"),
     Column("unit", "unit", "bilingual"),
     Column("minimum", "min", "limit"),

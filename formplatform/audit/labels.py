@@ -50,6 +50,7 @@ ACTION_LABELS = {
     "report.accept": _l("Report accepted"),
     "report.return": _l("Report returned for supplementation"),
     "report.review_save": _l("Review of a report saved"),
+    "report.par_exception": _l("Score verified without evidence (explanation accepted)"),
     "report.signature_stored": _l("Signed PDF of a report stored"),
     "report.signature_refused": _l("Signature refused"),
     "signature.demo_certificate": _l("Demo certificate issued"),

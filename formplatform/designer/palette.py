@@ -11,6 +11,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from form_definitions import KINDS
+from form_definitions.prefill import SOURCES
 from form_definitions.registry import BILINGUAL, COMMON_KEYS, REGISTRY, RULE
 
 # (label, one-sentence explanation, palette group) per field type.
@@ -85,7 +86,14 @@ OPTIONS: dict[str, tuple[Any, Any]] = {
     "formula": (_l("Formula"), _l("How the value is computed from other answers.")),
     "max_size": (_l("Largest file (MB)"), _l("Bigger files are refused.")),
     "accept": (_l("Accepted file types"), _l("Leave empty to accept any document type the platform allows.")),
+    "prefill": (
+        _l("Filled in from the campaign"),
+        _l("The report's header: the server writes this value from the campaign and period; nobody can edit it."),
+    ),
+    "format": (_l("Number format"), _l("Years, codes and ids are written without thousands separators.")),
 }
+# keys whose "not set" is a choice of its own (the editor's select drops the key on its first choice)
+UNSET = {"prefill": _l("Typed in by the agency"), "format": _l("Automatic: a year plain, other numbers grouped")}
 
 ENUMS: dict[str, Any] = {
     "filler": _l("The agency filling in the form"),
@@ -93,6 +101,15 @@ ENUMS: dict[str, Any] = {
     "radio": _l("Buttons in a list"),
     "select": _l("A drop-down list"),
     "buttons": _l("Large buttons (kiosk)"),
+    "campaign.agency_name": _l("The reporting agency's name"),
+    "period.type": _l("The period type (month, quarter, half, nine months, year)"),
+    "period.number": _l("The period's number in its year (quarter 1–4, month 1–12)"),
+    "period.year": _l("The period's year"),
+    "period.start": _l("The first day of the period's data"),
+    "period.end": _l("The last day of the period's data"),
+    "period.deadline": _l("The report's deadline"),
+    "plain": _l("Plain: year, code or id (2026)"),
+    "grouped": _l("Grouped quantity (1.234)"),
 }
 
 KIND_TEXT = {
@@ -154,10 +171,19 @@ def _option(key: str, schema: dict[str, Any]) -> dict[str, Any]:
     }
     if "enum" in schema:
         described["choices"] = [{"value": v, "label": str(ENUMS.get(v, v))} for v in schema["enum"]]
+        if key in UNSET:
+            described["choices"].insert(0, {"value": "", "label": str(UNSET[key])})
     for bound in ("minimum", "maximum"):
         if bound in schema:
             described[bound] = schema[bound]
     return described
+
+
+def _offered(key: str, type_name: str) -> bool:
+    """Prefill only where a source fits the type; the number format only on whole numbers."""
+    if key == "prefill":
+        return any(type_name in types for types in SOURCES.values())
+    return key != "format" or type_name == "integer"
 
 
 def palette() -> dict[str, Any]:
@@ -166,7 +192,7 @@ def palette() -> dict[str, Any]:
     types = []
     for name, (label, help_text, group) in TYPES.items():
         kind = REGISTRY[name]
-        keys = [k for k in common if kind.has_data or k in ("visible_if",)]
+        keys = [k for k in common if (kind.has_data or k in ("visible_if",)) and _offered(k, name)]
         if name == "section":
             keys = ["name", "label", "help", "visible_if"]
         schemas = {**COMMON_KEYS, **kind.config}

@@ -21,6 +21,7 @@ from formplatform.agencies.models import Agency
 from formplatform.audit.services import record_event
 from formplatform.errors import NotFound
 from formplatform.models import Form, utcnow
+from formplatform.reporting.header import official_name, with_header
 from formplatform.reporting.holidays import holiday_set, parse_extra
 from formplatform.reporting.models import Campaign, Report, eq
 from formplatform.reporting.notifications import notify_report
@@ -111,16 +112,19 @@ def open_campaign_periods(campaign: Campaign, now: datetime | None = None) -> in
         raise NotFound()
     first_role = workflow_steps(version.definition)[0]["role"]
     agencies = assigned_agencies(campaign)
-    created = sum(_open_period(campaign, p, agencies, version.hash, first_role, now) for p in periods)
+    created = sum(_open_period(campaign, p, agencies, version, first_role, now) for p in periods)
     Campaign.objects(id=campaign.id).update_one(set__opened_through=periods[-1].key)
     campaign.opened_through = periods[-1].key
     return created
 
 
 def _open_period(
-    campaign: Campaign, period: Period, agencies: list[Agency], version_hash: str, first_role: str, now: datetime
+    campaign: Campaign, period: Period, agencies: list[Agency], version: Any, first_role: str, now: datetime
 ) -> int:
-    """Insert the missing reports of one period; tell the drafters of a period still open to submit."""
+    """Insert the missing reports of one period; tell the drafters of a period still open to submit.
+
+    Each report starts with its header (agency, period, deadline) filled from the campaign.
+    """
     deadline = deadline_moment(period_deadline(campaign, period))
     existing = set(Report.objects(__raw__=eq(campaign_id=campaign.id, period_key=period.key)).scalar("agency_id"))
     created = 0
@@ -131,7 +135,7 @@ def _open_period(
             campaign_id=campaign.id,
             form_key=campaign.form_key,
             version=campaign.version,
-            version_hash=version_hash,
+            version_hash=version.hash,
             agency_id=agency.id,
             owner_agency_id=campaign.owner_agency_id,
             period_key=period.key,
@@ -139,6 +143,7 @@ def _open_period(
             period_end=midnight(period.end),
             deadline=deadline,
         )
+        report.data = with_header(version.definition, {}, report, official_name(agency))
         try:
             report.save(force_insert=True)
         except NotUniqueError:  # opened at the same moment by another request

@@ -24,6 +24,7 @@ from formplatform.errors import BadRequest, NotFound, localize_problems
 from formplatform.models import Form
 from formplatform.paging import Page, page_number
 from formplatform.reporting import bp
+from formplatform.reporting.header import with_header
 from formplatform.reporting.models import Campaign, Report
 from formplatform.reporting.par import par_view, period_ranking
 from formplatform.reporting.periods import period_label
@@ -180,7 +181,7 @@ def _render(definition: dict[str, Any], mode: str, report: Report, **options: An
 
 def _fill_body(report: Report, definition: dict[str, Any], errors: list[Any], state: dict[str, Any]) -> Markup:
     """The drafter's form: the posted (or stored) answers, the reviewer's entries shown locked."""
-    data = {**(state.get("data") or report.data or {}), **review_values(report)}
+    data = {**with_header(definition, state.get("data") or report.data or {}, report), **review_values(report)}
     action = url_for("reporting.save", report_id=report.id)
     return _render(definition, "fill", report, data=data, errors=errors, csrf_token=generate_csrf(), action=action)
 

@@ -24,8 +24,10 @@ from formplatform.accounts.models import User
 from formplatform.audit.services import record_event
 from formplatform.errors import Invalid
 from formplatform.models import utcnow
+from formplatform.reporting.header import with_header
 from formplatform.reporting.models import Report
 from formplatform.reporting.par import check_exempt_areas
+from formplatform.reporting.par_evidence import guard_evidence
 from formplatform.reporting.workflow_access import (
     FILL_STATES,
     can_act,
@@ -101,7 +103,7 @@ def save_report(
         return Saved(save_review(report, data, actor, **options))
     expect(report, "fill", FILL_STATES, actor, None)
     definition = report_definition(report)
-    outcome = agency_content(definition, data, review_values(report))
+    outcome = agency_content(definition, with_header(definition, data, report), review_values(report))
     foreign = file_problems(outcome.data, report.data or {}, actor)
     if foreign:
         raise Invalid(foreign)
@@ -145,6 +147,7 @@ def save_review(
         review["exempt_areas"] = check_exempt_areas(definition, exempt_areas)
     if comments is not None:
         review["comment"], review["comments"] = clean_comments(definition, *comments, required=False)
+    guard_evidence(report, definition, review["values"], review.get("comments") or {}, actor)
     update: dict[str, Any] = {"set__review": review, "inc__revision": 1}
     revision = report.revision if expected_revision is None else expected_revision
     saved = move(report, update, revision=revision)
@@ -173,7 +176,8 @@ def submit_report(
     report = get_report(report_id)
     step = expect(report, "fill", FILL_STATES, actor, expected_step)
     assert isinstance(actor, User)
-    outcome = agency_content(report_definition(report), report.data or {}, review_values(report))
+    definition = report_definition(report)
+    outcome = agency_content(definition, with_header(definition, report.data or {}, report), review_values(report))
     if outcome.problems:
         raise Invalid(outcome.problems)
     again = (report.submissions or 0) > 0
@@ -239,6 +243,7 @@ def accept_report(
         notes = dict((report.review or {}).get("comments") or {})
     else:
         update["set__review__comments"] = notes
+    guard_evidence(report, report_definition(report), review_values(report), notes, actor)
     moved = move(report, update)
     freeze_revision(moved, "accepted", actor)
     record_step(moved, report, "accept", actor, comment=text, field_comments=notes)

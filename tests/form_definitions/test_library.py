@@ -53,9 +53,9 @@ def test_keys_are_exactly_the_four_built_in_forms():
     assert set(LIBRARY_KEYS) == EXPECTED_KEYS
     assert {key: len(versions) for key, versions in library.items()} == {
         "dossier-satisfaction": 2,
-        "cchc-report": 1,
-        "kpi-monthly": 2,
-        "par-self-assessment": 1,
+        "cchc-report": 2,
+        "kpi-monthly": 3,
+        "par-self-assessment": 2,
     }
 
 
@@ -235,7 +235,7 @@ def test_satisfaction_meta_keeps_the_legal_basis_and_dates():
 
 
 def cchc_answers(**extra: Any) -> dict[str, Any]:
-    definition = library_definition("cchc-report")
+    definition = library_definition("cchc-report", 1)
     answers: dict[str, Any] = {
         "agency": "Sở Nội vụ Thành phố Hồ Chí Minh",
         "period_kind": "q1",
@@ -261,8 +261,21 @@ def cchc_answers(**extra: Any) -> dict[str, Any]:
     return {**answers, **extra}
 
 
+# v2's header: from the campaign (agency, period type and number, year, cut-off dates, deadline)
+CCHC_V2_HEADER = {"period_type": "quarter", "period_number": 1, "deadline": "2025-03-25"}
+
+
+def cchc_answers_for(number: int, **extra: Any) -> dict[str, Any]:
+    """Complete answers for version `number` of cchc-report (v2 replaced `period_kind`)."""
+    answers = cchc_answers(**extra)
+    if number >= 2:
+        answers.pop("period_kind", None)
+        answers = {**answers, **CCHC_V2_HEADER, **extra}
+    return answers
+
+
 def test_cchc_report_follows_the_reform_report_outline():
-    definition = library_definition("cchc-report")
+    definition = library_definition("cchc-report", 1)
     assert definition["kind"] == "report"
     present = set(names(definition))
     assert {
@@ -288,7 +301,7 @@ def test_cchc_report_follows_the_reform_report_outline():
 
 
 def test_cchc_report_complete_answers_pass_and_compute_the_annex():
-    outcome = check_answers(library_definition("cchc-report"), cchc_answers())
+    outcome = check_answers(library_definition("cchc-report", 1), cchc_answers())
     assert outcome.problems == []
     dossiers = outcome.data["annex_dossiers"]
     assert dossiers["counter"]["on_time_rate"] == 100 and dossiers["postal"]["on_time_rate"] == 100
@@ -308,7 +321,7 @@ def test_cchc_report_complete_answers_pass_and_compute_the_annex():
 
 def test_cchc_report_late_dossiers_require_an_explanation_and_apologies():
     dossiers = {"counter": {"received": 300, "resolved_on_time": 270, "resolved_late": 7, "pending": 23}}
-    definition = library_definition("cchc-report")
+    definition = library_definition("cchc-report", 1)
     outcome = check_answers(definition, cchc_answers(annex_dossiers=dossiers))
     assert pairs(outcome.problems) == {("late_explanation", "required"), ("apologies_sent", "required")}
     assert outcome.data["annex_dossiers"]["counter"]["on_time_rate"] == 97.5
@@ -319,7 +332,7 @@ def test_cchc_report_late_dossiers_require_an_explanation_and_apologies():
 
 
 def test_cchc_report_plan_not_issued_requires_a_reason_and_hides_the_reference():
-    definition = library_definition("cchc-report")
+    definition = library_definition("cchc-report", 1)
     outcome = check_answers(definition, cchc_answers(plan_issued=False))
     assert pairs(outcome.problems) == {("plan_missing_reason", "required")}
     assert "plan_reference" not in outcome.data
@@ -331,7 +344,7 @@ def test_cchc_report_plan_not_issued_requires_a_reason_and_hides_the_reference()
 
 
 def test_cchc_report_refuses_bad_period_and_annex_values():
-    definition = library_definition("cchc-report")
+    definition = library_definition("cchc-report", 1)
     answers = cchc_answers(period_kind="month", period_from="2025-02-30")
     answers["annex_dossiers"] = {"counter": {"received": -1}, "weekly": {"received": 3}}
     del answers["difficulties"]

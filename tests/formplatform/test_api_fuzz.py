@@ -133,7 +133,7 @@ def world(app: Any, city: Any, seeded: Any) -> dict[str, list[str]]:
         author = city.users["cv_q1"]
         evidence = store_file("a.pdf", "application/pdf", tiny_pdf(), max_bytes=10_000, actor=author).reference()
         definition = get_version("par-self-assessment", 1).definition
-        workflow.save_report(report.id, {**par_data(definition), "s1_1_1_evidence": evidence}, author)
+        workflow.save_report(report.id, {**par_data(definition, evidence=False), "s1_1_1_evidence": evidence}, author)
         dossier = make_dossier(city)
     return {
         "key": ["par-self-assessment", "dossier-satisfaction", "kpi-monthly"],

@@ -124,7 +124,7 @@ def test_the_cchc_dossier_grid_is_a_word_table_with_row_labels_numbers_and_total
 
 
 def test_english_locale_gives_english_labels_and_numbers():
-    definition = library_definition("cchc-report")
+    definition = library_definition("cchc-report", 1)
     doc = read(render("cchc-report", locale="en"))
     period = next(f for f in data_fields(definition["fields"]) if f["name"] == "period_kind")
     q1 = next(o for o in period["options"] if o["value"] == "q1")

@@ -15,7 +15,12 @@ from form_definitions.answers import check_answers
 from form_definitions.library import library_definition, library_versions
 from form_definitions.walk import data_fields, iter_fields
 from renderers.pdf import parse_keywords, render_pdf, report_keywords
-from tests.form_definitions.test_library import cchc_answers, kpi_answers, par_answers, satisfaction_answers
+from tests.form_definitions.test_library import (
+    cchc_answers_for,
+    kpi_answers,
+    par_answers,
+    satisfaction_answers,
+)
 from tests.renderers.forms import ANSWERS, all_types
 
 DIGEST = "3f" * 32
@@ -48,7 +53,7 @@ def vi_gettext(message: str) -> str:
 def answers_for(key: str, number: int) -> dict[str, Any]:
     definition = library_definition(key, number)
     if key == "cchc-report":
-        return cchc_answers(agency="UBND Quận 1")
+        return cchc_answers_for(number, agency="UBND Quận 1")
     if key == "kpi-monthly":
         return kpi_answers(agency="Ủy ban nhân dân Quận 3")
     if key == "par-self-assessment":

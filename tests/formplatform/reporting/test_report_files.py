@@ -30,7 +30,7 @@ def evidence(app: Any, city: Any, seeded: Any) -> dict[str, Any]:
         report = make_report(city, "par-self-assessment")
         ref = store_file(EVIDENCE_NAME, "application/pdf", EVIDENCE, max_bytes=10_000, actor=u["cv_q1"]).reference()
         stray = store_file("khac.pdf", "application/pdf", tiny_pdf("khac"), max_bytes=10_000, actor=u["cv_q1"])
-        workflow.save_report(report.id, {**par_data(definition), "s1_1_1_evidence": ref}, u["cv_q1"])
+        workflow.save_report(report.id, {**par_data(definition, evidence=False), "s1_1_1_evidence": ref}, u["cv_q1"])
         workflow.submit_report(report.id, u["cv_q1"])
         workflow.approve_report(report.id, u["tp_q1"])
         workflow.approve_report(report.id, u["ct_q1"], signature=FAKE_SIGNATURE)

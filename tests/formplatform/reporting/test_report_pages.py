@@ -196,15 +196,15 @@ def test_a_report_keeps_rendering_its_pinned_version_after_a_newer_one_is_publis
 
     with app.app_context():
         save_report(report_id, cchc_data(difficulties="Thiếu nhân lực một cửa"), users(city)["cv_q1"])
-        newer = copy.deepcopy(library_definition("cchc-report"))
+        newer = copy.deepcopy(library_definition("cchc-report", 1))
         assessment = next(f for f in newer["fields"] if f.get("name") == "assessment")
         assessment["fields"] = [f for f in assessment["fields"] if f.get("name") != "difficulties"]
         causes = next(f for f in assessment["fields"] if f.get("name") == "causes")
         causes["label"] = {"vi": "Nguyên nhân gốc (phiên bản 2)", "en": "Root causes (version 2)"}
         assessment["fields"].append({"type": "textarea", "name": "v2_only", "label": {"vi": "Mới", "en": "New in v2"}})
         save_draft("cchc-report", newer, None)
-        assert publish_form("cchc-report", None, confirm_breaking=True).number == 2
-        assert get_form("cchc-report").latest_version == 2
+        assert publish_form("cchc-report", None, confirm_breaking=True).number == 3  # after the library's v2
+        assert get_form("cchc-report").latest_version == 3
     for username in ("cv_q1", "xem_tp"):  # the drafter's form and a reader's view
         as_user(client, username)
         html = page(client, report_id, lang="en")

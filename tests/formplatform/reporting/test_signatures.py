@@ -64,7 +64,7 @@ def make_report(city: Any, *, agency: str = "d1", step: int = SIGN_STEP, period:
     from formplatform.reporting.models import Report
     from formplatform.services.forms import get_version
 
-    outcome = check_answers(library_definition("cchc-report"), cchc_answers(agency="UBND Quận 1", **extra))
+    outcome = check_answers(library_definition("cchc-report", 1), cchc_answers(agency="UBND Quận 1", **extra))
     assert outcome.problems == []
     report = Report(
         campaign_id="campaign-1",

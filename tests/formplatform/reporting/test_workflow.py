@@ -215,9 +215,9 @@ def test_reviewer_fields_belong_to_the_reviewer_and_stay_out_of_the_signed_conte
         definition = get_version("par-self-assessment", 1).definition
         report = make_report(city, "par-self-assessment")
         with pytest.raises(Invalid) as refused:
-            workflow.save_report(report.id, {**par_data(definition), "s1_1_1_verified": 1}, u["cv_q1"])
+            workflow.save_report(report.id, {**par_data(definition, evidence=False), "s1_1_1_verified": 1}, u["cv_q1"])
         assert codes(refused.value) == {("s1_1_1_verified", "reviewer_only")}
-        workflow.save_report(report.id, par_data(definition), u["cv_q1"])
+        workflow.save_report(report.id, par_data(definition, evidence=False), u["cv_q1"])
         workflow.submit_report(report.id, u["cv_q1"])
         workflow.approve_report(report.id, u["tp_q1"])
         signed = workflow.approve_report(report.id, u["ct_q1"], signature=FAKE_SIGNATURE)
@@ -230,13 +230,18 @@ def test_reviewer_fields_belong_to_the_reviewer_and_stay_out_of_the_signed_conte
         assert codes(too_high.value) == {("s1_1_1_verified", "too_large")}
         with pytest.raises(Invalid):
             workflow.save_report(report.id, {}, u["thamdinh"], exempt_areas=["general", "nowhere"])
-        saved = workflow.save_report(report.id, {"s1_1_1_verified": 0.5}, u["thamdinh"], exempt_areas=["area4"])
+        accepted = ("", {"s1_1_1_self": "Chấp nhận giải trình"})  # no evidence: an exception, with a comment
+        saved = workflow.save_report(
+            report.id, {"s1_1_1_verified": 0.5}, u["thamdinh"], exempt_areas=["area4"], comments=accepted
+        )
         after = saved.report
         assert after.review["values"] == {"s1_1_1_verified": 0.5} and after.review["exempt_areas"] == ["area4"]
         assert after.content_digest() == digest  # the signature still vouches for the agency's content
         # returned: the agency revises, and sending the reviewer's value back unchanged is fine
         workflow.return_report(report.id, u["thamdinh"], field_comments={"s1_1_1_self": "Thiếu minh chứng"})
-        resent = workflow.save_report(report.id, {**par_data(definition), "s1_1_1_verified": 0.5}, u["cv_q1"])
+        resent = workflow.save_report(
+            report.id, {**par_data(definition, evidence=False), "s1_1_1_verified": 0.5}, u["cv_q1"]
+        )
         assert resent.report.review["values"] == {"s1_1_1_verified": 0.5}
 
 
@@ -254,9 +259,11 @@ def test_evidence_files_must_be_the_actors_own_or_already_in_the_report(app, cit
         foreign = store_file("a.pdf", "application/pdf", tiny_pdf("x"), max_bytes=1000, actor=u["cv_q3"]).reference()
         own = store_file("b.pdf", "application/pdf", tiny_pdf("y"), max_bytes=1000, actor=u["cv_q1"]).reference()
         with pytest.raises(Invalid) as refused:
-            workflow.save_report(report.id, {**par_data(definition), "s1_1_1_evidence": foreign}, u["cv_q1"])
+            workflow.save_report(
+                report.id, {**par_data(definition, evidence=False), "s1_1_1_evidence": foreign}, u["cv_q1"]
+            )
         assert codes(refused.value) == {("s1_1_1_evidence", "file_missing")}
-        workflow.save_report(report.id, {**par_data(definition), "s1_1_1_evidence": own}, u["cv_q1"])
+        workflow.save_report(report.id, {**par_data(definition, evidence=False), "s1_1_1_evidence": own}, u["cv_q1"])
         workflow.submit_report(report.id, u["cv_q1"])
         workflow.send_back(report.id, u["tp_q1"], "Sửa lại")
         # a colleague continues the report: the file already in it stays valid
@@ -264,5 +271,7 @@ def test_evidence_files_must_be_the_actors_own_or_already_in_the_report(app, cit
         from tests.fixtures.city import CITY_PASSWORD
 
         colleague = create_user("cv2_q1", CITY_PASSWORD, agency_id=city.id("d1"), roles=[("specialist", city.id("d1"))])
-        kept = workflow.save_report(report.id, {**par_data(definition), "s1_1_1_evidence": own}, colleague)
+        kept = workflow.save_report(
+            report.id, {**par_data(definition, evidence=False), "s1_1_1_evidence": own}, colleague
+        )
         assert kept.report.data["s1_1_1_evidence"]["id"] == own["id"]

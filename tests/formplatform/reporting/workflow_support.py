@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from form_definitions.walk import data_fields
-from tests.form_definitions.test_library import cchc_answers, kpi_answers
+from tests.form_definitions.test_library import EVIDENCE, cchc_answers, kpi_answers
 
 FAKE_SIGNATURE = {"file_id": "f-1", "signer": "Chủ tịch UBND Quận 1", "valid": True, "sha256": "00" * 32}
 
@@ -74,14 +74,22 @@ def kpi_data(**extra: Any) -> dict[str, Any]:
     return kpi_answers(**extra)
 
 
-def par_data(definition: dict[str, Any], scores: dict[str, float] | None = None) -> dict[str, Any]:
-    """A complete self-assessment: each item's self score (default: its maximum) with an explanation."""
+def par_data(
+    definition: dict[str, Any], scores: dict[str, float] | None = None, *, evidence: bool = True
+) -> dict[str, Any]:
+    """A complete self-assessment: each item's self score (default: its maximum) with its evidence file
+    (a reference only: no stored file, so for reports made directly, not saved through the service), or,
+    without `evidence`, an explanation of why there is none."""
     answers: dict[str, Any] = {"agency": "UBND Quận 1", "year": 2026}
     for field in data_fields(definition["fields"]):
         if field["name"].endswith("_self"):
             key = field["name"].removesuffix("_self")
             answers[field["name"]] = (scores or {}).get(key, field["score_max"])
-            answers[f"{key}_explanation"] = "Tài liệu kiểm chứng nộp bản giấy."
+            if evidence:
+                answers[f"{key}_evidence"] = {**EVIDENCE, "id": f"f-par-{key}"}
+                answers[f"{key}_doc_number"] = "125/BC-UBND ngày 15/11/2026"
+            else:
+                answers[f"{key}_explanation"] = "Tài liệu kiểm chứng nộp bản giấy."
     return answers
 
 

@@ -73,7 +73,8 @@ FIELD_COLUMNS = (
 # A static text's content is what a note shows, so it takes the label columns; its own label moves aside.
 STATIC_COLUMNS = (Column("content", "label", "bilingual"), Column("label", "heading", "bilingual"))
 SURVEY_ORDER = ["type", "name", "label::vi", "label::en", "hint::vi", "hint::en", "required", "relevant"]
-SURVEY_ORDER += ["calculation", "appearance", "parameters", "field_type", "kobo--matrix_list", "heading::vi", "heading::en"]
+SURVEY_ORDER += ["calculation", "appearance", "parameters", "field_type", "kobo--matrix_list"]
+SURVEY_ORDER += ["heading::vi", "heading::en"]
 SURVEY_ORDER += [h for c in FIELD_COLUMNS for h in c.headers() if h not in SURVEY_ORDER]
 
 OPTION_COLUMNS = (Column("value", "name", "text"), Column("label", "label", "bilingual"))

@@ -133,26 +133,32 @@ class _SurveyWriter:
         return cells
 
     def grid(self, field: dict[str, Any]) -> None:
-        """A grid as a field-list group holding one group per row, so pyxform (and ODK) read a question per cell.
+        """A grid pyxform (and ODK) can ask: fixed rows as a field-list group of row groups, addable rows as a repeat.
 
-        `kobo--matrix_list` names the rows' choice list: it marks the group as a grid when read back.
+        `field_type` marks it as a grid and `kobo--matrix_list` names the rows' choice list, for reading back.
         """
-        cells = {"type": "begin_group", **_cells(field, FIELD_COLUMNS), "appearance": "field-list"}
-        self.grid_paths[str(field.get("name"))] = "/".join([ROOT, *self.path, str(field.get("name"))])
-        list_name = self.new_list(field)
-        cells["kobo--matrix_list"] = list_name
-        for row in field.get("rows") or []:
-            # pyxform turns `unit::vi` on the choices sheet into a translation it cannot write: plain columns then
-            item = {h.replace("unit::", "unit_"): v for h, v in _cells(row, ROW_COLUMNS).items()}
-            self.choices.append({"list_name": list_name, **item})
+        name = str(field.get("name"))
+        self.grid_paths[name] = "/".join([ROOT, *self.path, name])
+        widget = _appearance(field).get("appearance")
+        fixed = "rows" in field
+        cells = {"type": "begin_group" if fixed else "begin_repeat", **_cells(field, FIELD_COLUMNS)}
+        cells.update(field_type="grid", appearance=f"field-list {widget or ''}".strip() if fixed else widget)
+        if fixed:
+            cells["kobo--matrix_list"] = list_name = self.new_list(field)
+            for row in field.get("rows") or []:
+                # pyxform turns `unit::vi` on the choices sheet into a translation it cannot write: plain columns
+                item = {h.replace("unit::", "unit_"): v for h, v in _cells(row, ROW_COLUMNS).items()}
+                self.choices.append({"list_name": list_name, **item})
         self.rows.append(cells)
-        for row in field.get("rows") or [{"key": "row"}]:
-            self.rows.append({"type": "begin_group", "name": row.get("key"), **_cells(row, OPTION_COLUMNS[1:])})
+        for row in field.get("rows") or [] if fixed else [None]:
+            if row is not None:
+                self.rows.append({"type": "begin_group", "name": row.get("key"), **_cells(row, OPTION_COLUMNS[1:])})
             for column in field.get("columns") or []:
                 kind = str(column.get("type", ""))
                 self.rows.append(_relative({"type": TYPE_CELLS.get(kind, kind), **_cells(column, FIELD_COLUMNS)}))
-            self.rows.append({"type": "end_group"})
-        self.rows.append({"type": "end_group"})
+            if row is not None:
+                self.rows.append({"type": "end_group"})
+        self.rows.append({"type": "end_group" if fixed else "end_repeat"})
 
     def absolute_cell_references(self) -> None:
         """`${grid.row.column}` -> the cell's absolute path: its name alone is shared by every row of the grid."""

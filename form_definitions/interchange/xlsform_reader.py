@@ -1,0 +1,138 @@
+"""Reading an XLSForm with pyxform, the XLSForm project's reference reader, and finding each element's row again.
+
+pyxform normalises what people write (header aliases and case, every language-column spelling, choice lists,
+settings) into its JSON form; it drops row numbers, so `Locator` finds them again in the raw sheet rows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from pyxform.errors import PyXFormError
+from pyxform.xls2json import workbook_to_json
+from pyxform.xls2json_backends import get_xlsform
+
+from form_definitions.problems import Problem
+
+ROW_IN_MESSAGE = re.compile(r"\[row\s*:\s*(\d+)\]")
+SHEET_IN_MESSAGE = re.compile(r"'(survey|choices|settings|external_choices|entities)' sheet", re.IGNORECASE)
+# pyxform's own column aliases that people write instead of the names its JSON uses.
+HEADER_ALIASES = {
+    "calculate": "calculation",
+    "relevance": "relevant",
+    "readonly": "read_only",
+    "constraint_message": "constraint_message",
+    "required_message": "required_message",
+    "bind::relevant": "relevant",
+    "bind::calculate": "calculation",
+    "bind::constraint": "constraint",
+    "bind::required": "required",
+    "bind::jr:constraintmsg": "constraint_message",
+    "bind::jr:requiredmsg": "required_message",
+    "bind::readonly": "read_only",
+    "control::appearance": "appearance",
+}
+
+
+class ReadError(Exception):
+    """A workbook pyxform refuses; `problem` names the sheet and row it gave, and its own words."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.code)
+        self.problem = problem
+
+
+@dataclass
+class Workbook:
+    """pyxform's JSON form of a workbook, its raw sheets and the warnings it gave."""
+
+    survey: dict[str, Any]
+    sheets: dict[str, list[dict[str, Any]]]
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_workbook(data: bytes, fallback_name: str) -> Workbook:
+    """The workbook as pyxform reads it; ReadError when pyxform (or the file itself) refuses it."""
+    try:
+        raw = get_xlsform(data, file_type=".xlsx")
+    except (PyXFormError, ValueError, TypeError, KeyError, OSError) as error:
+        raise ReadError(Problem("", "import_not_xlsx")) from error
+    if not raw.survey and not raw.survey_header:
+        raise ReadError(Problem("", "import_sheet_missing", {"sheet": "survey"}))
+    warnings: list[str] = []
+    try:
+        survey = workbook_to_json(raw, fallback_form_name=fallback_name or None, warnings=warnings)
+    except Exception as error:  # pyxform raises several types; every one is a refusal to report, not a crash
+        raise ReadError(refusal(str(error))) from error
+    sheets = {name: list(getattr(raw, name) or []) for name in ("survey", "choices", "settings")}
+    return Workbook(survey, sheets, warnings)
+
+
+def refusal(message: str) -> Problem:
+    """pyxform's message as a problem at the sheet and row it names (the survey sheet when it names none)."""
+    row = ROW_IN_MESSAGE.search(message)
+    sheet = SHEET_IN_MESSAGE.search(message)
+    text = ROW_IN_MESSAGE.sub("", message).strip()
+    name, number = sheet.group(1).lower() if sheet else "survey", int(row.group(1)) if row else 1
+    return Problem(f"{name}:{number}", "import_pyxform_refused", {"sheet": name, "row": number, "detail": text[:300]})
+
+
+def header_base(header: str) -> str:
+    """'Label::English (en)' -> 'label'; 'bind::relevant' -> 'relevant'."""
+    lowered = re.sub(r"\s+", "_", header.strip().lower())
+    if lowered in HEADER_ALIASES:
+        return HEADER_ALIASES[lowered]
+    base = lowered.split("::")[0]
+    return HEADER_ALIASES.get(base, base)
+
+
+class Locator:
+    """Sheet rows of survey elements and choices, found by name in the order pyxform lists them."""
+
+    def __init__(self, sheets: dict[str, list[dict[str, Any]]]) -> None:
+        self.survey = sheets.get("survey", [])
+        self.choices = sheets.get("choices", [])
+        self.settings = sheets.get("settings", [])
+        self.cursor = 0
+
+    def element(self, name: str) -> Place:
+        """The next survey row (from the last one found) with this name; the sheet start when none has it."""
+        for index in range(self.cursor, len(self.survey)):
+            if str(self.survey[index].get("name", "")).strip() == name:
+                self.cursor = index + 1
+                return Place("survey", index + 2, self.survey[index])
+        for index, row in enumerate(self.survey):  # pyxform may reorder (it never adds named rows)
+            if str(row.get("name", "")).strip() == name:
+                return Place("survey", index + 2, row)
+        return Place("survey", 1, {})
+
+    def choice(self, list_name: str, name: str) -> Place:
+        for index, row in enumerate(self.choices):
+            if str(row.get("list_name", "")).strip() == list_name and str(row.get("name", "")).strip() == name:
+                return Place("choices", index + 2, row)
+        return Place("choices", 1, {})
+
+    def setting(self) -> Place:
+        return Place("settings", 2, self.settings[0] if self.settings else {})
+
+
+@dataclass
+class Place:
+    """One sheet row: where a problem about it is reported, and the headers as the user wrote them."""
+
+    sheet: str
+    row: int
+    cells: dict[str, Any]
+
+    def header(self, column: str) -> str:
+        """The header as written for a column ('constraint_message' -> 'constraint_message::English (en)')."""
+        for header in self.cells:
+            if header_base(str(header)) == column:
+                return str(header)
+        return column
+
+    def problem(self, code: str, column: str = "", **params: Any) -> Problem:
+        values = {"sheet": self.sheet, "row": self.row, "column": self.header(column) if column else "", **params}
+        return Problem(f"{self.sheet}:{self.row}", code, values)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import pkgutil
+import re
 from collections.abc import Iterator
+from pathlib import PurePath
 from typing import Any
 
 import formiodata.components
@@ -23,8 +25,13 @@ _KNOWN_CLASSES = {m.name for m in pkgutil.iter_modules(formiodata.components.__p
 _UNREADABLE = (ValueError, TypeError, KeyError, AttributeError, IndexError)
 
 
-def definition_from_formio(schema: dict[str, Any] | str, *, key: str, language: str = "vi") -> Imported:
-    """Read a Form.io form (its JSON or the parsed dict); labels land in `language` only."""
+def definition_from_formio(
+    schema: dict[str, Any] | str, *, key: str = "", language: str = "vi", title: str = "", filename: str = ""
+) -> Imported:
+    """Read a Form.io form (its JSON or the parsed dict); labels land in `language` only.
+
+    Key: given -> the form's `name` or `path` -> file name. Title: given -> `title` -> `name` -> the key.
+    """
     try:
         raw = json.loads(schema) if isinstance(schema, str) else schema
         if not isinstance(raw, dict) or not isinstance(raw.get("components"), list):
@@ -35,12 +42,18 @@ def definition_from_formio(schema: dict[str, Any] | str, *, key: str, language: 
     problems: list[Problem] = []
     reader = FormioReader({**FIELD_HANDLERS, **LAYOUT_HANDLERS}, _objects(builder), language, problems)
     fields = reader.components(builder.raw_components, "components")
+    stem = PurePath(filename or "").stem
+    key = key or _key_from(raw.get("name") or raw.get("path") or stem)
     definition: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "key": key, "kind": DEFAULT_KIND}
-    title = raw.get("title") or raw.get("name")
-    if isinstance(title, str) and title.strip():
-        definition["title"] = {language: title.strip()}
+    written = title or raw.get("title") or raw.get("name") or key
+    definition["title"] = {language: written.strip() if isinstance(written, str) and written.strip() else key}
     definition["fields"] = fields
     return finish(definition, problems)
+
+
+def _key_from(text: Any) -> str:
+    """A form key from a Form.io name or a file name (the form key is ours to choose: it is no data key)."""
+    return re.sub(r"[^a-z0-9_-]+", "-", str(text or "").lower()).strip("-_")[:64]
 
 
 def _walk(components: list[Any]) -> Iterator[dict[str, Any]]:

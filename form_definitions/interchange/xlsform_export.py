@@ -210,7 +210,8 @@ def _range_parameters(field: dict[str, Any]) -> str:
 def _settings(definition: dict[str, Any]) -> Cells:
     cells = _cells(definition, SETTINGS_COLUMNS)
     for key in SETTINGS_TEXTS:
-        texts = definition.get(key) if isinstance(definition.get(key), dict) else {}
+        value = definition.get(key)
+        texts: dict[str, Any] = value if isinstance(value, dict) else {}
         cells.update({f"{key}_{lang}": text for lang, text in texts.items() if lang in LANGUAGES and text})
     title = definition.get("title") or {}
     cells["form_title"] = title.get("vi") or title.get("en") if isinstance(title, dict) else None

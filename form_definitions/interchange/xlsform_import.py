@@ -43,7 +43,7 @@ def definition_from_workbook(
         problems.append(Problem("survey:1", "import_languages_dropped", params))
     definition = _definition(book.sheets.get("settings") or [], locator.setting(), fields, problems)
     _name(definition, survey, key, title, stem, language)
-    return finish(definition, sorted(problems, key=_order))
+    return finish(definition, sorted(problems, key=_order), mapper.paths(fields))
 
 
 def _grid_names(children: list[dict[str, Any]]) -> set[str]:
@@ -86,7 +86,7 @@ def _name(
     """Key: given → form_id → file name. Title: given → title_vi/title_en → form_title → form_id → file name."""
     settings = survey  # pyxform lifts every settings column to the top of its JSON
     form_id = str(settings.get("id_string") or "")
-    definition["key"] = key or form_id or _key_from(stem)
+    definition["key"] = key or _key_from(form_id or stem)
     if title:
         definition["title"] = {language: title}
         return

@@ -48,7 +48,7 @@ NAMED_TYPES = {"phone", "email", "yes_no", "textarea"}
 GENERATED_NOTE = "generated_note_name_"
 # Keys of pyxform's JSON read elsewhere (or pyxform's own bookkeeping).
 READ = {"type", "name", "label", "hint", "bind", "control", "children", "choices", "itemset", "list_name"}
-READ |= {"parameters", "field_type", "kobo--matrix_list", "heading"}
+READ |= {"parameters", "field_type", "kobo--matrix_list", "heading", "choice_filter"}
 BIND_KEYS = {"required", "relevant", "calculate", "constraint", "jr:constraintMsg", "jr:requiredMsg", "readonly"}
 GRID_COLUMN_KEYS = set(REGISTRY["grid"].config["columns"]["items"]["properties"])
 EXTENSIONS = tuple(c for c in FIELD_COLUMNS if c.key not in ("name", "label", "help", "required", "visible_if"))
@@ -64,6 +64,7 @@ class Mapper:
         self.grids = grids
         self.problems: list[Problem] = []
         self.languages: set[str] = set()
+        self.places: dict[int, Place] = {}  # id of a field -> its row
         self.in_grid = False  # a grid's columns take the keys of grid columns, not of their field type
 
     def allowed(self, kind: str) -> set[str]:

@@ -7,7 +7,15 @@ from typing import Any
 
 from form_definitions.interchange.columns import CellError, decode
 from form_definitions.interchange.common import whole_number, widget_choices
-from form_definitions.interchange.xlsform_mapping import ACCEPT, CHANGED, NAMED_TYPES, TYPES, Field, Mapper
+from form_definitions.interchange.xlsform_mapping import (
+    ACCEPT,
+    CHANGED,
+    GENERATED_NOTE,
+    NAMED_TYPES,
+    TYPES,
+    Field,
+    Mapper,
+)
 from form_definitions.interchange.xlsform_reader import Place
 
 # ODK appearances with no equivalent here: reported, never fatal. `field-list` is what our sections do anyway.
@@ -34,22 +42,41 @@ class SurveyMapper(Mapper):
                 found.append(converted)
         return found
 
+    def placed(self, spec: Field, place: Place) -> Field:
+        """Note the row a field came from (see `paths`)."""
+        self.places[id(spec)] = place
+        return spec
+
+    def paths(self, fields: list[Field], prefix: str = "fields") -> dict[str, str]:
+        """Definition path -> "sheet:row" for every field placed while mapping."""
+        found: dict[str, str] = {}
+        for index, spec in enumerate(fields):
+            path = f"{prefix}.{index}"
+            if id(spec) in self.places:
+                found[path] = f"{self.places[id(spec)].sheet}:{self.places[id(spec)].row}"
+            found |= self.paths(spec.get("fields") or [], f"{path}.fields")
+            found |= self.paths(spec.get("columns") or [], f"{path}.columns")
+        return found
+
     def element(self, element: dict[str, Any]) -> Field | None:
         kind = str(element.get("type", ""))
         if kind == "group" and (element.get("control") or {}).get("bodyless"):
             return None  # pyxform's own meta block (instanceID): ODK fills it, nothing to ask
-        place = self.locator.element(str(element.get("name", "")))
+        name = str(element.get("name", ""))
+        place = self.locator.unnamed("note") if name.startswith(GENERATED_NOTE) else self.locator.element(name)
+        if place is None:
+            return None  # added by pyxform (a repeat_count's calculation, reported with its repeat)
         if kind in ("group", "repeat"):
             if "kobo--matrix_list" in element or element.get("field_type") == "grid":
-                return self.grid(element, place)
-            return self.block(element, place, "section" if kind == "group" else "group")
+                return self.placed(self.grid(element, place), place)
+            return self.placed(self.block(element, place, "section" if kind == "group" else "group"), place)
         target = TYPES.get(kind) or CHANGED.get(kind)
         if target is None:
             self.problems.append(place.problem("import_type_dropped", "type", type=kind))
             return None
         if kind in CHANGED:
             self.problems.append(place.problem("import_type_changed", "type", type=kind, target=target))
-        return self.question(element, place, target, kind)
+        return self.placed(self.question(element, place, target, kind), place)
 
     def question(self, element: dict[str, Any], place: Place, target: str, kind: str) -> Field:
         named = str(element.get("field_type", "")).strip()
@@ -70,6 +97,10 @@ class SurveyMapper(Mapper):
         if kind == "time":
             spec["pattern"] = TIME_PATTERN
         self.appearance(appearance, place, spec)
+        if "label" not in spec and target not in ("static",) and "name" in spec:
+            # XLSForm calculations (and some hidden questions) have no label; ours need one to be shown.
+            spec["label"] = {self.language: spec["name"]}
+            self.problems.append(place.problem("import_label_from_name", "label", name=spec["name"]))
         return spec
 
     def static(self, element: dict[str, Any], place: Place, spec: Field) -> Field:
@@ -143,7 +174,8 @@ class SurveyMapper(Mapper):
         spec = self.common(element, place, kind)
         control = element.get("control") or {}
         if "jr:count" in control:
-            self.problems.append(place.problem("import_column_dropped", "repeat_count", value=str(control["jr:count"])))
+            written = place.cells.get(place.header("repeat_count"), control["jr:count"])
+            self.problems.append(place.problem("import_column_dropped", "repeat_count", value=str(written)[:80]))
         self.appearance(str(control.get("appearance", "")).split(), place, spec)
         spec["fields"] = self.fields(element.get("children") or [])
         return spec
@@ -174,9 +206,9 @@ class SurveyMapper(Mapper):
         return spec
 
     def column(self, element: dict[str, Any]) -> Field:
-        place = self.locator.element(str(element.get("name", "")))
+        place = self.locator.element(str(element.get("name", ""))) or Place("survey", 1, {})
         kind = str(element.get("type", ""))
-        return self.question(element, place, TYPES.get(kind) or CHANGED.get(kind) or "text", kind)
+        return self.placed(self.question(element, place, TYPES.get(kind) or CHANGED.get(kind) or "text", kind), place)
 
     def skip_rows(self, groups: list[dict[str, Any]]) -> None:
         """Move the row cursor past the repeated row groups, so the next names are found after them."""

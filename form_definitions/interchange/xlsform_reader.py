@@ -17,7 +17,8 @@ from pyxform.xls2json_backends import get_xlsform
 from form_definitions.problems import Problem
 
 ROW_IN_MESSAGE = re.compile(r"\[row\s*:\s*(\d+)\]")
-SHEET_IN_MESSAGE = re.compile(r"'(survey|choices|settings|external_choices|entities)' sheet", re.IGNORECASE)
+SHEET_IN_MESSAGE = re.compile(r"'?\b(survey|choices|settings|external_choices|entities)'? sheet", re.IGNORECASE)
+COLUMN_IN_MESSAGE = re.compile(r"the '([^']+)' (?:value|column)", re.IGNORECASE)
 # pyxform's own column aliases that people write instead of the names its JSON uses.
 HEADER_ALIASES = {
     "calculate": "calculation",
@@ -75,8 +76,10 @@ def refusal(message: str) -> Problem:
     row = ROW_IN_MESSAGE.search(message)
     sheet = SHEET_IN_MESSAGE.search(message)
     text = ROW_IN_MESSAGE.sub("", message).strip()
+    column = COLUMN_IN_MESSAGE.search(message)
     name, number = sheet.group(1).lower() if sheet else "survey", int(row.group(1)) if row else 1
-    return Problem(f"{name}:{number}", "import_pyxform_refused", {"sheet": name, "row": number, "detail": text[:300]})
+    params = {"sheet": name, "row": number, "column": column.group(1) if column else "", "detail": text[:300]}
+    return Problem(f"{name}:{number}", "import_pyxform_refused", params)
 
 
 def header_base(header: str) -> str:
@@ -97,8 +100,8 @@ class Locator:
         self.settings = sheets.get("settings", [])
         self.cursor = 0
 
-    def element(self, name: str) -> Place:
-        """The next survey row (from the last one found) with this name; the sheet start when none has it."""
+    def element(self, name: str) -> Place | None:
+        """The next survey row (from the last one found) with this name; None for what pyxform added itself."""
         for index in range(self.cursor, len(self.survey)):
             if str(self.survey[index].get("name", "")).strip() == name:
                 self.cursor = index + 1
@@ -106,7 +109,16 @@ class Locator:
         for index, row in enumerate(self.survey):  # pyxform may reorder (it never adds named rows)
             if str(row.get("name", "")).strip() == name:
                 return Place("survey", index + 2, row)
-        return Place("survey", 1, {})
+        return None
+
+    def unnamed(self, kind: str) -> Place | None:
+        """The next row without a name whose type starts with `kind` (pyxform names unnamed notes itself)."""
+        for index in range(self.cursor, len(self.survey)):
+            row = self.survey[index]
+            if not str(row.get("name", "")).strip() and str(row.get("type", "")).strip().lower().startswith(kind):
+                self.cursor = index + 1
+                return Place("survey", index + 2, row)
+        return None
 
     def choice(self, list_name: str, name: str) -> Place:
         for index, row in enumerate(self.choices):

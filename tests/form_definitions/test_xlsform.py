@@ -9,7 +9,6 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from pyxform.xls2xform import convert
 
-from form_definitions.checks import check_definition
 from form_definitions.interchange import definition_from_workbook, workbook_from_definition
 from form_definitions.interchange.expressions import parse_expression, rule_to_cell
 from form_definitions.library import library_versions
@@ -349,14 +348,17 @@ def test_refusals_name_the_sheet_and_row():
     assert (problem.path, problem.params["column"]) == ("survey:3", "name")
 
 
+REFUSED = "import_pyxform_refused"
+
+
 @pytest.mark.parametrize(
     ("data", "code", "path"),
     [
         (b"not a workbook", "import_not_xlsx", ""),
         (workbook({"form": [["type", "name"]], "other": [["x"]]}), "import_sheet_missing", ""),
         (workbook({"survey": [["type", "label"], ["text", "Tên"]]}), "import_pyxform_refused", "survey:2"),
-        (workbook({"survey": [["type", "name"], ["begin_group", "g"], ["text", "a"]]}), "import_pyxform_refused", "survey:2"),
-        (workbook({"survey": [["type", "name"], ["begin_group", "g"], ["end_repeat", ""]]}), "import_pyxform_refused", "survey:3"),
+        (workbook({"survey": [["type", "name"], ["begin_group", "g"], ["text", "a"]]}), REFUSED, "survey:2"),
+        (workbook({"survey": [["type", "name"], ["begin_group", "g"], ["end_repeat", ""]]}), REFUSED, "survey:3"),
         (workbook({"survey": [["type", "name"], ["select_one nope", "a"]]}), "import_pyxform_refused", "choices:1"),
     ],
 )  # fmt: skip

@@ -21,7 +21,7 @@ OPTION: dict[str, Any] = {
 
 COMMON_KEYS: dict[str, Any] = {
     "type": {"type": "string"},
-    "name": {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]{0,63}$"},
+    "name": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_-]{0,63}$"},
     "concept": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"},
     "label": BILINGUAL,
     "help": BILINGUAL,

@@ -57,8 +57,8 @@ PROBLEMS = {
     "import_bad_expression": _l("The expression %(value)s in column %(column)s cannot become a rule; it was ignored."),
     "import_bad_json": _l("Column %(column)s does not hold valid JSON; it was ignored."),
     "import_bad_name": _l(
-        "Sheet %(sheet)s, row %(row)s, column %(column)s: the name %(name)s is not valid here (use letters, digits "
-        "and _, starting with a letter); it was kept as written so collected data keeps its key, rename it first."
+        "Sheet %(sheet)s, row %(row)s, column %(column)s: the name %(name)s is not valid here (use letters, digits, "
+        "_ and -, starting with a letter or _); it was kept as written so collected data keeps its key, rename it first."
     ),
     "import_pyxform_refused": _l("Sheet %(sheet)s, row %(row)s: the XLSForm cannot be read: %(detail)s"),
     "import_type_dropped": _l(

@@ -44,7 +44,7 @@ TYPE_CELLS = {
 }
 # Our types XLSForm has no word for: written as their nearest XLSForm type and named in `field_type`,
 # a column pyxform passes through untouched, so reading the workbook back restores them.
-NAMED_TYPES = {"phone", "email", "yes_no"}
+NAMED_TYPES = {"phone", "email", "yes_no", "rating"}
 YES_NO = "yes_no"
 YES_NO_CHOICES = [
     {"list_name": YES_NO, "name": "yes", "label::vi": "Có", "label::en": "Yes"},

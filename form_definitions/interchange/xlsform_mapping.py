@@ -44,7 +44,7 @@ CHANGED = {
     "rank": "multi_choice",
 }
 ACCEPT = {"image": ["image/*"], "photo": ["image/*"], "audio": ["audio/*"], "video": ["video/*"]}
-NAMED_TYPES = {"phone", "email", "yes_no", "textarea"}
+NAMED_TYPES = {"phone", "email", "yes_no", "textarea", "rating"}
 GENERATED_NOTE = "generated_note_name_"
 # Keys of pyxform's JSON read elsewhere (or pyxform's own bookkeeping).
 READ = {"type", "name", "label", "hint", "bind", "control", "children", "choices", "itemset", "list_name"}
@@ -101,6 +101,10 @@ class Mapper:
             texts = self.texts(element.get(source), place, column)
             if texts:
                 spec[key] = texts
+        if "label" not in spec and kind != "static" and name and not self.in_grid:
+            # XLSForm calculations, unlabeled groups and hint-only questions have no label; ours need one.
+            spec["label"] = {self.language: name}
+            self.problems.append(place.problem("import_label_from_name", "label", name=name))
         self.binds(element.get("bind") or {}, place, spec)
         self.extensions(element, place, spec)
         return spec

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from form_definitions.interchange.columns import CellError, decode
-from form_definitions.interchange.common import whole_number, widget_choices
+from form_definitions.interchange.common import number_value, widget_choices
 from form_definitions.interchange.xlsform_mapping import (
     ACCEPT,
     CHANGED,
@@ -28,6 +28,7 @@ ODK_APPEARANCE = re.compile(
     r"distress|rating|counter|spinner|minimal|vertical|picker)$",
     re.IGNORECASE,
 )
+PYXFORM_MADE = ("generated_table_list_label_", "reserved_name_for_field_list_labels_")
 TIME_PATTERN = "^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
 
@@ -64,8 +65,9 @@ class SurveyMapper(Mapper):
             return None  # pyxform's own meta block (instanceID): ODK fills it, nothing to ask
         name = str(element.get("name", ""))
         place = self.locator.unnamed("note") if name.startswith(GENERATED_NOTE) else self.locator.element(name)
-        if place is None:
-            return None  # added by pyxform (a repeat_count's calculation, reported with its repeat)
+        if place is None and (name.startswith(PYXFORM_MADE) or (kind == "calculate" and name.endswith("_count"))):
+            return None  # added by pyxform (table-list labels, a repeat_count's counter): nothing the user wrote
+        place = place or Place("survey", 1, {})
         if kind in ("group", "repeat"):
             if "kobo--matrix_list" in element or element.get("field_type") == "grid":
                 return self.placed(self.grid(element, place), place)
@@ -91,16 +93,12 @@ class SurveyMapper(Mapper):
         if target in ("choice", "multi_choice") and kind in TYPES | CHANGED:
             self.choices(element, place, spec)
         if target == "rating":
-            self.range(element.get("parameters") or {}, place, spec)
+            spec = self.range(element.get("parameters") or {}, place, spec, ours=named == "rating")
         if kind in ACCEPT and "accept" not in spec:
             spec["accept"] = ACCEPT[kind]
         if kind == "time":
             spec["pattern"] = TIME_PATTERN
         self.appearance(appearance, place, spec)
-        if "label" not in spec and target not in ("static",) and "name" in spec:
-            # XLSForm calculations (and some hidden questions) have no label; ours need one to be shown.
-            spec["label"] = {self.language: spec["name"]}
-            self.problems.append(place.problem("import_label_from_name", "label", name=spec["name"]))
         return spec
 
     def static(self, element: dict[str, Any], place: Place, spec: Field) -> Field:
@@ -143,18 +141,27 @@ class SurveyMapper(Mapper):
                 self.problems.append(place.problem("import_column_dropped", key, value=str(value)[:80]))
         return option
 
-    def range(self, parameters: dict[str, Any], place: Place, spec: Field) -> None:
-        """start / end -> scale_min / scale_max; steps other than 1 cannot be kept."""
+    def range(self, parameters: dict[str, Any], place: Place, spec: Field, ours: bool) -> Field:
+        """A range within 0-10 in steps of 1 is a rating; any other becomes a number with limits (reported)."""
+        numbers: dict[str, int | float] = {} if ours else {"start": 0, "end": 10}  # ODK's defaults
         for key, value in parameters.items():
-            target = {"start": "scale_min", "end": "scale_max"}.get(str(key).lower())
             try:
-                number = whole_number(value)
+                if str(key).lower() not in ("start", "end", "step"):
+                    raise ValueError(key)
+                numbers[str(key).lower()] = number_value(value)
             except ValueError:
-                number = None
-            if number is None or (target is None and not (str(key).lower() == "step" and number == 1)):
                 self.problems.append(place.problem("import_bad_value", "parameters", value=f"{key}={value}"))
-            elif target is not None:
-                spec[target] = number
+        start, end, step = numbers.get("start"), numbers.get("end"), numbers.get("step", 1)
+        whole = all(isinstance(n, int) for n in numbers.values())
+        if whole and step == 1 and (start is None or start >= 0) and (end is None or 1 <= end <= 10):
+            spec.update({k: v for k, v in (("scale_min", start), ("scale_max", end)) if v is not None})
+            return spec
+        kind = "integer" if whole else "decimal"
+        self.problems.append(place.problem("import_type_changed", "type", type="range", target=kind))
+        if step != 1:
+            self.problems.append(place.problem("import_column_dropped", "parameters", value=f"step={step}"))
+        limits = {k: v for k, v in (("minimum", start), ("maximum", end)) if v is not None}
+        return {k: v for k, v in spec.items() if k not in ("min_label", "max_label")} | {"type": kind, **limits}
 
     def appearance(self, tokens: list[str], place: Place, spec: Field) -> None:
         """`minimal` makes a select widget; widgets our type knows are kept; other ODK appearances are reported."""

@@ -91,6 +91,14 @@ def header_base(header: str) -> str:
     return HEADER_ALIASES.get(base, base)
 
 
+def cell(row: dict[str, Any], column: str) -> str:
+    """A cell by its header, whatever its case ('NAME', 'List name' and 'list_name' alike)."""
+    for header, value in row.items():
+        if re.sub(r"\s+", "_", str(header).strip().lower()) == column:
+            return str(value).strip()
+    return ""
+
+
 class Locator:
     """Sheet rows of survey elements and choices, found by name in the order pyxform lists them."""
 
@@ -103,11 +111,11 @@ class Locator:
     def element(self, name: str) -> Place | None:
         """The next survey row (from the last one found) with this name; None for what pyxform added itself."""
         for index in range(self.cursor, len(self.survey)):
-            if str(self.survey[index].get("name", "")).strip() == name:
+            if cell(self.survey[index], "name") == name:
                 self.cursor = index + 1
                 return Place("survey", index + 2, self.survey[index])
         for index, row in enumerate(self.survey):  # pyxform may reorder (it never adds named rows)
-            if str(row.get("name", "")).strip() == name:
+            if cell(row, "name") == name:
                 return Place("survey", index + 2, row)
         return None
 
@@ -115,14 +123,14 @@ class Locator:
         """The next row without a name whose type starts with `kind` (pyxform names unnamed notes itself)."""
         for index in range(self.cursor, len(self.survey)):
             row = self.survey[index]
-            if not str(row.get("name", "")).strip() and str(row.get("type", "")).strip().lower().startswith(kind):
+            if not cell(row, "name") and cell(row, "type").lower().startswith(kind):
                 self.cursor = index + 1
                 return Place("survey", index + 2, row)
         return None
 
     def choice(self, list_name: str, name: str) -> Place:
         for index, row in enumerate(self.choices):
-            if str(row.get("list_name", "")).strip() == list_name and str(row.get("name", "")).strip() == name:
+            if cell(row, "list_name") == list_name and cell(row, "name") == name:
                 return Place("choices", index + 2, row)
         return Place("choices", 1, {})
 

@@ -72,7 +72,7 @@
     b.list(field.columns || (field.columns = []), {label: spec.label, help: spec.help, addLabel: b.msg.add_column},
       function (inner, column, index) {
         inner.text(column, "name", {label: b.msg.column_name}, function (value) {
-          return /^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(value) ? null : b.msg.name_invalid;
+          return /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/.test(value) ? null : b.msg.name_invalid;
         });
         var typeId = P.nextId("coltype");
         var select = el("select", {id: typeId});

@@ -57,16 +57,15 @@ PROBLEMS = {
     "import_bad_expression": _l("The expression %(value)s in column %(column)s cannot become a rule; it was ignored."),
     "import_bad_json": _l("Column %(column)s does not hold valid JSON; it was ignored."),
     "import_bad_name": _l(
-        "Sheet %(sheet)s, row %(row)s, column %(column)s: the name %(name)s is not valid here (use letters, digits, "
-        "_ and -, starting with a letter or _); it was kept as written so collected data keeps its key, rename it first."
+        "Sheet %(sheet)s, row %(row)s, column %(column)s: the name %(name)s is not valid here (use letters, "
+        "digits, _ and -, starting with a letter or _); it was kept as written so collected data keeps its key, "
+        "rename it first."
     ),
     "import_pyxform_refused": _l("Sheet %(sheet)s, row %(row)s: the XLSForm cannot be read: %(detail)s"),
     "import_type_dropped": _l(
         "Sheet %(sheet)s, row %(row)s: the question type %(type)s has no equivalent here; the question was left out."
     ),
-    "import_type_changed": _l(
-        "Sheet %(sheet)s, row %(row)s: the question type %(type)s is asked as %(target)s here."
-    ),
+    "import_type_changed": _l("Sheet %(sheet)s, row %(row)s: the question type %(type)s is asked as %(target)s here."),
     "import_column_dropped": _l(
         "Sheet %(sheet)s, row %(row)s: column %(column)s (%(value)s) has no equivalent here; it was left out."
     ),
@@ -87,7 +86,16 @@ PROBLEMS = {
     "import_list_unused": _l("The choice list %(list)s is not used by any question; it was ignored."),
     "import_points_missing": _l("Option %(value)s of list %(list)s has no points, although other options do."),
     "import_unreadable": _l("The Form.io definition could not be read."),
-    "import_unsupported_component": _l("Form.io component %(key)s (type %(type)s) is not supported; it was skipped."),
+    "import_unsupported_component": _l(
+        "Form.io component %(key)s (“%(label)s”, type %(type)s) has no equivalent here; it was left out."
+    ),
+    "import_no_options": _l(
+        "Form.io component %(key)s (“%(label)s”) has no options to choose from in the file; it was left out."
+    ),
+    "import_formio_not_object": _l("The Form.io definition cannot be read: %(key)s must be an object."),
+    "import_formio_not_list": _l("The Form.io definition cannot be read: %(key)s must be a list."),
+    "import_formio_no_type": _l("The Form.io definition cannot be read: %(key)s (the component's type) is missing."),
+    "import_formio_not_json": _l("The Form.io file is not valid JSON (%(error)s)."),
     "import_javascript": _l(
         "%(property)s of %(key)s holds a script or logic, which is never run here; it was ignored."
     ),

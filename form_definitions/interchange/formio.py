@@ -34,8 +34,12 @@ def definition_from_formio(
     """
     try:
         raw = json.loads(schema) if isinstance(schema, str) else schema
-        if not isinstance(raw, dict) or not isinstance(raw.get("components"), list):
-            raise TypeError("a Form.io form is an object with a components list")
+    except ValueError as error:
+        return Imported(None, [Problem("", "import_formio_not_json", {"error": str(error)[:200]})])
+    wrong = _shape_problem(raw)
+    if wrong is not None:
+        return Imported(None, [wrong])
+    try:
         builder = Builder(raw, language=language, component_class_mapping=_fallback_classes(raw["components"]))
     except _UNREADABLE as error:
         return Imported(None, [Problem("", "import_unreadable", {"error": str(error)[:200]})])
@@ -49,6 +53,42 @@ def definition_from_formio(
     definition["title"] = {language: written.strip() if isinstance(written, str) and written.strip() else key}
     definition["fields"] = fields
     return finish(definition, problems)
+
+
+def _shape_problem(raw: Any) -> Problem | None:
+    """The first place where the JSON is not a Form.io form: which key, and what is wrong with it."""
+    if not isinstance(raw, dict):
+        return Problem("", "import_formio_not_object", {"key": "(root)"})
+    if not isinstance(raw.get("components"), list):
+        return Problem("components", "import_formio_not_list", {"key": "components"})
+    return _components_problem(raw["components"], "components")
+
+
+def _components_problem(components: list[Any], path: str) -> Problem | None:
+    for index, component in enumerate(components):
+        here = f"{path}[{index}]"
+        if not isinstance(component, dict):
+            return Problem(here, "import_formio_not_object", {"key": here})
+        if not isinstance(component.get("type"), str) or not component["type"]:
+            return Problem(f"{here}.type", "import_formio_no_type", {"key": f"{here}.type"})
+        for name in ("components", "columns", "rows"):
+            value = component.get(name)
+            if value is not None and not isinstance(value, list):
+                return Problem(f"{here}.{name}", "import_formio_not_list", {"key": f"{here}.{name}"})
+        children = component.get("components") or []
+        if component["type"] == "tabs":  # a tab is a plain holder of components, with no type of its own
+            found = None
+            for number, tab in enumerate(children):
+                inner = tab.get("components") if isinstance(tab, dict) else None
+                found = found or _components_problem(inner or [], f"{here}.components[{number}].components")
+        else:
+            found = _components_problem(children, f"{here}.components")
+        for number, column in enumerate(component.get("columns") or []):
+            inner = column.get("components") if isinstance(column, dict) else None
+            found = found or _components_problem(inner or [], f"{here}.columns[{number}].components")
+        if found is not None:
+            return found
+    return None
 
 
 def _key_from(text: Any) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 from form_definitions.interchange.columns import mime_types
 from form_definitions.interchange.common import number_value, whole_number
 from form_definitions.interchange.formio_reader import Field, FormioReader, Handler, Reading, meaningful, setting_of
+from form_definitions.interchange.formio_rules import ConditionError, json_rule
 
 SIZE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([kmg]?b)?\s*$", re.IGNORECASE)
 UNITS = {"": 1, "b": 1, "kb": 1024, "mb": 1024**2, "gb": 1024**3}
@@ -47,7 +48,20 @@ def _number(reader: FormioReader, comp: Any, path: str) -> list[Field]:
     reader.put(field, comp, path, pairs)
     if comp.type == "currency" and str(raw.get("currency") or "").strip():
         field["unit"] = {reader.language: str(raw["currency"]).strip()}
+    if isinstance(raw.get("calculateValue"), dict):
+        return [_calculated(reader, comp, path, field)]
     return [field]
+
+
+def _calculated(reader: FormioReader, comp: Any, path: str, field: Field) -> Field:
+    """A number whose calculateValue is JSON Logic becomes our calculated field (scripts are never run)."""
+    try:
+        formula = json_rule(comp.raw["calculateValue"])
+    except ConditionError:
+        reader.report(path, "import_javascript", key=str(comp.key or ""), property="calculateValue")
+        return field
+    kept = {k: v for k, v in field.items() if k in ("name", "label", "help", "visible_if", "decimals", "unit")}
+    return {"type": "calculated", **kept, "formula": formula}
 
 
 def _simple(kind: str) -> Handler:
@@ -64,6 +78,10 @@ def _choice(reader: FormioReader, comp: Any, path: str) -> list[Field]:
         values = raw.get("values")
     field = reader.base(comp, path, kind)
     field["options"] = reader.options(comp, path, values)
+    if not field["options"]:
+        # Nothing to choose from (options filled by a script or a URL at run time): left out, and said so.
+        reader.report(path, "import_no_options", key=str(comp.key or ""), label=str(comp.label or ""))
+        return []
     if comp.type == "select" and kind == "choice":
         field["widget"] = "select"
     if kind == "multi_choice":

@@ -53,13 +53,14 @@ class FormioReader:
 
     def component(self, raw: Any, path: str) -> list[Field]:
         if not isinstance(raw, dict):
-            self.report(path, "import_unsupported_component", key="", type=type(raw).__name__)
+            self.report(path, "import_unsupported_component", key="", type=type(raw).__name__, label="")
             return []
         comp = self.objects.get(id(raw)) or Component(raw, None, language=self.language)
         handler = self.handlers.get(str(comp.type))
         if handler is None or (comp.type == "select" and comp.raw.get("dataSrc") not in ("values", "", None)):
             kind = str(comp.type) + (f" ({comp.raw['dataSrc']})" if comp.type == "select" else "")
-            self.report(path, "import_unsupported_component", key=str(comp.key or ""), type=kind)
+            label = str(comp.raw.get("label") or comp.raw.get("title") or "")
+            self.report(path, "import_unsupported_component", key=str(comp.key or ""), type=kind, label=label)
             return []
         return handler(self, comp, path)
 
@@ -98,6 +99,8 @@ class FormioReader:
     def unsupported(self, raw: dict[str, Any], path: str, key: str, kind: str) -> None:
         """Scripts and settings without an equivalent are reported, one problem each."""
         for name in SCRIPTS:
+            if name == "calculateValue" and isinstance(raw.get(name), dict) and kind in ("integer", "decimal"):
+                continue  # JSON Logic: becomes the formula of a calculated field
             if meaningful(setting_of(raw, name)):
                 self.report(path, "import_javascript", key=key, property=name)
         for name in UNSUPPORTED:

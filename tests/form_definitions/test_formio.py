@@ -109,11 +109,26 @@ def test_json_text_and_language_choice():
     assert imported.definition["fields"][2]["label"] == {"en": "Ông/bà đã nộp hồ sơ bằng hình thức nào?"}
 
 
-@pytest.mark.parametrize("schema", ["{not json", "[]", {"title": "x"}, {"components": [{"type": "columns"}]}])
-def test_unreadable_forms_give_no_definition(schema):
+NO_TYPE, NOT_OBJECT = "import_formio_no_type", "import_formio_not_object"
+IN_PANEL, IN_COLUMN = "components[0].components[0].type", "components[0].columns[0].components[0]"
+
+
+@pytest.mark.parametrize(
+    ("schema", "code", "key"),
+    [
+        ("{not json", "import_formio_not_json", None),
+        ("[]", "import_formio_not_object", "(root)"),
+        ({"title": "x"}, "import_formio_not_list", "components"),
+        ({"components": [{"type": "panel", "components": [{"key": "a"}]}]}, NO_TYPE, IN_PANEL),
+        ({"components": [{"type": "columns", "columns": [{"components": ["x"]}]}]}, NOT_OBJECT, IN_COLUMN),
+        ({"components": [{"type": "table", "rows": {"a": 1}}]}, "import_formio_not_list", "components[0].rows"),
+    ],
+)  # fmt: skip
+def test_unreadable_forms_say_which_key_is_wrong(schema, code, key):
     imported = definition_from_formio(schema, key="x-form")
     assert imported.definition is None
-    assert pairs(imported.problems) == [("", "import_unreadable")]
+    (problem,) = imported.problems
+    assert problem.code == code and problem.params.get("key") == key
 
 
 def component(type_: str, key: str, **settings: Any) -> dict[str, Any]:
@@ -185,3 +200,28 @@ def test_new_style_and_json_logic_conditions():
     assert fields["y"]["visible_if"] == {">=": [{"var": "age"}, 18]}
     assert "visible_if" not in fields["z"]
     assert pairs(imported.problems) == [("components[4]", "import_bad_condition")]
+
+
+def test_json_logic_calculations_become_formulas_and_empty_choices_are_reported():
+    form = {
+        "components": [
+            component("number", "price"),
+            component("number", "total", calculateValue={"*": [{"var": "data.price"}, 2]}, decimalLimit=0),
+            component("number", "scripted", calculateValue="value = data.price * 2;"),
+            component("select", "remote", data={"values": []}),
+        ]
+    }
+    imported = definition_from_formio(form, filename="Bang gia.json")
+    total = imported.definition["fields"][1]
+    assert total == {
+        "type": "calculated",
+        "name": "total",
+        "label": {"vi": "Total"},
+        "formula": {"*": [{"var": "price"}, 2]},
+    }
+    assert [f["name"] for f in imported.definition["fields"]] == ["price", "total", "scripted"]
+    assert imported.definition["key"] == "bang-gia"
+    assert [(p.path, p.code, p.params["key"]) for p in imported.problems] == [
+        ("components[2]", "import_javascript", "scripted"),
+        ("components[3]", "import_no_options", "remote"),
+    ]

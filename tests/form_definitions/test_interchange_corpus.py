@@ -7,6 +7,7 @@ reported, so any change in what is kept or lost shows here. The targets of issue
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from pyxform.xls2json_backends import md_table_to_workbook
 from pyxform.xls2xform import convert
 
 from form_definitions.checks import check_definition
-from form_definitions.interchange import definition_from_workbook
+from form_definitions.interchange import definition_from_formio, definition_from_workbook
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "interchange"
 DROPPED, CHANGED, LABELLED = "import_column_dropped", "import_type_changed", "import_label_from_name"
@@ -105,3 +106,55 @@ def test_the_targets_hold_on_the_xlsform_corpus():
     refused = [n for n, (_, defined, _) in XLSFORMS.items() if not defined]
     assert len(converted) == 32 and len(clean) / len(converted) >= 0.95  # measured: 32 of 32
     assert len(refused) == 3
+
+
+BUTTON = ("import_unsupported_component", "submit")  # a submit button: our pages bring their own
+SETTING = "import_unsupported_setting"
+# name: (problem code, component key) of everything reported; every file gives a definition with no fatal problem
+FORMIO = {
+    "conditionalWizardPages": (("import_unsupported_component", "form"),),  # a nested form by reference
+    "formWithCalcValue": (("import_javascript", "checkbox"), BUTTON),  # calculateValue as a script
+    "formWithCheckboxRadioType": (),
+    "formWithConditionalEmail": (BUTTON,),
+    "formWithDayComp": (BUTTON, (SETTING, "day")),  # its defaultValue
+    "formWithEditGrid": (BUTTON, (SETTING, "dataGrid")),
+    "formWithFileComponent": (BUTTON,),
+    "formWithHiddenComponents": (BUTTON, (SETTING, "radio"), (SETTING, "select"), (SETTING, "selectBoxes")),
+    "formWithNumbers": (BUTTON, ("import_unsupported_component", "validate"), (SETTING, "dataGrid")),
+    "formWithPlaceholders": (
+        ("import_no_options", "select"),
+        ("import_no_options", "select1"),
+        ("import_unsupported_component", "address"),
+        BUTTON,
+        ("import_unsupported_component", "tags"),
+    ),
+    "formWithSelectBoxes": (BUTTON,),
+    "formWithSignature": (("import_unsupported_component", "signature"),),  # a wizard: its page is a section
+}
+
+
+def formio(name: str) -> dict:
+    return json.loads((CORPUS / "formio" / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def test_every_formio_file_is_listed():
+    assert sorted(p.stem for p in (CORPUS / "formio").glob("*.json")) == sorted(FORMIO)
+
+
+@pytest.mark.parametrize("name", sorted(FORMIO))
+def test_each_formio_form_imports_and_reports_as_recorded(name):
+    imported = definition_from_formio(formio(name), filename=f"{name}.json")
+    assert imported.definition is not None and check_definition(imported.definition) == []
+    assert tuple(sorted((p.code, p.params.get("key")) for p in imported.problems)) == tuple(sorted(FORMIO[name]))
+    for problem in imported.problems:  # every report names the component by its key and its place in the file
+        assert problem.path.startswith("components[") and "key" in problem.params
+
+
+def test_formio_wizard_pages_and_conditions_arrive():
+    definition = definition_from_formio(formio("conditionalWizardPages"), filename="x.json").definition
+    first, second = definition["fields"]
+    assert (first["type"], first["name"], second["name"]) == ("section", "page1", "page2")
+    assert second["visible_if"] == {"==": [{"var": "number"}, "5"]}
+    email = definition_from_formio(formio("formWithConditionalEmail"), filename="x.json").definition["fields"][1]
+    assert (email["type"], email["visible_if"]) == ("email", {"==": [{"var": "radio"}, "english"]})
+    assert definition["key"] == "testwizardconditional" and definition["title"] == {"vi": "test wizard conditional"}

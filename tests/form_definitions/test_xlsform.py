@@ -447,3 +447,37 @@ def test_grids_with_addable_rows_become_repeats_and_read_back():
     ]
     assert convert(data, file_type=".xlsx").xform  # ODK reads one row per repeat
     assert (definition_from_workbook(data).definition, definition_from_workbook(data).problems) == (definition, [])
+
+
+def test_an_xlsform_round_trips_through_ours_and_back_keeping_languages_choices_and_rules():
+    data = workbook(
+        {
+            "survey": [
+                ["type", "name", "label::Vietnamese (vi)", "label::English (en)", "hint::English (en)", "required"]
+                + ["relevant", "constraint", "calculation"],
+                ["begin_group", "household", "Hộ gia đình", "Household", None, None, None, None, None],
+                ["integer", "members", "Số người", "Members", "All who live here", "yes", None, ". >= 1 and . <= 30"],
+                ["select_one yn", "hasChildren", "Có trẻ em?", "Children?", None, "yes", "${members} > 1", None],
+                ["select_multiple needs", "needs", "Nhu cầu", "Needs", None, None, "${hasChildren} = 'yes'", None],
+                ["text", "phone", "Điện thoại", "Phone", None, None, None, "regex(., '^0[0-9]{9}$')"],
+                ["end_group", None, None, None, None, None, None, None],
+                ["calculate", "adults", "Người lớn", "Adults", None, None, None, None, "${members} - 1"],
+            ],
+            "choices": [
+                ["list_name", "name", "label::Vietnamese (vi)", "label::English (en)"],
+                ["yn", "yes", "Có", "Yes"],
+                ["yn", "no", "Không", "No"],
+                ["needs", "school", "Trường học", "School"],
+                ["needs", "clinic", "Trạm y tế", "Clinic"],
+            ],
+            "settings": [["form_title", "form_id", "default_language"], ["Khảo sát hộ", "ks-ho", "Vietnamese (vi)"]],
+        }
+    )
+    first = definition_from_workbook(data)
+    assert first.problems == []
+    members = first.definition["fields"][0]["fields"][0]
+    assert (members["minimum"], members["maximum"], members["help"]) == (1, 30, {"en": "All who live here"})
+    exported = workbook_from_definition(first.definition)
+    assert convert(exported, file_type=".xlsx").xform  # what we hand back, KoboToolbox and ODK can read
+    second = definition_from_workbook(exported)
+    assert (second.definition, second.problems) == (first.definition, [])

@@ -188,3 +188,54 @@ def test_api_import_dry_run_then_create(app, client, city):
     wrong = post(data=b"plain", name="x.csv")
     assert wrong.status_code == 400 and wrong.get_json()["error"]["code"] == "form_import_file_type"
     assert client.post("/api/v1/forms/import", headers=headers).get_json()["error"]["code"] == "file_required"
+
+
+def test_refusals_name_sheet_and_row_in_the_users_language(app, client, designer):
+    book = openpyxl.Workbook()
+    book.active.title = "survey"
+    for row in (["type", "name", "label"], ["text", "a", "A"], ["end_group", "", ""]):
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    body = {"csrf_token": designer, "file": (io.BytesIO(buffer.getvalue()), "hong.xlsx")}
+    response = client.post("/admin/forms/import?lang=vi", data=body, content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    blocking = re.search(r'data-testid="import-blocking">(.*?)</table>', html, re.S).group(1)
+    assert "Trang tính survey, dòng 3: không đọc được XLSForm" in blocking
+    assert re.search(r"<code>survey</code></td>\s*<td class=\"fp-num\">3</td>", blocking)
+
+
+def test_title_falls_back_to_the_file_name_and_the_designer_sets_key_and_titles_before_creating(
+    app, client, city, designer
+):
+    book = openpyxl.Workbook()
+    book.active.title = "survey"
+    for row in (["type", "name", "label"], ["text", "fullName", "Họ tên"]):
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = upload(client, designer, "Phieu dang ky.xlsx", buffer.getvalue())
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<code>phieu-dang-ky</code>" in html
+    carried = _unescape(re.search(r'name="definition" value="([^"]*)"', html).group(1))
+    assert json.loads(carried)["title"] == {"vi": "Phieu dang ky"}
+    created = client.post(
+        "/admin/forms/import",
+        data={
+            "csrf_token": designer,
+            "step": "create",
+            "source": "xlsform",
+            "definition": carried,
+            "key": "dang-ky",
+            "title_vi": "Phiếu đăng ký",
+            "title_en": "Registration",
+        },
+    )
+    assert created.status_code == 302 and created.headers["Location"].endswith("/admin/forms/dang-ky/design")
+    with app.app_context():
+        from formplatform.models import Form
+
+        draft = Form.objects(id="dang-ky").first().draft
+        assert draft["title"] == {"vi": "Phiếu đăng ký", "en": "Registration"}
+        assert draft["fields"][0]["name"] == "fullName"  # the data key is kept as it was

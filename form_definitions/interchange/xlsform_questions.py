@@ -28,6 +28,7 @@ ODK_APPEARANCE = re.compile(
     r"distress|rating|counter|spinner|minimal|vertical|picker)$",
     re.IGNORECASE,
 )
+FROM_FILE = re.compile(r"\.(csv|xml|geojson)$", re.IGNORECASE)
 PYXFORM_MADE = ("generated_table_list_label_", "reserved_name_for_field_list_labels_")
 TIME_PATTERN = "^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
@@ -73,6 +74,8 @@ class SurveyMapper(Mapper):
                 return self.placed(self.grid(element, place), place)
             return self.placed(self.block(element, place, "section" if kind == "group" else "group"), place)
         target = TYPES.get(kind) or CHANGED.get(kind)
+        if FROM_FILE.search(str(element.get("itemset") or "")):
+            kind, target = f"{kind} from file", None  # its choices live in a file that is not uploaded here
         if target is None:
             self.problems.append(place.problem("import_type_dropped", "type", type=kind))
             return None

@@ -256,7 +256,7 @@ def kobo_workbook() -> bytes:
         kobo_row("hidden", "secret"),  # 25
         kobo_row("calculate", "double_age", calculation="${age} * 2"),  # 26
         kobo_row("note", "thanks", "Cảm ơn ông/bà!", "Thank you!"),  # 27
-        kobo_row("text", "Bad-Name", "Tên sai", "Bad name", relevant="string-length(${full_name}) > 3"),  # 28
+        kobo_row("text", "Bad.Name", "Tên sai", "Bad name", relevant="string-length(${full_name}) > 3"),  # 28
     ]
     choices = [
         ["list_name", "name", "label::Vietnamese (vi)", "label::English (en)", "points", "district"],
@@ -286,7 +286,7 @@ def test_a_kobo_workbook_imports_with_every_loss_reported_by_row():
     top = {f.get("name"): f for f in definition["fields"]}
     assert list(top) == [
         "respondent", "district", "ward", "issues", "detail", "location", "voice", "code", "visits", "score",
-        "service", "opened", "firstName", "count", "double_age", "thanks", "Bad-Name",
+        "service", "opened", "firstName", "count", "double_age", "thanks", "Bad.Name",
     ]  # fmt: skip
     respondent = {f["name"]: f for f in top["respondent"]["fields"]}
     assert respondent["full_name"]["label"] == {"vi": "Họ và tên", "en": "Full name"}

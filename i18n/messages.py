@@ -89,6 +89,9 @@ PROBLEMS = {
     "import_unsupported_component": _l(
         "Form.io component %(key)s (“%(label)s”, type %(type)s) has no equivalent here; it was left out."
     ),
+    "import_component_changed": _l(
+        "Form.io component %(key)s (“%(label)s”, type %(type)s) is asked as text with a format check here."
+    ),
     "import_no_options": _l(
         "Form.io component %(key)s (“%(label)s”) has no options to choose from in the file; it was left out."
     ),

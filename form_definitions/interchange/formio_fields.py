@@ -29,6 +29,19 @@ def _text(reader: FormioReader, comp: Any, path: str) -> list[Field]:
     return [field]
 
 
+def _patterned(pattern: str) -> Handler:
+    """url and time: asked as text with a pattern (the change is reported), unless the form sets its own."""
+
+    def handler(reader: FormioReader, comp: Any, path: str) -> list[Field]:
+        fields = _text(reader, comp, path)
+        fields[0].setdefault("pattern", pattern)
+        label = str(comp.raw.get("label") or "")
+        reader.report(path, "import_component_changed", key=str(comp.key or ""), label=label, type=str(comp.type))
+        return fields
+
+    return handler
+
+
 def _textarea(reader: FormioReader, comp: Any, path: str) -> list[Field]:
     field = reader.base(comp, path, "textarea")
     reader.put(field, comp, path, {"max_length": ("validate.maxLength", whole_number)})
@@ -133,4 +146,6 @@ FIELD_HANDLERS: dict[str, Handler] = {
     "datetime": _date,
     "day": _date,
     "file": _file,
+    "url": _patterned(r"^https?://\S+$"),
+    "time": _patterned("^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"),
 }

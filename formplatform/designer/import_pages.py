@@ -18,7 +18,7 @@ from i18n.messages import error_title
 LANGUAGES = ("vi", "en")
 # Notes that say something was kept in another shape; every other note says something was left out.
 CHANGE_CODES = {"import_type_changed", "import_language_kept", "import_layout_flattened", "import_time_dropped"}
-CHANGE_CODES |= {"import_markup_dropped", "import_renamed", "import_label_from_name"}
+CHANGE_CODES |= {"import_markup_dropped", "import_renamed", "import_label_from_name", "import_component_changed"}
 
 
 def report_lines(problems: list[Problem]) -> list[dict[str, Any]]:

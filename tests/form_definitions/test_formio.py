@@ -225,3 +225,21 @@ def test_json_logic_calculations_become_formulas_and_empty_choices_are_reported(
         ("components[2]", "import_javascript", "scripted"),
         ("components[3]", "import_no_options", "remote"),
     ]
+
+
+def test_url_and_time_are_asked_as_checked_text_and_custom_messages_are_reported():
+    form = {
+        "components": [
+            component("url", "site"),
+            component("time", "opens", validate={"required": True, "customMessage": "Giờ mở cửa?"}),
+        ]
+    }
+    imported = definition_from_formio(form, key="x-form")
+    site, opens = imported.definition["fields"]
+    assert (site["type"], opens["type"], opens["required"]) == ("text", "text", True)
+    assert site["pattern"].startswith("^https?") and opens["pattern"].startswith("^([01]")
+    assert [(p.code, p.params["key"], p.params.get("property")) for p in imported.problems] == [
+        ("import_component_changed", "site", None),
+        ("import_unsupported_setting", "opens", "validate.customMessage"),
+        ("import_component_changed", "opens", None),
+    ]

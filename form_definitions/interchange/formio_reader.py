@@ -14,8 +14,17 @@ Field = dict[str, Any]
 Handler = Callable[["FormioReader", Any, str], list[Field]]
 Reading = tuple[str, Callable[[Any], Any]]  # (Form.io setting, how to read its value)
 SCRIPTS = ("customConditional", "calculateValue", "customDefaultValue", "validate.custom", "logic")
-UNSUPPORTED = ("hidden", "disabled", "multiple", "unique", "validate.json", "defaultValue", "validate.customMessage")
-UNSUPPORTED += ("errorLabel",)  # our messages are the platform's own, in both languages
+# Custom error texts (validate.customMessage, errorLabel) are reported: our messages are the platform's own, bilingual.
+UNSUPPORTED: tuple[str, ...] = (
+    "hidden",
+    "disabled",
+    "multiple",
+    "unique",
+    "validate.json",
+    "defaultValue",
+    "validate.customMessage",
+)
+UNSUPPORTED += ("errorLabel",)
 
 
 def setting_of(raw: dict[str, Any], dotted: str) -> Any:

@@ -44,6 +44,19 @@ def locate(problem: Problem, places: dict[str, str]) -> Problem:
     return problem
 
 
+def field_places(fields: list[Any], sources: dict[int, str], prefix: str = "fields") -> dict[str, str]:
+    """Definition path -> source place, for every field dict whose identity `sources` knows."""
+    found: dict[str, str] = {}
+    for index, spec in enumerate(fields):
+        path = f"{prefix}.{index}"
+        if id(spec) in sources:
+            found[path] = sources[id(spec)]
+        if isinstance(spec, dict):
+            found |= field_places(spec.get("fields") or [], sources, f"{path}.fields")
+            found |= field_places(spec.get("columns") or [], sources, f"{path}.columns")
+    return found
+
+
 def finish(definition: Definition, problems: list[Problem], places: dict[str, str] | None = None) -> Imported:
     """Add the definition's own check problems (at their source place), so an import never hides an invalid result."""
     imported = Imported(definition, problems, places or {})

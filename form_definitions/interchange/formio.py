@@ -14,7 +14,7 @@ from formiodata.builder import Builder
 from formiodata.components.component import Component
 
 from form_definitions import SCHEMA_VERSION
-from form_definitions.interchange.common import Imported, finish
+from form_definitions.interchange.common import Imported, field_places, finish
 from form_definitions.interchange.formio_fields import FIELD_HANDLERS
 from form_definitions.interchange.formio_layout import LAYOUT_HANDLERS
 from form_definitions.interchange.formio_reader import FormioReader
@@ -52,7 +52,7 @@ def definition_from_formio(
     written = title or raw.get("title") or raw.get("name") or key
     definition["title"] = {language: written.strip() if isinstance(written, str) and written.strip() else key}
     definition["fields"] = fields
-    return finish(definition, problems)
+    return finish(definition, problems, field_places(fields, reader.places))
 
 
 def _shape_problem(raw: Any) -> Problem | None:

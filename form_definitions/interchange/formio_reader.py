@@ -54,6 +54,7 @@ class FormioReader:
         self.language = language
         self.problems = problems
         self.types = {str(c.raw.get("key")): str(c.type) for c in objects.values()}
+        self.places: dict[int, str] = {}  # id of a field -> the path of the component it came from
 
     def components(self, raws: list[Any], base: str) -> list[Field]:
         fields: list[Field] = []
@@ -81,6 +82,7 @@ class FormioReader:
         """A field with what every component shares: name, label, help, required, visibility."""
         raw, key = comp.raw, str(comp.key or "")
         field: Field = {"type": kind}
+        self.places[id(field)] = path
         if named:
             field["name"] = field_name(key)
             if field["name"] != key:

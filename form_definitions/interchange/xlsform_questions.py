@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from form_definitions.interchange.columns import CellError, decode
-from form_definitions.interchange.common import number_value, widget_choices
+from form_definitions.interchange.common import field_places, number_value, widget_choices
 from form_definitions.interchange.xlsform_mapping import (
     ACCEPT,
     CHANGED,
@@ -49,16 +49,9 @@ class SurveyMapper(Mapper):
         self.places[id(spec)] = place
         return spec
 
-    def paths(self, fields: list[Field], prefix: str = "fields") -> dict[str, str]:
+    def paths(self, fields: list[Field]) -> dict[str, str]:
         """Definition path -> "sheet:row" for every field placed while mapping."""
-        found: dict[str, str] = {}
-        for index, spec in enumerate(fields):
-            path = f"{prefix}.{index}"
-            if id(spec) in self.places:
-                found[path] = f"{self.places[id(spec)].sheet}:{self.places[id(spec)].row}"
-            found |= self.paths(spec.get("fields") or [], f"{path}.fields")
-            found |= self.paths(spec.get("columns") or [], f"{path}.columns")
-        return found
+        return field_places(fields, {key: f"{p.sheet}:{p.row}" for key, p in self.places.items()})
 
     def element(self, element: dict[str, Any]) -> Field | None:
         kind = str(element.get("type", ""))

@@ -243,3 +243,18 @@ def test_url_and_time_are_asked_as_checked_text_and_custom_messages_are_reported
         ("import_unsupported_setting", "opens", "validate.customMessage"),
         ("import_component_changed", "opens", None),
     ]
+
+
+def test_problems_the_checks_find_point_at_the_component():
+    form = {
+        "components": [
+            component("textfield", "phone"),
+            component("panel", "p", components=[component("email", "phone")]),
+        ]
+    }
+    imported = definition_from_formio(form, key="x-form")
+    (duplicate,) = [p for p in imported.problems if p.code == "duplicate_name"]
+    assert (duplicate.path, duplicate.params["component"]) == (
+        "components[1].components[0]",
+        "components[1].components[0]",
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from form_definitions.composite import GRID_COLUMN_TYPES
 from form_definitions.interchange.columns import CellError, decode
 from form_definitions.interchange.common import field_places, number_value, widget_choices
 from form_definitions.interchange.xlsform_mapping import (
@@ -201,17 +202,22 @@ class SurveyMapper(Mapper):
         groups = [c for c in element.get("children") or [] if c.get("type") == "group"]
         cursor = self.locator.cursor
         self.in_grid = True
-        cells = (groups[0].get("children") or []) if "rows" in spec else element.get("children") or []
-        spec["columns"] = [self.column(c) for c in cells]
+        # Our export repeats the columns in one group per row; a Kobo matrix lists them once.
+        cells = (groups[0].get("children") or []) if groups and "rows" in spec else element.get("children") or []
+        spec["columns"] = [c for c in (self.column(c) for c in cells) if c is not None]
         self.in_grid = False
         self.locator.cursor = max(cursor, self.locator.cursor)
-        self.skip_rows(groups[1:] if "rows" in spec else [])
+        self.skip_rows(groups[1:] if groups and "rows" in spec else [])
         return spec
 
-    def column(self, element: dict[str, Any]) -> Field:
+    def column(self, element: dict[str, Any]) -> Field | None:
         place = self.locator.element(str(element.get("name", ""))) or Place("survey", 1, {})
         kind = str(element.get("type", ""))
-        return self.placed(self.question(element, place, TYPES.get(kind) or CHANGED.get(kind) or "text", kind), place)
+        target = TYPES.get(kind) or CHANGED.get(kind) or ""
+        if target not in GRID_COLUMN_TYPES or element.get("children"):
+            self.problems.append(place.problem("import_type_dropped", "type", type=kind))
+            return None
+        return self.placed(self.question(element, place, target, kind), place)
 
     def skip_rows(self, groups: list[dict[str, Any]]) -> None:
         """Move the row cursor past the repeated row groups, so the next names are found after them."""

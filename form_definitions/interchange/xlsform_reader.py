@@ -62,6 +62,8 @@ def read_workbook(data: bytes, fallback_name: str) -> Workbook:
         raise ReadError(Problem("", "import_not_xlsx")) from error
     if not raw.survey and not raw.survey_header:
         raise ReadError(Problem("", "import_sheet_missing", {"sheet": "survey"}))
+    if unfold_kobomatrix(raw.survey or []) and raw.survey_header:
+        raw.survey_header[0].update({"field_type": None, "kobo--matrix_list": None})  # pyxform checks rows' headers
     warnings: list[str] = []
     try:
         survey = workbook_to_json(raw, fallback_form_name=fallback_name or None, warnings=warnings)
@@ -69,6 +71,24 @@ def read_workbook(data: bytes, fallback_name: str) -> Workbook:
         raise ReadError(refusal(str(error))) from error
     sheets = {name: list(getattr(raw, name) or []) for name in ("survey", "choices", "settings")}
     return Workbook(survey, sheets, warnings)
+
+
+def unfold_kobomatrix(rows: list[dict[str, Any]]) -> bool:
+    """KoboToolbox's matrix rows (not XLSForm: pyxform refuses them) as the grid group our export writes.
+
+    Rows are changed in place, never added or removed, so row numbers stay those of the sheet.
+    """
+    found = False
+    for row in rows:
+        header = next((str(h) for h in row if header_base(str(h)) == "type"), "")
+        words = str(row.get(header) or "").split()
+        if words and words[0].lower() == "begin_kobomatrix":
+            row[header], row["field_type"], found = "begin_group", "grid", True
+            if len(words) > 1 and not cell(row, "kobo--matrix_list"):
+                row["kobo--matrix_list"] = words[1]
+        elif words and words[0].lower() == "end_kobomatrix":
+            row[header] = "end_group"
+    return found
 
 
 def refusal(message: str) -> Problem:

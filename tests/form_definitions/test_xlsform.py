@@ -481,3 +481,23 @@ def test_an_xlsform_round_trips_through_ours_and_back_keeping_languages_choices_
     assert convert(exported, file_type=".xlsx").xform  # what we hand back, KoboToolbox and ODK can read
     second = definition_from_workbook(exported)
     assert (second.definition, second.problems) == (first.definition, [])
+
+
+def test_a_kobo_matrix_reads_as_a_grid():
+    kobo = workbook(
+        {
+            "survey": [
+                ["type", "name", "label", "kobo--matrix_list"],
+                ["begin_kobomatrix", "rooms", "Phòng", "rooms"],
+                ["integer", "seats", "Số chỗ", None],
+                ["select_one yn", "ok", "Đạt?", None],
+                ["end_kobomatrix", "", None, None],
+            ],
+            "choices": [["list_name", "name", "label"], ["rooms", "r1", "Phòng 1"], ["yn", "y", "Có"]],
+        }
+    )
+    imported = definition_from_workbook(kobo, key="rooms-form")
+    (grid,) = imported.definition["fields"]
+    assert (grid["type"], grid["rows"]) == ("grid", [{"key": "r1", "label": {"vi": "Phòng 1"}}])
+    assert grid["columns"] == [{"type": "integer", "name": "seats", "label": {"vi": "Số chỗ"}}]
+    assert [(p.path, p.code) for p in imported.problems] == [("survey:4", "import_type_dropped")]

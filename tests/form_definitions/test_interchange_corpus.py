@@ -106,6 +106,9 @@ def test_the_targets_hold_on_the_xlsform_corpus():
     refused = [n for n, (_, defined, _) in XLSFORMS.items() if not defined]
     assert len(converted) == 32 and len(clean) / len(converted) >= 0.95  # measured: 32 of 32
     assert len(refused) == 3
+    for name in refused:  # each refusal names the sheet, the row and the column
+        (problem,) = definition_from_workbook(xlsform(name), filename=f"{name}.xlsx").problems
+        assert (problem.params["sheet"], problem.params["row"], problem.params["column"]) == ("survey", 2, "parameters")
 
 
 BUTTON = ("import_unsupported_component", "submit")  # a submit button: our pages bring their own

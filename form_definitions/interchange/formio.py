@@ -75,20 +75,33 @@ def _components_problem(components: list[Any], path: str) -> Problem | None:
             value = component.get(name)
             if value is not None and not isinstance(value, list):
                 return Problem(f"{here}.{name}", "import_formio_not_list", {"key": f"{here}.{name}"})
-        children = component.get("components") or []
-        if component["type"] == "tabs":  # a tab is a plain holder of components, with no type of its own
-            found = None
-            for number, tab in enumerate(children):
-                inner = tab.get("components") if isinstance(tab, dict) else None
-                found = found or _components_problem(inner or [], f"{here}.components[{number}].components")
-        else:
-            found = _components_problem(children, f"{here}.components")
-        for number, column in enumerate(component.get("columns") or []):
-            inner = column.get("components") if isinstance(column, dict) else None
-            found = found or _components_problem(inner or [], f"{here}.columns[{number}].components")
-        if found is not None:
-            return found
+        inner = _holders(component, here)
+        if isinstance(inner, Problem):
+            return inner
+        for holder_path, holder in inner:
+            found = _components_problem(holder.get("components") or [], f"{holder_path}.components")
+            if found is not None:
+                return found
     return None
+
+
+def _holders(component: dict[str, Any], here: str) -> Problem | list[tuple[str, dict[str, Any]]]:
+    """What holds a component's children: itself, its tabs, columns or table cells (each must be an object)."""
+    if component["type"] == "tabs":
+        holders = [(f"{here}.components[{n}]", tab) for n, tab in enumerate(component.get("components") or [])]
+    else:
+        holders = [(here, component)]
+    holders += [(f"{here}.columns[{n}]", column) for n, column in enumerate(component.get("columns") or [])]
+    for number, row in enumerate(component.get("rows") or []):
+        if not isinstance(row, list):
+            return Problem(f"{here}.rows[{number}]", "import_formio_not_list", {"key": f"{here}.rows[{number}]"})
+        holders += [(f"{here}.rows[{number}][{n}]", cell) for n, cell in enumerate(row)]
+    for holder_path, holder in holders:
+        if not isinstance(holder, dict):
+            return Problem(holder_path, "import_formio_not_object", {"key": holder_path})
+        if holder.get("components") is not None and not isinstance(holder["components"], list):
+            return Problem(f"{holder_path}.components", "import_formio_not_list", {"key": f"{holder_path}.components"})
+    return holders
 
 
 def _key_from(text: Any) -> str:

@@ -111,6 +111,7 @@ def test_json_text_and_language_choice():
 
 NO_TYPE, NOT_OBJECT = "import_formio_no_type", "import_formio_not_object"
 IN_PANEL, IN_COLUMN = "components[0].components[0].type", "components[0].columns[0].components[0]"
+IN_CELL = "components[0].rows[0][0].components[0]"
 
 
 @pytest.mark.parametrize(
@@ -123,7 +124,7 @@ IN_PANEL, IN_COLUMN = "components[0].components[0].type", "components[0].columns
         ({"components": [{"type": "columns", "columns": [{"components": ["x"]}]}]}, NOT_OBJECT, IN_COLUMN),
         ({"components": [{"type": "table", "rows": {"a": 1}}]}, "import_formio_not_list", "components[0].rows"),
         ({"components": [{"type": "columns", "columns": ["bad"]}]}, NOT_OBJECT, "components[0].columns[0]"),
-        ({"components": [{"type": "table", "rows": [[{"components": [5]}]]}]}, NOT_OBJECT, "components[0].rows[0][0].components[0]"),
+        ({"components": [{"type": "table", "rows": [[{"components": [5]}]]}]}, NOT_OBJECT, IN_CELL),
     ],
 )  # fmt: skip
 def test_unreadable_forms_say_which_key_is_wrong(schema, code, key):

@@ -121,7 +121,7 @@ class Grid(FieldType):
                 "type": "object",
                 "required": ["name", "type", "label"],
                 "properties": {
-                    "name": {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,63}$"},
+                    "name": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_-]{0,63}$"},
                     "type": {"enum": list(GRID_COLUMN_TYPES)},
                     "label": BILINGUAL,
                     "unit": BILINGUAL,

@@ -21,8 +21,8 @@ OPTION: dict[str, Any] = {
 
 COMMON_KEYS: dict[str, Any] = {
     "type": {"type": "string"},
-    "name": {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,63}$"},
-    "concept": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_.-]{0,127}$"},
+    "name": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_-]{0,63}$"},
+    "concept": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"},
     "label": BILINGUAL,
     "help": BILINGUAL,
     "required": {"type": "boolean"},

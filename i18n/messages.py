@@ -59,12 +59,49 @@ PROBLEMS = {
     "import_bad_value": _l("The value %(value)s in column %(column)s is not valid; it was ignored."),
     "import_bad_expression": _l("The expression %(value)s in column %(column)s cannot become a rule; it was ignored."),
     "import_bad_json": _l("Column %(column)s does not hold valid JSON; it was ignored."),
-    "import_bad_name": _l("The name %(name)s is not valid: use a-z, 0-9 and _, starting with a letter."),
+    "import_bad_name": _l(
+        "Sheet %(sheet)s, row %(row)s, column %(column)s: the name %(name)s is not valid here (use letters, "
+        "digits, _ and -, starting with a letter or _); it was kept as written so collected data keeps its key, "
+        "rename it first."
+    ),
+    "import_pyxform_refused": _l("Sheet %(sheet)s, row %(row)s: the XLSForm cannot be read: %(detail)s"),
+    "import_type_dropped": _l(
+        "Sheet %(sheet)s, row %(row)s: the question type %(type)s has no equivalent here; the question was left out."
+    ),
+    "import_type_changed": _l("Sheet %(sheet)s, row %(row)s: the question type %(type)s is asked as %(target)s here."),
+    "import_column_dropped": _l(
+        "Sheet %(sheet)s, row %(row)s: column %(column)s (%(value)s) has no equivalent here; it was left out."
+    ),
+    "import_constraint_dropped": _l(
+        "Sheet %(sheet)s, row %(row)s: the constraint %(value)s cannot become a limit here; it was left out."
+    ),
+    "import_language_kept": _l(
+        "Sheet %(sheet)s, row %(row)s: column %(column)s has text only in %(language)s; it was kept as the "
+        "text of the form's main language, for you to translate."
+    ),
+    "import_label_from_name": _l(
+        "Sheet %(sheet)s, row %(row)s: %(name)s has no label; its name was used as the label."
+    ),
+    "import_languages_dropped": _l(
+        "Sheet %(sheet)s: texts in %(languages)s were left out; only Vietnamese and English are kept."
+    ),
     "import_list_missing": _l("The choice list %(list)s is not on the choices sheet."),
     "import_list_unused": _l("The choice list %(list)s is not used by any question; it was ignored."),
     "import_points_missing": _l("Option %(value)s of list %(list)s has no points, although other options do."),
     "import_unreadable": _l("The Form.io definition could not be read."),
-    "import_unsupported_component": _l("Form.io component %(key)s (type %(type)s) is not supported; it was skipped."),
+    "import_unsupported_component": _l(
+        "Form.io component %(key)s (“%(label)s”, type %(type)s) has no equivalent here; it was left out."
+    ),
+    "import_component_changed": _l(
+        "Form.io component %(key)s (“%(label)s”, type %(type)s) is asked as text with a format check here."
+    ),
+    "import_no_options": _l(
+        "Form.io component %(key)s (“%(label)s”) has no options to choose from in the file; it was left out."
+    ),
+    "import_formio_not_object": _l("The Form.io definition cannot be read: %(key)s must be an object."),
+    "import_formio_not_list": _l("The Form.io definition cannot be read: %(key)s must be a list."),
+    "import_formio_no_type": _l("The Form.io definition cannot be read: %(key)s (the component's type) is missing."),
+    "import_formio_not_json": _l("The Form.io file is not valid JSON (%(error)s)."),
     "import_javascript": _l(
         "%(property)s of %(key)s holds a script or logic, which is never run here; it was ignored."
     ),

@@ -75,21 +75,20 @@ FIELD_COLUMNS = (
 # A static text's content is what a note shows, so it takes the label columns; its own label moves aside.
 STATIC_COLUMNS = (Column("content", "label", "bilingual"), Column("label", "heading", "bilingual"))
 SURVEY_ORDER = ["type", "name", "label::vi", "label::en", "hint::vi", "hint::en", "required", "relevant"]
-SURVEY_ORDER += ["calculation", "appearance", "parameters", "kobo--matrix_list", "heading::vi", "heading::en"]
+SURVEY_ORDER += ["calculation", "appearance", "parameters", "field_type", "kobo--matrix_list"]
+SURVEY_ORDER += ["heading::vi", "heading::en"]
 SURVEY_ORDER += [h for c in FIELD_COLUMNS for h in c.headers() if h not in SURVEY_ORDER]
 
 OPTION_COLUMNS = (Column("value", "name", "text"), Column("label", "label", "bilingual"))
 POINTS_COLUMN = Column("points", "points", "number")
 ROW_COLUMNS = (Column("key", "name", "text"),) + OPTION_COLUMNS[1:] + (Column("unit", "unit", "bilingual"),)
-CHOICES_ORDER = ["list_name", "name", "label::vi", "label::en", "points", "unit::vi", "unit::en"]
+CHOICES_ORDER = ["list_name", "name", "label::vi", "label::en", "points", "unit_vi", "unit_en"]
 
-SETTINGS_COLUMNS = (
-    Column("key", "form_id", "text"),
-    Column("title", "title", "bilingual"),
-    Column("description", "description", "bilingual"),
-    Column("kind", "kind", "text"),
-)
-SETTINGS_ORDER = ["form_id", "title::vi", "title::en", "description::vi", "description::en", "kind"]
+# Settings: pyxform reads `form_title` and `form_id`; a translated `title::vi` would make its title unusable,
+# so both languages travel in plain columns of their own (`title_vi`, `title_en`).
+SETTINGS_COLUMNS = (Column("key", "form_id", "text"), Column("kind", "kind", "text"))
+SETTINGS_TEXTS = ("title", "description")
+SETTINGS_ORDER = ["form_id", "form_title", "title_vi", "title_en", "description_vi", "description_en", "kind"]
 SETTINGS_ORDER += ["default_language", "version", "schema_version", "scoring", "workflow", "meta"]
 
 

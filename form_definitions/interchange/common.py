@@ -22,11 +22,46 @@ class Imported:
 
     definition: dict[str, Any] | None
     problems: list[Problem] = field(default_factory=list)
+    # Where each field came from ("fields.2.fields.0" -> "survey:14" or a Form.io component key), so problems the
+    # checks find later point at what the user can find in their file, not at our internal paths.
+    places: dict[str, str] = field(default_factory=dict)
+
+    def locate(self, problems: list[Problem]) -> list[Problem]:
+        """Problems about fields re-pointed at the row or component they came from (the deepest known one)."""
+        return [locate(p, self.places) for p in problems]
 
 
-def finish(definition: Definition, problems: list[Problem]) -> Imported:
-    """Add the definition's own check problems, so an import never hides an invalid result."""
-    return Imported(definition, problems + check_definition(definition))
+def locate(problem: Problem, places: dict[str, str]) -> Problem:
+    """One problem at its source place; unchanged when no part of its path came from the file."""
+    parts = problem.path.split(".")
+    for end in range(len(parts), 0, -1):
+        prefix = ".".join(parts[:end])
+        if prefix in places:
+            place = places[prefix]
+            sheet, _, row = place.partition(":")
+            where = {"sheet": sheet, "row": int(row)} if row.isdigit() else {"component": place}
+            return Problem(place, problem.code, {**problem.params, **where, "column": ".".join(parts[end:])})
+    return problem
+
+
+def field_places(fields: list[Any], sources: dict[int, str], prefix: str = "fields") -> dict[str, str]:
+    """Definition path -> source place, for every field dict whose identity `sources` knows."""
+    found: dict[str, str] = {}
+    for index, spec in enumerate(fields):
+        path = f"{prefix}.{index}"
+        if id(spec) in sources:
+            found[path] = sources[id(spec)]
+        if isinstance(spec, dict):
+            found |= field_places(spec.get("fields") or [], sources, f"{path}.fields")
+            found |= field_places(spec.get("columns") or [], sources, f"{path}.columns")
+    return found
+
+
+def finish(definition: Definition, problems: list[Problem], places: dict[str, str] | None = None) -> Imported:
+    """Add the definition's own check problems (at their source place), so an import never hides an invalid result."""
+    imported = Imported(definition, problems, places or {})
+    imported.problems = problems + imported.locate(check_definition(definition))
+    return imported
 
 
 def valid_name(name: Any) -> bool:

@@ -8,6 +8,7 @@ from typing import Any
 from form_definitions.interchange.columns import mime_types
 from form_definitions.interchange.common import number_value, whole_number
 from form_definitions.interchange.formio_reader import Field, FormioReader, Handler, Reading, meaningful, setting_of
+from form_definitions.interchange.formio_rules import ConditionError, json_rule
 
 SIZE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([kmg]?b)?\s*$", re.IGNORECASE)
 UNITS = {"": 1, "b": 1, "kb": 1024, "mb": 1024**2, "gb": 1024**3}
@@ -26,6 +27,19 @@ def _text(reader: FormioReader, comp: Any, path: str) -> list[Field]:
         },
     )
     return [field]
+
+
+def _patterned(pattern: str) -> Handler:
+    """url and time: asked as text with a pattern (the change is reported), unless the form sets its own."""
+
+    def handler(reader: FormioReader, comp: Any, path: str) -> list[Field]:
+        fields = _text(reader, comp, path)
+        fields[0].setdefault("pattern", pattern)
+        label = str(comp.raw.get("label") or "")
+        reader.report(path, "import_component_changed", key=str(comp.key or ""), label=label, type=str(comp.type))
+        return fields
+
+    return handler
 
 
 def _textarea(reader: FormioReader, comp: Any, path: str) -> list[Field]:
@@ -47,7 +61,20 @@ def _number(reader: FormioReader, comp: Any, path: str) -> list[Field]:
     reader.put(field, comp, path, pairs)
     if comp.type == "currency" and str(raw.get("currency") or "").strip():
         field["unit"] = {reader.language: str(raw["currency"]).strip()}
+    if isinstance(raw.get("calculateValue"), dict):
+        return [_calculated(reader, comp, path, field)]
     return [field]
+
+
+def _calculated(reader: FormioReader, comp: Any, path: str, field: Field) -> Field:
+    """A number whose calculateValue is JSON Logic becomes our calculated field (scripts are never run)."""
+    try:
+        formula = json_rule(comp.raw["calculateValue"])
+    except ConditionError:
+        reader.report(path, "import_javascript", key=str(comp.key or ""), property="calculateValue")
+        return field
+    kept = {k: v for k, v in field.items() if k in ("name", "label", "help", "visible_if", "decimals", "unit")}
+    return {"type": "calculated", **kept, "formula": formula}
 
 
 def _simple(kind: str) -> Handler:
@@ -64,6 +91,10 @@ def _choice(reader: FormioReader, comp: Any, path: str) -> list[Field]:
         values = raw.get("values")
     field = reader.base(comp, path, kind)
     field["options"] = reader.options(comp, path, values)
+    if not field["options"]:
+        # Nothing to choose from (options filled by a script or a URL at run time): left out, and said so.
+        reader.report(path, "import_no_options", key=str(comp.key or ""), label=str(comp.label or ""))
+        return []
     if comp.type == "select" and kind == "choice":
         field["widget"] = "select"
     if kind == "multi_choice":
@@ -115,4 +146,6 @@ FIELD_HANDLERS: dict[str, Handler] = {
     "datetime": _date,
     "day": _date,
     "file": _file,
+    "url": _patterned(r"^https?://\S+$"),
+    "time": _patterned("^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"),
 }

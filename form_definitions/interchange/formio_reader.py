@@ -14,7 +14,17 @@ Field = dict[str, Any]
 Handler = Callable[["FormioReader", Any, str], list[Field]]
 Reading = tuple[str, Callable[[Any], Any]]  # (Form.io setting, how to read its value)
 SCRIPTS = ("customConditional", "calculateValue", "customDefaultValue", "validate.custom", "logic")
-UNSUPPORTED = ("hidden", "disabled", "multiple", "unique", "validate.json", "defaultValue")
+# Custom error texts (validate.customMessage, errorLabel) are reported: our messages are the platform's own, bilingual.
+UNSUPPORTED: tuple[str, ...] = (
+    "hidden",
+    "disabled",
+    "multiple",
+    "unique",
+    "validate.json",
+    "defaultValue",
+    "validate.customMessage",
+)
+UNSUPPORTED += ("errorLabel",)
 
 
 def setting_of(raw: dict[str, Any], dotted: str) -> Any:
@@ -44,6 +54,7 @@ class FormioReader:
         self.language = language
         self.problems = problems
         self.types = {str(c.raw.get("key")): str(c.type) for c in objects.values()}
+        self.places: dict[int, str] = {}  # id of a field -> the path of the component it came from
 
     def components(self, raws: list[Any], base: str) -> list[Field]:
         fields: list[Field] = []
@@ -53,13 +64,14 @@ class FormioReader:
 
     def component(self, raw: Any, path: str) -> list[Field]:
         if not isinstance(raw, dict):
-            self.report(path, "import_unsupported_component", key="", type=type(raw).__name__)
+            self.report(path, "import_unsupported_component", key="", type=type(raw).__name__, label="")
             return []
         comp = self.objects.get(id(raw)) or Component(raw, None, language=self.language)
         handler = self.handlers.get(str(comp.type))
         if handler is None or (comp.type == "select" and comp.raw.get("dataSrc") not in ("values", "", None)):
             kind = str(comp.type) + (f" ({comp.raw['dataSrc']})" if comp.type == "select" else "")
-            self.report(path, "import_unsupported_component", key=str(comp.key or ""), type=kind)
+            label = str(comp.raw.get("label") or comp.raw.get("title") or "")
+            self.report(path, "import_unsupported_component", key=str(comp.key or ""), type=kind, label=label)
             return []
         return handler(self, comp, path)
 
@@ -70,6 +82,7 @@ class FormioReader:
         """A field with what every component shares: name, label, help, required, visibility."""
         raw, key = comp.raw, str(comp.key or "")
         field: Field = {"type": kind}
+        self.places[id(field)] = path
         if named:
             field["name"] = field_name(key)
             if field["name"] != key:
@@ -98,6 +111,8 @@ class FormioReader:
     def unsupported(self, raw: dict[str, Any], path: str, key: str, kind: str) -> None:
         """Scripts and settings without an equivalent are reported, one problem each."""
         for name in SCRIPTS:
+            if name == "calculateValue" and isinstance(raw.get(name), dict) and kind in ("integer", "decimal"):
+                continue  # JSON Logic: becomes the formula of a calculated field
             if meaningful(setting_of(raw, name)):
                 self.report(path, "import_javascript", key=key, property=name)
         for name in UNSUPPORTED:

@@ -33,7 +33,7 @@ def visibility(conditional: Any, types: dict[str, str]) -> Rule | None:
     if not isinstance(conditional, dict):
         return None
     if conditional.get("json"):
-        return _json_rule(conditional["json"])
+        return json_rule(conditional["json"])
     show = conditional.get("show") in (True, "true")
     if conditional.get("when"):
         rule = _equals(str(conditional["when"]), conditional.get("eq", ""), types)
@@ -83,10 +83,10 @@ def _conditions(conditions: Any, conjunction: Any, types: dict[str, str]) -> Rul
     return rules[0] if len(rules) == 1 else {"or" if conjunction == "any" else "and": rules}
 
 
-def _json_rule(rule: Rule) -> Rule:
+def json_rule(rule: Rule) -> Rule:
     """Form.io's own JSON Logic, with `data.x` / `row.x` variables renamed to our field names."""
     if isinstance(rule, list):
-        return [_json_rule(item) for item in rule]
+        return [json_rule(item) for item in rule]
     if not isinstance(rule, dict):
         return rule
     if set(rule) == {"var"}:
@@ -97,7 +97,7 @@ def _json_rule(rule: Rule) -> Rule:
             raise ConditionError(path)
         name = ".".join([field_name(rest.split(".")[0])] + rest.split(".")[1:])
         return {"var": name if len(args) == 1 else [name, *args[1:]]}
-    return {op: _json_rule(args) for op, args in rule.items()}
+    return {op: json_rule(args) for op, args in rule.items()}
 
 
 class _Text(HTMLParser):

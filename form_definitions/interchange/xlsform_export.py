@@ -12,7 +12,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from form_definitions import SCHEMA_VERSION
+from form_definitions import LANGUAGES, SCHEMA_VERSION
 from form_definitions.interchange.columns import (
     CHOICES_ORDER,
     FIELD_COLUMNS,
@@ -21,6 +21,7 @@ from form_definitions.interchange.columns import (
     ROW_COLUMNS,
     SETTINGS_COLUMNS,
     SETTINGS_ORDER,
+    SETTINGS_TEXTS,
     STATIC_COLUMNS,
     SURVEY_ORDER,
     Column,
@@ -37,7 +38,21 @@ TYPE_CELLS = {
     "rating": "range",
     "calculated": "calculate",
     "static": "note",
+    "phone": "text",
+    "email": "text",
+    "yes_no": "select_one",
 }
+# Our types XLSForm has no word for: written as their nearest XLSForm type and named in `field_type`,
+# a column pyxform passes through untouched, so reading the workbook back restores them.
+NAMED_TYPES = {"phone", "email", "yes_no", "rating"}
+YES_NO = "yes_no"
+YES_NO_CHOICES = [
+    {"list_name": YES_NO, "name": "yes", "label::vi": "Có", "label::en": "Yes"},
+    {"list_name": YES_NO, "name": "no", "label::vi": "Không", "label::en": "No"},
+]
+CELL_REFERENCE = re.compile(r"\$\{([A-Za-z][A-Za-z0-9_]*)\.([A-Za-z0-9_]+)\.([A-Za-z][A-Za-z0-9_]*)\}")
+ROOT = "/data"  # pyxform's instance root when the settings name none
+SIBLING = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 BLOCKS = {"section": "group", "group": "repeat"}
 LABEL_WIDTH, MIN_WIDTH, MAX_WIDTH = 40, 8, 60
 
@@ -46,6 +61,7 @@ def workbook_from_definition(definition: dict[str, Any]) -> bytes:
     """The definition as an .xlsx workbook that KoboToolbox/ODK users can read and edit."""
     writer = _SurveyWriter()
     writer.fields(definition.get("fields") or [])
+    writer.absolute_cell_references()
     book = Workbook()
     survey = book.active
     assert survey is not None  # a new workbook always has one sheet
@@ -73,6 +89,8 @@ class _SurveyWriter:
         self.rows: list[Cells] = []
         self.choices: list[Cells] = []
         self.list_names: set[str] = set()
+        self.path: list[str] = []
+        self.grid_paths: dict[str, str] = {}
 
     def fields(self, fields: list[dict[str, Any]]) -> None:
         for field in fields:
@@ -82,8 +100,10 @@ class _SurveyWriter:
         kind = str(field.get("type", ""))
         if kind in BLOCKS:
             self.rows.append({"type": f"begin_{BLOCKS[kind]}", **_cells(field, FIELD_COLUMNS), **_appearance(field)})
+            self.path.append(str(field.get("name")))
             self.fields(field.get("fields") or [])
-            self.rows.append({"type": f"end_{BLOCKS[kind]}", "name": field.get("name")})
+            self.path.pop()
+            self.rows.append({"type": f"end_{BLOCKS[kind]}"})
         elif kind == "grid":
             self.grid(field)
         else:
@@ -94,6 +114,13 @@ class _SurveyWriter:
         if kind == "static":
             columns = STATIC_COLUMNS + tuple(c for c in FIELD_COLUMNS if c.key != "label")
         cells = {"type": TYPE_CELLS.get(kind, kind), **_cells(field, columns)}
+        if kind in NAMED_TYPES:
+            cells["field_type"] = kind
+        if kind == YES_NO:
+            cells["type"] += f" {YES_NO}"
+            if YES_NO not in self.list_names:
+                self.list_names.add(YES_NO)
+                self.choices += YES_NO_CHOICES
         if "options" in field:
             list_name = self.new_list(field)
             cells["type"] += f" {list_name}"
@@ -106,16 +133,44 @@ class _SurveyWriter:
         return cells
 
     def grid(self, field: dict[str, Any]) -> None:
-        cells = {"type": "begin_kobomatrix", **_cells(field, FIELD_COLUMNS), **_appearance(field)}
-        if "rows" in field:
+        """A grid pyxform (and ODK) can ask: fixed rows as a field-list group of row groups, addable rows as a repeat.
+
+        `field_type` marks it as a grid and `kobo--matrix_list` names the rows' choice list, for reading back.
+        """
+        name = str(field.get("name"))
+        self.grid_paths[name] = "/".join([ROOT, *self.path, name])
+        widget = _appearance(field).get("appearance")
+        fixed = "rows" in field
+        cells = {"type": "begin_group" if fixed else "begin_repeat", **_cells(field, FIELD_COLUMNS)}
+        cells.update(field_type="grid", appearance=f"field-list {widget or ''}".strip() if fixed else widget)
+        if fixed:
             cells["kobo--matrix_list"] = list_name = self.new_list(field)
-            for row in field["rows"] or []:
-                self.choices.append({"list_name": list_name, **_cells(row, ROW_COLUMNS)})
+            for row in field.get("rows") or []:
+                # pyxform turns `unit::vi` on the choices sheet into a translation it cannot write: plain columns
+                item = {h.replace("unit::", "unit_"): v for h, v in _cells(row, ROW_COLUMNS).items()}
+                self.choices.append({"list_name": list_name, **item})
         self.rows.append(cells)
-        for column in field.get("columns") or []:
-            kind = str(column.get("type", ""))
-            self.rows.append({"type": TYPE_CELLS.get(kind, kind), **_cells(column, FIELD_COLUMNS)})
-        self.rows.append({"type": "end_kobomatrix", "name": field.get("name")})
+        for row in field.get("rows") or [] if fixed else [None]:
+            if row is not None:
+                self.rows.append({"type": "begin_group", "name": row.get("key"), **_cells(row, OPTION_COLUMNS[1:])})
+            for column in field.get("columns") or []:
+                kind = str(column.get("type", ""))
+                self.rows.append(_relative({"type": TYPE_CELLS.get(kind, kind), **_cells(column, FIELD_COLUMNS)}))
+            if row is not None:
+                self.rows.append({"type": "end_group"})
+        self.rows.append({"type": "end_group" if fixed else "end_repeat"})
+
+    def absolute_cell_references(self) -> None:
+        """`${grid.row.column}` -> the cell's absolute path: its name alone is shared by every row of the grid."""
+
+        def absolute(match: re.Match[str]) -> str:
+            grid, row, column = match.groups()
+            return f"{self.grid_paths[grid]}/{row}/{column}" if grid in self.grid_paths else match.group(0)
+
+        for cells in self.rows:
+            for column in ("calculation", "relevant", "required_if"):
+                if isinstance(cells.get(column), str):
+                    cells[column] = CELL_REFERENCE.sub(absolute, cells[column])
 
     def new_list(self, field: dict[str, Any]) -> str:
         """A choice list name not used yet: the field's name, numbered when it repeats."""
@@ -127,6 +182,14 @@ class _SurveyWriter:
             name = f"{base}_{number}"
         self.list_names.add(name)
         return name
+
+
+def _relative(cells: Cells) -> Cells:
+    """A grid cell's rule names its row's other cells as `../name`: `${name}` would be ambiguous across rows."""
+    for column in ("calculation", "relevant", "required_if"):
+        if isinstance(cells.get(column), str):
+            cells[column] = SIBLING.sub(r"../\1", cells[column])
+    return cells
 
 
 def _appearance(field: dict[str, Any]) -> Cells:
@@ -146,6 +209,12 @@ def _range_parameters(field: dict[str, Any]) -> str:
 
 def _settings(definition: dict[str, Any]) -> Cells:
     cells = _cells(definition, SETTINGS_COLUMNS)
+    for key in SETTINGS_TEXTS:
+        value = definition.get(key)
+        texts: dict[str, Any] = value if isinstance(value, dict) else {}
+        cells.update({f"{key}_{lang}": text for lang, text in texts.items() if lang in LANGUAGES and text})
+    title = definition.get("title") or {}
+    cells["form_title"] = title.get("vi") or title.get("en") if isinstance(title, dict) else None
     cells["default_language"] = "vi"
     cells["version"] = content_hash(definition)[7:19]
     cells["schema_version"] = definition.get("schema_version", SCHEMA_VERSION)

@@ -160,6 +160,7 @@ def import_form() -> Any:
         upload.read(current_app.config["MAX_UPLOAD_BYTES"] + 1),
         key=request.form.get("key", "").strip(),
         language=language if language in ("vi", "en") else "vi",
+        title=request.form.get("title", "").strip(),
     )
     result = {
         "source": report.source,

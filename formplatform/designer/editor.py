@@ -89,7 +89,7 @@ EDITOR_MESSAGES = {
     "rule_marker": _l("rule"),
     "reviewer_marker": _l("reviewer"),
     "missing_marker": _l("translation missing"),
-    "name_invalid": _l("Use lower-case letters, digits and _, starting with a letter."),
+    "name_invalid": _l("Use letters, digits, _ and -, starting with a letter or _."),
     "name_taken": _l("Another field already uses this name."),
     "renamed_rules": _l("Rules that used the old name were updated."),
     "number_invalid": _l("Enter a number."),

@@ -16,6 +16,9 @@ from formplatform.limits import parse_json
 from i18n.messages import error_title
 
 LANGUAGES = ("vi", "en")
+# Notes that say something was kept in another shape; every other note says something was left out.
+CHANGE_CODES = {"import_type_changed", "import_language_kept", "import_layout_flattened", "import_time_dropped"}
+CHANGE_CODES |= {"import_markup_dropped", "import_renamed", "import_label_from_name", "import_component_changed"}
 
 
 def report_lines(problems: list[Problem]) -> list[dict[str, Any]]:
@@ -40,13 +43,15 @@ def render_import(report: transfer.ImportReport | None = None, status: int = 200
     """The import page: the upload form, and the report of the last upload when there is one."""
     values = {
         "key": request.form.get("key", "").strip(),
+        "title": request.form.get("title", "").strip(),
         "language": request.form.get("language", "vi"),
     }
     context.setdefault("file_error", "")
     page = render_template(
         "designer/import.html",
         report=report,
-        warnings=report_lines(report.warnings) if report else [],
+        changed=report_lines([p for p in report.warnings if p.code in CHANGE_CODES]) if report else [],
+        warnings=report_lines([p for p in report.warnings if p.code not in CHANGE_CODES]) if report else [],
         blocking=report_lines(report.blocking) if report else [],
         outline=queries.outline(report.definition.get("fields") or []) if report and report.definition else [],
         definition_json=json.dumps(report.definition, ensure_ascii=False) if report and report.definition else "",
@@ -77,6 +82,7 @@ def import_form() -> Any:
             data,
             key=request.form.get("key", "").strip(),
             language=language if language in LANGUAGES else "vi",
+            title=request.form.get("title", "").strip(),
         )
     except AppError as error:
         return render_import(file_error=error_title(error.code, {}), status=error.status)
@@ -90,6 +96,9 @@ def _create_draft() -> Any:
         definition = parse_json(request.form.get("definition", ""))
     except json.JSONDecodeError:
         return render_import(file_error=error_title("invalid_json", {}), status=400)
+    if isinstance(definition, dict):
+        titles = {lang: request.form.get(f"title_{lang}", "") for lang in LANGUAGES}
+        definition = transfer.rename_import(definition, request.form.get("key", ""), titles)
     try:
         form = transfer.import_form(definition, source, designer(), request.form.get("owner_agency_id", ""))
     except Invalid as error:

@@ -90,16 +90,14 @@ def read_upload(filename: str, data: bytes) -> tuple[str, Any]:
         raise BadRequest("form_import_unreadable") from error
 
 
-def convert_upload(filename: str, data: bytes, *, key: str = "", language: str = "vi") -> ImportReport:
+def convert_upload(filename: str, data: bytes, *, key: str = "", language: str = "vi", title: str = "") -> ImportReport:
     """Convert an uploaded workbook or Form.io schema into a definition and report every problem; saves nothing."""
     source, content = read_upload(filename, data)
-    if source == "formio" and not key:
-        return ImportReport(source, None, blocking=[Problem("key", "required")])
     try:
         if source == "xlsform":
-            imported = definition_from_workbook(content, key=key or None)
+            imported = definition_from_workbook(content, key=key or None, title=title or None, filename=filename)
         else:
-            imported = definition_from_formio(content, key=key, language=language)
+            imported = definition_from_formio(content, key=key, language=language, title=title, filename=filename)
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError) as error:
         current_app.logger.info("import of %s failed: %r", filename, error)
         raise BadRequest("form_import_unreadable") from error
@@ -107,9 +105,21 @@ def convert_upload(filename: str, data: bytes, *, key: str = "", language: str =
         # the importer names the fatal problem last; what it noted before still helps
         fatal = imported.problems[-1:] or [Problem("", "import_no_definition")]
         return ImportReport(source, None, warnings=imported.problems[:-1], blocking=fatal)
-    blocking = check_import(imported.definition)
+    blocking = imported.locate(check_import(imported.definition))
     warnings = [p for p in imported.problems if p not in blocking]  # the importer repeats the checks
     return ImportReport(source, imported.definition, warnings=warnings, blocking=blocking)
+
+
+def rename_import(definition: dict[str, Any], key: str, titles: dict[str, str]) -> dict[str, Any]:
+    """The converted definition with the key and titles the designer set on the report page (blank: unchanged)."""
+    renamed = dict(definition)
+    if key.strip():
+        renamed["key"] = key.strip()
+    typed = {lang: text.strip() for lang, text in titles.items() if lang in ("vi", "en") and text.strip()}
+    if typed:
+        current = renamed.get("title") if isinstance(renamed.get("title"), dict) else {}
+        renamed["title"] = {**current, **typed}
+    return renamed
 
 
 def check_import(definition: Any) -> list[Problem]:

@@ -33,12 +33,15 @@ def test_formio_import_reports_then_opens_in_the_designer(browser, live_server, 
     page.wait_for_load_state()
     report = page.locator("main").inner_text()
     assert "customConditional" in report  # the script condition is reported, not silently dropped
+    assert "Những gì sẽ được tạo" in report and "Những gì bị bỏ qua" in report  # the preview, in Vietnamese
     assert stored(app, "tu-formio") is None, "nothing is saved before the designer confirms"
     screenshot(page, "designer-import-report-vi")
+    page.fill("#f-title-en", "Satisfaction survey")  # titles can be set before the draft is made
     page.get_by_role("button", name="Tạo bản nháp").click()
     page.wait_for_url("**/admin/forms/tu-formio/design**")
     page.wait_for_selector(".fp-d-node")
     assert stored(app, "tu-formio").draft["fields"]
+    assert stored(app, "tu-formio").draft["title"]["en"] == "Satisfaction survey"
     # Labels came in Vietnamese only: the editor flags the English ones as missing.
     assert "Thiếu bản dịch" in page.locator("#fp-d-missing").inner_text()
     screenshot(page, "designer-imported-formio-vi")

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from pyxform.xls2xform import convert
 
-from form_definitions.checks import check_definition
 from form_definitions.interchange import definition_from_workbook, workbook_from_definition
 from form_definitions.interchange.expressions import parse_expression, rule_to_cell
 from form_definitions.library import library_versions
@@ -24,6 +24,13 @@ def pairs(problems: list[Any]) -> list[tuple[str, str]]:
 
 def round_trip(definition: dict[str, Any]) -> Any:
     return definition_from_workbook(workbook_from_definition(definition))
+
+
+@pytest.mark.parametrize(("key", "number", "definition"), LIBRARY, ids=[f"{k}-v{n}" for k, n, _ in LIBRARY])
+def test_every_library_version_exports_an_xlsform_pyxform_converts(key, number, definition):
+    warnings: list[str] = []
+    result = convert(workbook_from_definition(definition), warnings=warnings, file_type=".xlsx")
+    assert f'id="{key}"' in result.xform and warnings == []
 
 
 @pytest.mark.parametrize(("key", "number", "definition"), LIBRARY, ids=[f"{k}-v{n}" for k, n, _ in LIBRARY])
@@ -187,7 +194,7 @@ def test_export_is_readable_in_excel():
     assert header[:4] == ["type", "name", "label::vi", "label::en"]
     assert survey.column_dimensions["C"].width >= 40
     types = [row[0] for row in survey.iter_rows(min_row=2, values_only=True)]
-    assert {"begin_group", "end_group", "begin_kobomatrix", "select_one period_kind", "yes_no"} <= set(types)
+    assert {"begin_group", "end_group", "select_one period_kind", "select_one yes_no"} <= set(types)
 
 
 def workbook(sheets: dict[str, list[list[Any]]]) -> bytes:
@@ -243,13 +250,13 @@ def kobo_workbook() -> bytes:
         kobo_row("end_repeat", "visits"),  # 19
         kobo_row("range", "score", "Điểm", "Score", parameters="start=1 end=10 step=1"),  # 20
         kobo_row("select_one service", "service", "Chất lượng phục vụ", "Service"),  # 21
-        kobo_row("begin_kobomatrix", "assets", "Tài sản", "Assets", **{"kobo--matrix_list": "assets"}),  # 22
-        kobo_row("select_one yes_no", "have", "Có?", "Have?"),  # 23
-        kobo_row("integer", "count", "Số lượng", "Count", relevant="${age} > 18"),  # 24
-        kobo_row("end_kobomatrix"),  # 25
+        kobo_row("time", "opened", "Giờ mở cửa", "Opening time"),  # 22
+        kobo_row("text", "firstName", "Tên", "First name", constraint="regex(., '^[A-Z]')"),  # 23
+        kobo_row("integer", "count", "Số lượng", "Count", relevant="${age} > 18", constraint=". != 3"),  # 24
+        kobo_row("hidden", "secret"),  # 25
         kobo_row("calculate", "double_age", calculation="${age} * 2"),  # 26
         kobo_row("note", "thanks", "Cảm ơn ông/bà!", "Thank you!"),  # 27
-        kobo_row("text", "Bad-Name", "Tên sai", "Bad name", relevant="string-length(${full_name}) > 3"),  # 28
+        kobo_row("text", "Bad.Name", "Tên sai", "Bad name", relevant="string-length(${full_name}) > 3"),  # 28
     ]
     choices = [
         ["list_name", "name", "label::Vietnamese (vi)", "label::English (en)", "points", "district"],
@@ -278,12 +285,13 @@ def test_a_kobo_workbook_imports_with_every_loss_reported_by_row():
     assert definition["key"] == "khao-sat" and definition["title"] == {"vi": "Khảo sát"}
     top = {f.get("name"): f for f in definition["fields"]}
     assert list(top) == [
-        "respondent", "district", "ward", "issues", "detail", "visits", "score", "service", "assets", "double_age",
-        "thanks", "Bad-Name",
+        "respondent", "district", "ward", "issues", "detail", "location", "voice", "code", "visits", "score",
+        "service", "opened", "firstName", "count", "double_age", "thanks", "Bad.Name",
     ]  # fmt: skip
     respondent = {f["name"]: f for f in top["respondent"]["fields"]}
     assert respondent["full_name"]["label"] == {"vi": "Họ và tên", "en": "Full name"}
     assert respondent["full_name"]["help"] == {"vi": "Ghi rõ"} and respondent["full_name"]["required"] is True
+    assert respondent["age"]["minimum"] == 18  # the constraint `. >= 18` became a limit
     assert respondent["has_id"]["label"] == {"vi": "Có CCCD không?"}  # no English: left for the designer
     assert respondent["id_number"]["visible_if"] == {"==": [{"var": "has_id"}, "yes"]}
     assert top["district"]["widget"] == "select"
@@ -293,89 +301,129 @@ def test_a_kobo_workbook_imports_with_every_loss_reported_by_row():
     assert (top["score"]["type"], top["score"]["scale_min"], top["score"]["scale_max"]) == ("rating", 1, 10)
     assert top["service"]["type"] == "scored_choice"
     assert [(o["value"], o["points"]) for o in top["service"]["options"]] == [("good", 2), ("poor", 0)]
-    assert [r["key"] for r in top["assets"]["rows"]] == ["car", "bike"]
-    assert [c["name"] for c in top["assets"]["columns"]] == ["count"]
+    assert top["voice"]["accept"] == ["audio/*"] and top["opened"]["pattern"].startswith("^")
+    assert top["firstName"]["pattern"] == "^[A-Z]"  # camelCase data key kept; regex() became a pattern
     assert top["double_age"]["formula"] == {"*": [{"var": "age"}, 2]}
+    assert top["double_age"]["label"] == {"vi": "double_age"}
     assert top["thanks"] == {
         "type": "static",
         "name": "thanks",
         "content": {"vi": "Cảm ơn ông/bà!", "en": "Thank you!"},
     }
     expected = [
-        ("settings:2", "import_unsupported_column"),  # style
-        ("survey:1", "import_unsupported_column"),  # $kuid, once
-        ("survey:2", "import_unsupported_type"),  # start
-        ("survey:3", "import_unsupported_appearance"),  # field-list
-        ("survey:5", "import_unsupported_column"),  # constraint
-        ("survey:5", "import_unsupported_column"),  # constraint_message
-        ("survey:6", "import_unsupported_column"),  # default
-        ("survey:7", "import_unsupported_column"),  # read_only
-        ("survey:10", "import_unsupported_column"),  # choice_filter
-        ("survey:13", "import_unsupported_type"),  # geopoint
-        ("survey:14", "import_unsupported_type"),  # audio
-        ("survey:15", "import_unsupported_type"),  # barcode
-        ("survey:16", "import_unsupported_column"),  # repeat_count
-        ("survey:23", "import_unsupported_type"),  # select_one inside a matrix
-        ("survey:24", "import_unsupported_column"),  # relevant on a matrix column
-        ("survey:28", "import_bad_expression"),
-        ("survey:28", "import_bad_name"),
-        ("choices:5", "import_unsupported_column"),  # the choice_filter column
-        ("choices:12", "import_list_unused"),
+        ("survey:2", "import_type_dropped", "type"),  # start: ODK metadata
+        ("survey:5", "import_column_dropped", "constraint_message::English (en)"),
+        ("survey:6", "import_column_dropped", "default"),
+        ("survey:7", "import_column_dropped", "read_only"),
+        ("survey:10", "import_column_dropped", "choice_filter"),
+        ("survey:13", "import_type_changed", "type"),  # geopoint -> text
+        ("survey:15", "import_type_changed", "type"),  # barcode -> text
+        ("survey:16", "import_column_dropped", "repeat_count"),
+        ("survey:22", "import_type_changed", "type"),  # time -> text with a pattern
+        ("survey:24", "import_constraint_dropped", "constraint"),
+        ("survey:25", "import_type_dropped", "type"),  # hidden
+        ("survey:26", "import_label_from_name", "label"),
+        ("survey:28", "import_bad_name", "name"),
+        ("survey:28", "import_bad_expression", "relevant"),
+        ("choices:5", "import_column_dropped", "district"),  # the choice_filter column
+        ("survey:28", "pattern", "name"),  # the definition check, at the row it came from
     ]
-    workbook_problems = [p for p in imported.problems if ":" in p.path]
-    assert pairs(workbook_problems) == expected
-    assert {p.params["column"] for p in workbook_problems if p.code == "import_unsupported_column"} == {
-        "style", "$kuid", "constraint", "constraint_message::English (en)", "default", "read_only", "choice_filter",
-        "repeat_count", "relevant", "district",
-    }  # fmt: skip
-    # What the workbook cannot give (a label for the calculation, a valid name) comes from check_definition.
-    assert [p for p in imported.problems if ":" not in p.path] == check_definition(definition)
-    assert ("fields.9.label", "required") in pairs(imported.problems)
+    assert [(p.path, p.code, p.params["column"]) for p in imported.problems] == expected
+    assert imported.problems[7].params["value"] == "3"  # as the user wrote it, not pyxform's rewrite
+
+
+def test_refusals_name_the_sheet_and_row():
+    imported = definition_from_workbook(workbook({"survey": [["type", "name"], ["text", "a"], ["end_group", ""]]}))
+    assert imported.definition is None
+    (problem,) = imported.problems
+    assert (problem.path, problem.code, problem.params["sheet"], problem.params["row"]) == (
+        "survey:3",
+        "import_pyxform_refused",
+        "survey",
+        3,
+    )
+    assert "end_group" in problem.params["detail"]
+    duplicate = workbook({"survey": [["type", "name", "label"], ["text", "a", "A"], ["text", "a", "B"]]})
+    (problem,) = definition_from_workbook(duplicate).problems
+    assert (problem.path, problem.params["column"]) == ("survey:3", "name")
+
+
+REFUSED = "import_pyxform_refused"
 
 
 @pytest.mark.parametrize(
-    ("data", "code"),
+    ("data", "code", "path"),
     [
-        (b"not a workbook", "import_not_xlsx"),
-        (workbook({"form": [["type", "name"]]}), "import_sheet_missing"),
-        (workbook({"survey": [["type", "label"], ["text", "Tên"]]}), "import_column_missing"),
-        (workbook({"survey": [["type", "name"], ["begin_group", "g"], ["text", "a"]]}), "import_unclosed"),
-        (workbook({"survey": [["type", "name"], ["text", "a"], ["end_group", ""]]}), "import_unexpected_end"),
-        (workbook({"survey": [["type", "name"], ["begin_group", "g"], ["end_repeat", ""]]}), "import_unexpected_end"),
+        (b"not a workbook", "import_not_xlsx", ""),
+        (workbook({"form": [["type", "name"]], "other": [["x"]]}), "import_sheet_missing", ""),
+        (workbook({"survey": [["type", "label"], ["text", "Tên"]]}), "import_pyxform_refused", "survey:2"),
+        (workbook({"survey": [["type", "name"], ["begin_group", "g"], ["text", "a"]]}), REFUSED, "survey:2"),
+        (workbook({"survey": [["type", "name"], ["begin_group", "g"], ["end_repeat", ""]]}), REFUSED, "survey:3"),
+        (workbook({"survey": [["type", "name"], ["select_one nope", "a"]]}), "import_pyxform_refused", "choices:1"),
     ],
-)
-def test_unusable_workbooks_give_no_definition(data, code):
+)  # fmt: skip
+def test_unusable_workbooks_give_no_definition(data, code, path):
     imported = definition_from_workbook(data)
     assert imported.definition is None
-    assert imported.problems[-1].code == code
+    assert (imported.problems[-1].code, imported.problems[-1].path) == (code, path)
 
 
 def test_language_columns_plain_and_foreign():
     data = workbook(
         {
             "survey": [
-                ["type", "name", "label", "label::English", "label::Français (fr)", "required"],
-                ["text", "a", "Tên", "Name", "Nom", "${b} = 'x'"],
-                ["text", "b", "Khác", None, None, "maybe?"],
+                [
+                    "type",
+                    "name",
+                    "label",
+                    "label::English",
+                    "label::Français (fr)",
+                    "hint::Vietnamese (vi)",
+                    "required",
+                ],
+                ["text", "a", "Tên", "Name", "Nom", "Gợi ý", "${b} = 'x'"],
+                ["text", "b", "Khác", None, None, None, "maybe?"],
+                ["text", "c", None, None, "Seulement", None, None],
             ],
-            "settings": [["form_id", "title::vi", "kind", "scoring"], ["my-form", "Biểu mẫu", "report", "{bad json"]],
+            "settings": [["form_id", "title_vi", "kind", "scoring"], ["my-form", "Biểu mẫu", "report", "{bad json"]],
         }
     )
     imported = definition_from_workbook(data)
-    first, second = imported.definition["fields"]
-    assert first["label"] == {"vi": "Tên", "en": "Name"}
+    first, second, third = imported.definition["fields"]
+    assert first["label"] == {"vi": "Tên", "en": "Name"} and first["help"] == {"vi": "Gợi ý"}
     assert first["required_if"] == {"==": [{"var": "b"}, "x"]}  # an ODK `required` expression
     assert second == {"type": "text", "name": "b", "label": {"vi": "Khác"}}
+    assert third["label"] == {"vi": "Seulement"}  # only French: kept for the designer to translate
     assert (imported.definition["key"], imported.definition["kind"]) == ("my-form", "report")
+    assert imported.definition["title"] == {"vi": "Biểu mẫu"}
     assert pairs(imported.problems) == [
         ("settings:2", "import_bad_json"),
-        ("survey:1", "import_unsupported_column"),
+        ("survey:1", "import_languages_dropped"),
         ("survey:3", "import_bad_expression"),
+        ("survey:4", "import_language_kept"),
     ]
-    assert imported.problems[1].params["column"] == "label::Français (fr)"
+    assert imported.problems[1].params["languages"] == "Français (fr)"
 
 
-def test_grids_with_addable_rows_and_matrix_lists_named_in_the_type():
+@pytest.mark.parametrize(
+    ("settings", "title", "filename", "expected"),
+    [
+        ([["form_title", "form_id"], ["Khảo sát", "ks"]], None, "a.xlsx", ("ks", {"vi": "Khảo sát"})),
+        ([["form_id"], ["ks"]], None, "a.xlsx", ("ks", {"vi": "ks"})),
+        (None, None, "Phieu khao sat.xlsx", ("phieu-khao-sat", {"vi": "Phieu khao sat"})),
+        ([["form_title", "form_id"], ["Khảo sát", "ks"]], "Tên riêng", "a.xlsx", ("ks", {"vi": "Tên riêng"})),
+    ],
+)
+def test_title_falls_back_to_form_id_then_file_name(settings, title, filename, expected):
+    sheets = {"survey": [["type", "name", "label"], ["text", "a", "A"]]}
+    if settings:
+        sheets["settings"] = settings
+    imported = definition_from_workbook(workbook(sheets), title=title, filename=filename)
+    assert (imported.definition["key"], imported.definition["title"]) == expected
+    assert imported.problems == []
+
+
+def test_grids_with_addable_rows_become_repeats_and_read_back():
     grid = {
         "type": "grid",
         "name": "staff",
@@ -391,19 +439,65 @@ def test_grids_with_addable_rows_and_matrix_lists_named_in_the_type():
     definition = {**sample_v1(), "fields": [grid]}
     data = workbook_from_definition(definition)
     survey = load_workbook(io.BytesIO(data))["survey"]
-    assert "kobo--matrix_list" not in [c.value for c in survey[1]]
+    assert [r[0] for r in survey.iter_rows(min_row=2, values_only=True)] == [
+        "begin_repeat",
+        "text",
+        "integer",
+        "end_repeat",
+    ]
+    assert convert(data, file_type=".xlsx").xform  # ODK reads one row per repeat
     assert (definition_from_workbook(data).definition, definition_from_workbook(data).problems) == (definition, [])
+
+
+def test_an_xlsform_round_trips_through_ours_and_back_keeping_languages_choices_and_rules():
+    data = workbook(
+        {
+            "survey": [
+                ["type", "name", "label::Vietnamese (vi)", "label::English (en)", "hint::English (en)", "required"]
+                + ["relevant", "constraint", "calculation"],
+                ["begin_group", "household", "Hộ gia đình", "Household", None, None, None, None, None],
+                ["integer", "members", "Số người", "Members", "All who live here", "yes", None, ". >= 1 and . <= 30"],
+                ["select_one yn", "hasChildren", "Có trẻ em?", "Children?", None, "yes", "${members} > 1", None],
+                ["select_multiple needs", "needs", "Nhu cầu", "Needs", None, None, "${hasChildren} = 'yes'", None],
+                ["text", "phone", "Điện thoại", "Phone", None, None, None, "regex(., '^0[0-9]{9}$')"],
+                ["end_group", None, None, None, None, None, None, None],
+                ["calculate", "adults", "Người lớn", "Adults", None, None, None, None, "${members} - 1"],
+            ],
+            "choices": [
+                ["list_name", "name", "label::Vietnamese (vi)", "label::English (en)"],
+                ["yn", "yes", "Có", "Yes"],
+                ["yn", "no", "Không", "No"],
+                ["needs", "school", "Trường học", "School"],
+                ["needs", "clinic", "Trạm y tế", "Clinic"],
+            ],
+            "settings": [["form_title", "form_id", "default_language"], ["Khảo sát hộ", "ks-ho", "Vietnamese (vi)"]],
+        }
+    )
+    first = definition_from_workbook(data)
+    assert first.problems == []
+    members = first.definition["fields"][0]["fields"][0]
+    assert (members["minimum"], members["maximum"], members["help"]) == (1, 30, {"en": "All who live here"})
+    exported = workbook_from_definition(first.definition)
+    assert convert(exported, file_type=".xlsx").xform  # what we hand back, KoboToolbox and ODK can read
+    second = definition_from_workbook(exported)
+    assert (second.definition, second.problems) == (first.definition, [])
+
+
+def test_a_kobo_matrix_reads_as_a_grid():
     kobo = workbook(
         {
             "survey": [
-                ["type", "name", "label"],
-                ["begin_kobomatrix rooms", "rooms", "Phòng"],
-                ["integer", "seats", "Số chỗ"],
-                ["end_kobomatrix", ""],
+                ["type", "name", "label", "kobo--matrix_list"],
+                ["begin_kobomatrix", "rooms", "Phòng", "rooms"],
+                ["integer", "seats", "Số chỗ", None],
+                ["select_one yn", "ok", "Đạt?", None],
+                ["end_kobomatrix", "", None, None],
             ],
-            "choices": [["list_name", "name", "label"], ["rooms", "r1", "Phòng 1"]],
+            "choices": [["list_name", "name", "label"], ["rooms", "r1", "Phòng 1"], ["yn", "y", "Có"]],
         }
     )
     imported = definition_from_workbook(kobo, key="rooms-form")
-    assert imported.definition["fields"][0]["rows"] == [{"key": "r1", "label": {"vi": "Phòng 1"}}]
-    assert [p.code for p in imported.problems] == ["required"]  # the title: the workbook has none
+    (grid,) = imported.definition["fields"]
+    assert (grid["type"], grid["rows"]) == ("grid", [{"key": "r1", "label": {"vi": "Phòng 1"}}])
+    assert grid["columns"] == [{"type": "integer", "name": "seats", "label": {"vi": "Số chỗ"}}]
+    assert [(p.path, p.code) for p in imported.problems] == [("survey:4", "import_type_dropped")]

@@ -53,13 +53,17 @@ def forms_count() -> int:
 
 
 def test_workbook_report_lists_problems_by_row_then_creates_the_draft(app, client, city, designer):
-    data = workbook(extra_rows=[["geopoint", "where", "Vị trí", "Where"]])
+    data = workbook(extra_rows=[["geopoint", "where", "Vị trí", "Where"], ["start", "started"]])
     response = upload(client, designer, "mau.xlsx", data)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    table = re.search(r'data-testid="import-warnings">(.*?)</table>', html, re.S).group(1)
-    assert re.search(r"<code>survey</code></td>\s*<td class=\"fp-num\">20</td>", table)
-    assert "The question type geopoint is not supported" in table
+    row = openpyxl.load_workbook(io.BytesIO(workbook()))["survey"].max_row + 1  # the first appended row
+    changed = re.search(r'data-testid="import-changed">(.*?)</table>', html, re.S).group(1)
+    assert re.search(rf"<code>survey</code></td>\s*<td class=\"fp-num\">{row}</td>", changed)
+    assert "the question type geopoint is asked as text here" in changed
+    dropped = re.search(r'data-testid="import-warnings">(.*?)</table>', html, re.S).group(1)
+    assert f"Sheet survey, row {row + 1}: the question type start has no equivalent here" in dropped
+    assert "What will be created" in html and 'name="title_en" type="text" value="Sample report"' in html
     assert "<code>xls-demo</code>" in html and "Sample report" in html
     assert "<code>scored_choice</code> 1" in html  # the summary of fields found
     with app.app_context():
@@ -76,7 +80,7 @@ def test_workbook_report_lists_problems_by_row_then_creates_the_draft(app, clien
         form = Form.objects(id="xls-demo").first()
         assert form.owner_agency_id == city.id("home_affairs") and form.draft["fields"][2]["name"] == "quality"
         (event,) = events("form.import")
-        assert event.details == {"source": "xlsform", "fields": 5}
+        assert event.details == {"source": "xlsform", "fields": 6}  # the geopoint, asked as text, is one
 
 
 def _unescape(value: str) -> str:
@@ -122,16 +126,16 @@ def test_a_workbook_without_a_survey_sheet_is_fatal(app, client, designer):
     assert "No draft can be created from this file" in html and 'value="create"' not in html
 
 
-def test_formio_needs_a_key_and_takes_labels_in_the_chosen_language(app, client, designer):
+def test_formio_key_falls_back_to_the_file_name_and_labels_take_the_chosen_language(app, client, designer):
     data = json.dumps(FORMIO).encode()
-    missing = upload(client, designer, "khao-sat.json", data)
-    assert missing.status_code == 422 and "This field is required." in missing.get_data(as_text=True)
+    unnamed = upload(client, designer, "Khao sat.json", data)
+    assert unnamed.status_code == 200 and "<code>khao-sat</code>" in unnamed.get_data(as_text=True)
     response = upload(client, designer, "khao-sat.json", data, key="khao-sat", language="en")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "fullName" in html and "full_name" in html and "components[2]" in html
+    assert "fullName" in html and "full_name" not in html and "components[2]" in html  # data keys kept
     carried = json.loads(_unescape(re.search(r'name="definition" value="([^"]*)"', html).group(1)))
-    assert carried["fields"][0]["label"] == {"en": "Họ tên"}
+    assert carried["fields"][0]["label"] == {"en": "Họ tên"} and carried["fields"][0]["name"] == "fullName"
     created = client.post(
         "/admin/forms/import",
         data={"csrf_token": designer, "step": "create", "source": "formio", "definition": json.dumps(carried)},
@@ -172,7 +176,8 @@ def test_api_import_dry_run_then_create(app, client, city):
     dry = post("?dry_run=1")
     report = dry.get_json()
     assert dry.status_code == 200 and report["fatal"] is False and report["definition"]["key"] == "xls-demo"
-    assert report["warnings"][0]["path"] == "survey:20" and report["summary"]["scored_choice"] == 1
+    row = openpyxl.load_workbook(io.BytesIO(workbook()))["survey"].max_row + 1
+    assert report["warnings"][0]["path"] == f"survey:{row}" and report["summary"]["scored_choice"] == 1
     with app.app_context():
         assert forms_count() == 0
     created = post()
@@ -183,3 +188,54 @@ def test_api_import_dry_run_then_create(app, client, city):
     wrong = post(data=b"plain", name="x.csv")
     assert wrong.status_code == 400 and wrong.get_json()["error"]["code"] == "form_import_file_type"
     assert client.post("/api/v1/forms/import", headers=headers).get_json()["error"]["code"] == "file_required"
+
+
+def test_refusals_name_sheet_and_row_in_the_users_language(app, client, designer):
+    book = openpyxl.Workbook()
+    book.active.title = "survey"
+    for row in (["type", "name", "label"], ["text", "a", "A"], ["end_group", "", ""]):
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    body = {"csrf_token": designer, "file": (io.BytesIO(buffer.getvalue()), "hong.xlsx")}
+    response = client.post("/admin/forms/import?lang=vi", data=body, content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    blocking = re.search(r'data-testid="import-blocking">(.*?)</table>', html, re.S).group(1)
+    assert "Trang tính survey, dòng 3: không đọc được XLSForm" in blocking
+    assert re.search(r"<code>survey</code></td>\s*<td class=\"fp-num\">3</td>", blocking)
+
+
+def test_title_falls_back_to_the_file_name_and_the_designer_sets_key_and_titles_before_creating(
+    app, client, city, designer
+):
+    book = openpyxl.Workbook()
+    book.active.title = "survey"
+    for row in (["type", "name", "label"], ["text", "fullName", "Họ tên"]):
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = upload(client, designer, "Phieu dang ky.xlsx", buffer.getvalue())
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<code>phieu-dang-ky</code>" in html
+    carried = _unescape(re.search(r'name="definition" value="([^"]*)"', html).group(1))
+    assert json.loads(carried)["title"] == {"vi": "Phieu dang ky"}
+    created = client.post(
+        "/admin/forms/import",
+        data={
+            "csrf_token": designer,
+            "step": "create",
+            "source": "xlsform",
+            "definition": carried,
+            "key": "dang-ky",
+            "title_vi": "Phiếu đăng ký",
+            "title_en": "Registration",
+        },
+    )
+    assert created.status_code == 302 and created.headers["Location"].endswith("/admin/forms/dang-ky/design")
+    with app.app_context():
+        from formplatform.models import Form
+
+        draft = Form.objects(id="dang-ky").first().draft
+        assert draft["title"] == {"vi": "Phiếu đăng ký", "en": "Registration"}
+        assert draft["fields"][0]["name"] == "fullName"  # the data key is kept as it was

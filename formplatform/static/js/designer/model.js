@@ -9,7 +9,7 @@
   var LANGS = ["vi", "en"];
   var BILINGUAL_KEYS = ["label", "help", "content", "unit", "min_label", "max_label", "row_total"];
   var RULE_KEYS = ["visible_if", "required_if", "formula", "meta"];
-  var NAME = /^[a-z][a-z0-9_]{0,63}$/;
+  var NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;  // camelCase kept: imported data keys are never renamed
   var NUMERIC = ["integer", "decimal", "calculated", "rating"];
 
   function clone(value) {

@@ -9,7 +9,7 @@
   var P = window.FPDesignerPanel;
   var el = P.el;
   var ADVANCED = ["concept", "pattern"];
-  var CONCEPT = /^[a-z0-9][a-z0-9_.-]{0,127}$/;
+  var CONCEPT = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
   function typeSpec(palette, name) {
     return palette.types.filter(function (t) { return t.name === name; })[0];
@@ -72,7 +72,7 @@
     b.list(field.columns || (field.columns = []), {label: spec.label, help: spec.help, addLabel: b.msg.add_column},
       function (inner, column, index) {
         inner.text(column, "name", {label: b.msg.column_name}, function (value) {
-          return /^[a-z][a-z0-9_]{0,63}$/.test(value) ? null : b.msg.name_invalid;
+          return /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/.test(value) ? null : b.msg.name_invalid;
         });
         var typeId = P.nextId("coltype");
         var select = el("select", {id: typeId});

@@ -687,7 +687,7 @@ def test_each_formula_writes_what_its_summary_says(page, steps, rule, text, samp
         assert page.get_by_text("A blank answer counts as 0.").is_visible()
     else:
         options = page.get_by_label("Field a").locator("option").all_text_contents()
-        assert options == ["Choose a field…", *NUMERIC]
+        assert options == ["Choose a field…", *NUMERIC, "A number…"]  # constants are offered too
         page.get_by_label("Field a").select_option(label=steps[1])
         assert page.evaluate("editor.isValid()") is False and emitted(page) == []
         page.get_by_label("Field b").select_option(label=steps[2])
@@ -714,13 +714,15 @@ def test_formula_edge_cases(page):
     assert get(page) is None
     for rule in (
         {"+": [v("age"), v("score")]},  # without the blank-as-0 default
-        {"/": [{"+": [{"var": ["age", 0]}, {"var": ["score", 0]}]}, 3]},
         {"-": [v("age"), v("full_name")]},  # not a number field
         {"if": [{"===": [v("age"), None]}, None, {"*": [{"/": [v("age"), v("total")]}, 100]}]},
     ):
         set_rule(page, rule)
         assert in_json_view(page) and get(page) == rule
     assert type_json(page, "true") == ["A formula must be a JSON object."]
+    scaled = {"/": [{"+": [{"var": ["age", 0]}, {"var": ["score", 0]}]}, 3]}  # a sum then divided by a number
+    set_rule(page, scaled)
+    assert not in_json_view(page) and summary(page) == "Calculated as: (Age + Score) ÷ 3"
 
 
 def test_fits_a_360px_side_panel_and_screenshots(page):

@@ -90,7 +90,7 @@ def grid_totals(spec: Field, value: Any) -> dict[str, Any]:
 
 
 def row_total_columns(columns: list[Field]) -> list[str]:
-    """Columns a row total adds: those marked `in_row_total`, or (none marked, older definitions) every number column."""
+    """Columns a row total adds: those marked `in_row_total`, or (none marked: older definitions) all number columns."""
     numeric = [c for c in columns if c.get("type") in NUMERIC_COLUMN_TYPES]
     chosen = [c for c in numeric if c.get("in_row_total")]
     return [c["name"] for c in chosen or numeric]
@@ -221,7 +221,11 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
     seen: set[tuple[str, str, str]] = set()
     unique = []
     for problem in problems:
-        key = (problem.path, problem.code, str(problem.params.get("check", "")))  # two checks on one field are two problems
+        key = (
+            problem.path,
+            problem.code,
+            str(problem.params.get("check", "")),
+        )  # two checks on one field are two problems
         if key not in seen:
             seen.add(key)
             unique.append(problem)

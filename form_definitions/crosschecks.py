@@ -152,7 +152,9 @@ def checks_diff(old: dict[str, Any] | None, new: dict[str, Any]) -> list[tuple[s
         if name not in before:
             changes.append(("added", name, old is not None, ["check_added"]))
             continue
-        reasons = [f"check_{key}_changed" for key in ("rule", "message", "fields") if before[name].get(key) != check.get(key)]
+        reasons = [
+            f"check_{key}_changed" for key in ("rule", "message", "fields") if before[name].get(key) != check.get(key)
+        ]
         if reasons:
             changes.append(("changed", name, "check_rule_changed" in reasons, reasons))
     changes += [("removed", name, False, ["check_removed"]) for name in before if name not in after]

@@ -85,7 +85,10 @@ EDITOR_MESSAGES = {
     "column_total": _l("Total this column"),
     "in_row_total": _l("Counts in the row total"),
     "checks": _l("Cross-field checks"),
-    "checks_help": _l("Rules the answers must meet together, such as figures that must add up; the message is shown when one is not met."),
+    "checks_help": _l(
+        "Rules the answers must meet together, such as figures that must add up; "
+        "the message is shown when one is not met."
+    ),
     "add_check": _l("Add a check"),
     "check_name": _l("Check name"),
     "check_message": _l("Message when the check fails"),

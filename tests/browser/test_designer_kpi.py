@@ -27,7 +27,9 @@ def draft(app: Any) -> dict[str, Any]:
 
 
 def list_items(page: Any, legend: str) -> Any:
-    return panel(page).locator("fieldset.fp-d-list", has=page.locator(f"legend:text-is('{legend}')")).locator(".fp-d-item")
+    return (
+        panel(page).locator("fieldset.fp-d-list", has=page.locator(f"legend:text-is('{legend}')")).locator(".fp-d-item")
+    )
 
 
 def new_kpi_sheet(page: Any, base: str) -> None:

@@ -22,7 +22,9 @@ def test_a_sum_check_refuses_then_accepts_once_corrected(client, admin_headers):
     )
     assert client.post(f"/api/v1/forms/{KEY}/publish", json={}, headers=admin_headers).status_code == 201
     for lang in ("vi", "en"):
-        refused = client.post(f"/api/v1/forms/{KEY}/submissions?lang={lang}", json={"data": WRONG}, headers=admin_headers)
+        refused = client.post(
+            f"/api/v1/forms/{KEY}/submissions?lang={lang}", json={"data": WRONG}, headers=admin_headers
+        )
         assert refused.status_code == 422
         errors = refused.get_json()["error"]["errors"]
         assert sorted(e["path"] for e in errors) == ["pending", "received"]

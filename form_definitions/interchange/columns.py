@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import mimetypes
 import re
 from dataclasses import dataclass
@@ -69,6 +70,8 @@ FIELD_COLUMNS = (
     Column("max_rows", "max_rows", "whole"),
     Column("row_total", "row_total", "bilingual"),
     Column("total", "total", "bool"),
+    Column("in_row_total", "in_row_total", "bool"),
+    Column("row_checks", "row_checks", "json"),  # a grid's cross-field checks, as JSON text
 )
 # A static text's content is what a note shows, so it takes the label columns; its own label moves aside.
 STATIC_COLUMNS = (Column("content", "label", "bilingual"), Column("label", "heading", "bilingual"))
@@ -88,7 +91,7 @@ SETTINGS_COLUMNS = (
     Column("kind", "kind", "text"),
 )
 SETTINGS_ORDER = ["form_id", "title::vi", "title::en", "description::vi", "description::en", "kind"]
-SETTINGS_ORDER += ["default_language", "version", "schema_version", "scoring", "workflow", "meta"]
+SETTINGS_ORDER += ["default_language", "version", "schema_version", "scoring", "workflow", "checks", "meta"]
 
 
 def encode(column: Column, value: Any) -> dict[str, Any]:
@@ -100,6 +103,8 @@ def encode(column: Column, value: Any) -> dict[str, Any]:
         return {column.column: "yes" if value else "no"}
     if column.codec == "rule":
         return {column.column: rule_to_cell(value)}
+    if column.codec == "json":
+        return {column.column: json.dumps(value, ensure_ascii=False)}
     if column.codec == "mime":
         return {column.column: ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)}
     return {column.column: value}
@@ -174,4 +179,5 @@ _DECODERS = {
     "whole": whole_number,
     "limit": _limit,
     "mime": mime_types,
+    "json": lambda v: json.loads(text_value(v)),
 }

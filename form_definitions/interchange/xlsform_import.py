@@ -148,7 +148,7 @@ def _definition(
             definition[name] = values[name]
     definition.setdefault("kind", DEFAULT_KIND)
     definition["fields"] = fields
-    for name in ("scoring", "workflow", "meta"):
+    for name in ("scoring", "workflow", "checks", "meta"):
         if name in values:
             definition[name] = values[name]
     return definition
@@ -168,7 +168,7 @@ def _settings_values(row: Row, language: str, problems: list[Problem]) -> dict[s
     version = row.take("schema_version", "whole", problems)
     if version is not None and version != SCHEMA_VERSION:
         problems.append(row.problem("import_bad_value", column="schema_version", value=str(version)))
-    for name in ("scoring", "workflow", "meta"):
+    for name in ("scoring", "workflow", "checks", "meta"):
         text = row.raw(name)
         if text is None:
             continue

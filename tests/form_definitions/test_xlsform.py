@@ -46,9 +46,9 @@ STRINGS = {"concept": "sample.concept-1", "pattern": "^[0-9]{3}$", "widget": "sl
 ARRAYS = {
     "accept": [["application/pdf", "image/*"]],
     "fields": [[{"type": "text", "name": "inner", "label": {"vi": "x"}}]],
-    "row_checks": [[{"name": "within", "rule": {"<=": [{"var": "anchor"}, 1]}, "message": {"vi": "Quá", "en": "Over"}}]],
+    "row_checks": [[{"name": "within", "rule": {"<=": [{"var": "anchor"}, 1]}, "message": {"vi": "Quá", "en": "x"}}]],
 }
-CHECKS = [{"name": "adds_up", "rule": {"==": [{"var": "anchor"}, 1]}, "message": {"vi": "Sai", "en": "Wrong"}, "fields": []}]
+CHECKS = [{"name": "adds_up", "rule": {"==": [{"var": "anchor"}, 1]}, "message": {"vi": "S", "en": "x"}, "fields": []}]
 IDS = {"value": "v", "key": "r", "name": "c"}
 
 

@@ -70,3 +70,16 @@ def test_a_report_draft_keeps_figures_that_do_not_add_up_but_cannot_be_submitted
         assert {p.code for p in refused.value.problems} == {"check_failed"}
         workflow.save_report(rid, RIGHT, u["cv_q1"])
         assert workflow.submit_report(rid, u["cv_q1"]).state == "in_approval"
+
+
+def test_the_publish_page_names_a_changed_check_by_its_message(client, admin_headers):
+    from tests.conftest import ADMIN_PASSWORD, log_in
+
+    client.put(f"/api/v1/forms/{KEY}/draft", json=figures_definition(), headers=admin_headers)
+    client.post(f"/api/v1/forms/{KEY}/publish", json={}, headers=admin_headers)
+    changed = figures_definition()
+    changed["checks"][0]["rule"] = {"<=": [{"var": "pending"}, {"var": "received"}]}
+    client.put(f"/api/v1/forms/{KEY}/draft", json=changed, headers=admin_headers)
+    log_in(client, "admin", ADMIN_PASSWORD)
+    page = client.get(f"/admin/forms/{KEY}/publish?lang=en").get_data(as_text=True)
+    assert MESSAGE["en"] in page and "cross-field check rule changed" in page

@@ -18,6 +18,9 @@ def figures_form(app: Any, admin: Any) -> str:
     from formplatform.services.forms import publish_form, save_draft
 
     definition = {**figures_definition(), "key": KEY, "kind": "questionnaire"}
+    late_within = {"<=": [{"var": "late"}, {"var": "received"}]}
+    message = {"vi": "Số trễ hạn vượt số tiếp nhận.", "en": "More late than received."}
+    definition["checks"].append({"name": "late_within", "rule": late_within, "message": message})  # tied to no field
     with app.app_context():
         save_draft(KEY, definition, admin)
         publish_form(KEY, admin)
@@ -32,6 +35,11 @@ def type_figures(page: Any, received: str) -> None:
 def test_a_sum_check_refuses_then_accepts_once_corrected(page, live_server, figures_form):
     page.goto(f"{live_server}/forms/{figures_form}?lang=en")
     type_figures(page, "3")
+    page.fill('input[name="late"]', "5")
+    form_level = page.locator("[data-fp-form-checks][aria-live=polite] #fp-check-late_within")
+    assert form_level.inner_text() == "More late than received."  # above the fields, announced politely
+    page.fill('input[name="late"]', "3")
+    assert form_level.count() == 0
     message = page.locator("#f-received-check-dossiers_add_up")
     assert message.inner_text() == MESSAGE["en"]
     described = page.get_attribute('input[name="received"]', "aria-describedby") or ""

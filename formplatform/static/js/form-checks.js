@@ -151,12 +151,24 @@
     return fieldset ? controls.concat([fieldset]) : controls;
   }
 
+  /* Messages of checks tied to no field go in a polite live region above the fields. */
+  function formHolder(state) {
+    var holder = state.form.querySelector("[data-fp-form-checks]");
+    var fields = state.form.querySelector(".fp-fields");
+    if (!holder && fields) {
+      holder = document.createElement("div");
+      holder.setAttribute("data-fp-form-checks", "");
+      holder.setAttribute("aria-live", "polite");
+      fields.parentNode.insertBefore(holder, fields);
+    }
+    return holder;
+  }
+
   function showFormCheck(state, check, values, locale) {
     var text = fails(check, values) ? messageOf(check, locale) : "";
     var targets = (check.fields || []).filter(function (name) { return typeof name === "string"; });
     if (!targets.length) {
-      var top = state.form.querySelector(".fp-fields");
-      place(top && top.parentNode, "fp-check-" + check.name, text, [], "p");
+      place(formHolder(state), "fp-check-" + check.name, text, [], "p");
       return;
     }
     targets.forEach(function (name) {

@@ -7,8 +7,8 @@
   "use strict";
 
   var LANGS = ["vi", "en"];
-  var BILINGUAL_KEYS = ["label", "help", "content", "unit", "min_label", "max_label", "row_total"];
-  var RULE_KEYS = ["visible_if", "required_if", "formula", "meta"];
+  var BILINGUAL_KEYS = ["label", "help", "content", "unit", "min_label", "max_label", "row_total", "message"];
+  var RULE_KEYS = ["visible_if", "required_if", "formula", "rule", "meta"];  // as missing_translations() in checks.py
   var NAME = /^[a-z][a-z0-9_]{0,63}$/;
   var NUMERIC = ["integer", "decimal", "calculated", "rating"];
 
@@ -233,7 +233,6 @@
     return found;
   }
 
-  /* Fields a rule on `field` may name: its group's fields first, then the form's (never itself). */
   /* A grid as a formula sees it: its column totals can be calculated with (rule-editor.js). */
   function gridCandidate(grid, locale) {
     return {
@@ -246,6 +245,8 @@
     };
   }
 
+  /* Fields a rule on `field` may name: its group's fields first, then the form's (never itself); for a
+     formula (`numericOnly`) also the form's grids, whose column totals it may use. */
   function ruleCandidates(definition, field, locale, numericOnly) {
     var group = enclosingGroup(definition, field);
     var pool = (group ? scopeFields(definition, group) : []).concat(scopeFields(definition, null));

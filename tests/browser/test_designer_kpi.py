@@ -66,6 +66,13 @@ def build_grid(page: Any) -> None:
     plan = list_items(page, "Columns").nth(0).get_by_label("Counts in the row total")
     assert plan.is_checked()  # nothing marked yet: every number column counts, as before
     plan.uncheck()  # only the actual figure counts in the row total
+    panel(page).get_by_role("button", name="Add a check").click()
+    check = list_items(page, "Row checks").nth(0)
+    check.locator("[lang=vi]").first.fill("Dòng vượt kế hoạch.")
+    check.locator("[lang=en]").first.fill("The row exceeds its plan.")
+    check.locator(".fp-re-picks").nth(0).get_by_label("Actual", exact=True).check()
+    check.get_by_label("must be").select_option(label="at most")
+    check.locator(".fp-re-picks").nth(1).get_by_label("Plan", exact=True).check()
     wait_saved(page)
 
 
@@ -101,6 +108,8 @@ def build_check(page: Any) -> None:
 
 def test_a_kpi_sheet_rate_from_grid_totals_is_built_without_json(browser, live_server, app, city):
     page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
     page.app = app
     log_in(page, live_server, "thietke", CITY_PASSWORD)
     new_kpi_sheet(page, live_server)
@@ -111,7 +120,9 @@ def test_a_kpi_sheet_rate_from_grid_totals_is_built_without_json(browser, live_s
     saved = draft(app)
     assert saved["checks"][0]["rule"] == {"<=": [TOTAL["actual"], TOTAL["plan"]]}
     assert [c.get("in_row_total") for c in saved["fields"][0]["columns"]] == [None, True]
+    assert saved["fields"][0]["row_checks"][0]["rule"] == {"<=": [{"var": "actual"}, {"var": "plan"}]}
     screenshot(page, "designer-kpi-rate-en")
+    assert errors == []
     page.click("#fp-d-publish")
     page.wait_for_url(f"**/admin/forms/{KEY}/publish**")
     page.locator("main form button[type=submit]").last.click()
@@ -127,6 +138,7 @@ def test_a_kpi_sheet_rate_from_grid_totals_is_built_without_json(browser, live_s
     assert filler.locator("#f-grid_1\\.row_2-total").inner_text() == "55"  # the row total adds the actual only
     filler.fill("[name='grid_1.row_2.actual']", "95")  # actual 125 > plan 100: the check speaks at once
     assert "Thực hiện không vượt kế hoạch." in filler.locator("main").inner_text()
+    assert filler.locator("#f-grid_1\\.row_2-check-check_1").inner_text() == "Dòng vượt kế hoạch."  # the row check
     filler.fill("[name='grid_1.row_2.actual']", "55")
     assert "Thực hiện không vượt kế hoạch." not in filler.locator("main").inner_text()
     filler.locator("main form button[type=submit]").last.click()

@@ -9,6 +9,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from form_definitions.composite import NUMERIC_COLUMN_TYPES
+from form_definitions.crosschecks import failed_checks
 from form_definitions.problems import Problem, join_path
 from form_definitions.registry import REGISTRY, Field
 from form_definitions.rules import evaluate, holds, round_to
@@ -76,8 +77,9 @@ def grid_totals(spec: Field, value: Any) -> dict[str, Any]:
     columns = [c for c in spec.get("columns") or [] if isinstance(c, dict)]
     column_totals: dict[str, Any] = {c["name"]: None for c in columns if c.get("total")}
     row_totals: dict[str, Any] = {}
+    counted = row_total_columns(columns)
     for key, row in grid_rows(value):
-        numbers = [_number(row.get(c["name"])) for c in columns if c.get("type") in NUMERIC_COLUMN_TYPES]
+        numbers = [_number(row.get(name)) for name in counted]
         if spec.get("row_total"):
             row_totals[key] = round_to(sum(n for n in numbers if n is not None), 6)
         for name in column_totals:
@@ -85,6 +87,13 @@ def grid_totals(spec: Field, value: Any) -> dict[str, Any]:
             if cell is not None:
                 column_totals[name] = round_to((column_totals[name] or 0) + cell, 6)
     return {"columns": column_totals, "rows": row_totals}
+
+
+def row_total_columns(columns: list[Field]) -> list[str]:
+    """Columns a row total adds: those marked `in_row_total`, or (none marked: older definitions) all number columns."""
+    numeric = [c for c in columns if c.get("type") in NUMERIC_COLUMN_TYPES]
+    chosen = [c for c in numeric if c.get("in_row_total")]
+    return [c["name"] for c in chosen or numeric]
 
 
 def _compute_grid(spec: Field, value: Any, scope: Data) -> dict[str, Any]:
@@ -180,6 +189,7 @@ def check_answers(definition: dict[str, Any], data: Any, *, role: str = "filler"
     validator = Draft202012Validator(build_schema(definition), format_checker=Draft202012Validator.FORMAT_CHECKER)
     problems.extend(jsonschema_problems(validator, values))
     problems.extend(_date_limits(definition.get("fields") or [], values, ""))
+    problems.extend(failed_checks(definition, values))
     problems = _dedupe(problems)
     if problems:
         return Outcome(values, problems, None, totals)
@@ -208,10 +218,15 @@ def _date_limits(fields: list[Field], values: Data, base: str) -> list[Problem]:
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, str]] = set()
     unique = []
     for problem in problems:
-        if (problem.path, problem.code) not in seen:
-            seen.add((problem.path, problem.code))
+        key = (
+            problem.path,
+            problem.code,
+            str(problem.params.get("check", "")),
+        )  # two checks on one field are two problems
+        if key not in seen:
+            seen.add(key)
             unique.append(problem)
     return unique

@@ -8,6 +8,7 @@ from jsonschema import Draft202012Validator
 
 import form_definitions.schema  # noqa: F401  (registers every field type)
 from form_definitions import KINDS, LANGUAGES, SCHEMA_VERSION
+from form_definitions.crosschecks import CHECKS, check_rule_problems
 from form_definitions.prefill import check_prefill
 from form_definitions.problems import Problem, join_path
 from form_definitions.registry import BILINGUAL, REGISTRY, Field
@@ -43,13 +44,14 @@ TOP_LEVEL = {
             "additionalProperties": False,
         },
         "workflow": WORKFLOW_SCHEMA,
+        "checks": CHECKS,
         "meta": {"type": "object"},
     },
     "additionalProperties": False,
 }
 _TOP = Draft202012Validator(TOP_LEVEL)
 _TYPE_VALIDATORS = {name: Draft202012Validator(kind.config_schema()) for name, kind in REGISTRY.items()}
-BILINGUAL_KEYS = ("label", "help", "content", "unit", "min_label", "max_label", "row_total")
+BILINGUAL_KEYS = ("label", "help", "content", "unit", "min_label", "max_label", "row_total", "message")
 
 
 def check_definition(definition: Any, *, publishing: bool = False) -> list[Problem]:
@@ -59,7 +61,9 @@ def check_definition(definition: Any, *, publishing: bool = False) -> list[Probl
     problems = jsonschema_problems(_TOP, definition)
     fields = definition.get("fields")
     if isinstance(fields, list):
-        problems += _check_fields(fields, "fields", set(_top_names(fields)))
+        names = set(_top_names(fields))
+        problems += _check_fields(fields, "fields", names)
+        problems += check_rule_problems(definition.get("checks"), "checks", names, names)
     if "workflow" in definition and not problems:
         problems += check_workflow(definition["workflow"])
     problems += storable_keys(definition)
@@ -162,6 +166,8 @@ def _check_grid(spec: Field, path: str, form_names: set[str]) -> list[Problem]:
         if column.get("type") == "calculated" and "formula" not in column:
             problems.append(Problem(join_path(path, "columns", index, "formula"), "required"))
         problems += _check_rules(column, join_path(path, "columns", index), scope)
+    column_names = {n for n in names if isinstance(n, str)}
+    problems += check_rule_problems(spec.get("row_checks"), join_path(path, "row_checks"), scope, column_names)
     return problems
 
 
@@ -180,7 +186,7 @@ def _walk_texts(node: Any, path: str, found: list[Problem], top: bool = False) -
                 for lang in LANGUAGES:
                     if not str(value.get(lang) or "").strip():
                         found.append(Problem(here, "missing_translation", {"lang": lang}))
-            elif key not in ("visible_if", "required_if", "formula", "meta"):
+            elif key not in ("visible_if", "required_if", "formula", "rule", "meta"):
                 _walk_texts(value, here, found)
     elif isinstance(node, list):
         for index, item in enumerate(node):

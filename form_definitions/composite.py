@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from form_definitions.crosschecks import CHECKS
 from form_definitions.registry import BILINGUAL, REGISTRY, RULE, Field, FieldType, register
 
 GRID_COLUMN_TYPES = ("text", "integer", "decimal", "calculated")
@@ -131,6 +132,7 @@ class Grid(FieldType):
                     "decimals": {"type": "integer", "minimum": 0, "maximum": 6},
                     "formula": RULE,
                     "total": {"type": "boolean"},
+                    "in_row_total": {"type": "boolean"},
                 },
                 "additionalProperties": False,
             },
@@ -138,6 +140,7 @@ class Grid(FieldType):
         "addable_rows": {"type": "boolean"},
         "max_rows": {"type": "integer", "minimum": 1},
         "row_total": BILINGUAL,
+        "row_checks": CHECKS,
     }
     breaking_keys = ("addable_rows",)
 

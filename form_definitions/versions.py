@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from form_definitions import SCHEMA_VERSION
+from form_definitions.crosschecks import checks_diff, row_checks_loosened
 from form_definitions.registry import REGISTRY, Field
 from form_definitions.walk import data_fields
 
@@ -119,7 +120,7 @@ SHRINKING_LIMITS = ("minimum", "min_length", "min_items")
 LIMIT_FLOORS = {"min_length": 1, "min_items": 0}
 # Keys that never make an earlier answer invalid: when a field shows or is asked for, who fills it,
 # how a number is shown, whether a grid column gets a total.
-FREE_KEYS = ("visible_if", "required_if", "fill_by", "decimals", "total", "prefill", "format")
+FREE_KEYS = ("visible_if", "required_if", "fill_by", "decimals", "total", "prefill", "format", "in_row_total")
 
 
 def _loosened(key: str, old: Any, new: Any, required: bool) -> bool:
@@ -133,6 +134,8 @@ def _loosened(key: str, old: Any, new: Any, required: bool) -> bool:
         return max(new, floor) <= max(old if old is not None else floor, floor)
     if key == "pattern":  # whether one pattern accepts all another does is undecidable here: only dropping it
         return new is None
+    if key == "row_checks":
+        return row_checks_loosened(old, new)
     if key == "accept":  # no list (or an empty one) accepts any type
         return not new or (bool(old) and set(new) >= set(old))
     return key in FREE_KEYS
@@ -203,6 +206,8 @@ def diff_definitions(old: Definition | None, new: Definition) -> Diff:
             )
     for concept in unmatched_old.values():
         changes.append(Change("removed", old_fields[concept]["name"], concept, True, ["removed"]))
+    for kind, name, breaking, reasons in checks_diff(old, new):
+        changes.append(Change(kind, name, f"check:{name}", breaking, reasons, "kept" if kind != "added" else "new"))
     return Diff(changes)
 
 

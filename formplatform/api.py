@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request, url_for
@@ -119,9 +120,24 @@ def read_draft(key: str) -> Any:
 @bp.put("/forms/<key>/draft")
 @require_permission("forms.design")
 def write_draft(key: str) -> Any:
+    return _save_draft(key, json_body(), request.headers.get("If-Match") or request.args.get("revision"))
+
+
+@bp.post("/forms/<key>/draft")
+@require_permission("forms.design")
+def write_draft_on_leaving(key: str) -> Any:
+    """The designer's last save as the page is left (navigator.sendBeacon): a form post, since a beacon
+    carries no custom headers, with `definition` (JSON text), `revision` and `csrf_token` fields."""
+    try:
+        definition = json.loads(request.form.get("definition", ""))
+    except ValueError:
+        raise BadRequest("invalid_json") from None
+    return _save_draft(key, definition, request.form.get("revision"))
+
+
+def _save_draft(key: str, definition: Any, expected: str | None) -> Any:
+    """Replace the draft; `expected` is the draft revision the writer started from (a stale one is 409)."""
     owner = design_owner(current_principal(), key)
-    definition = json_body()
-    expected = request.headers.get("If-Match") or request.args.get("revision")
     if expected is not None and not str(expected).strip('"').isdigit():
         raise BadRequest("bad_revision")
     existed = Form.objects(id=key).first() is not None

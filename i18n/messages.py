@@ -7,6 +7,9 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from i18n.babel import current_locale
+from i18n.text import localize
+
 PROBLEMS = {
     "required": _l("This field is required."),
     "type": _l("This value has the wrong type (expected %(expected)s)."),
@@ -29,6 +32,9 @@ PROBLEMS = {
     "duplicate_name": _l("The name %(name)s is used more than once."),
     "duplicate_option": _l("The option value %(value)s is used more than once."),
     "unknown_variable": _l("The rule refers to %(name)s, which is not a field of this form."),
+    "unknown_operator": _l("The rule uses %(operator)s, which is not an operator of the rule language."),
+    "unknown_field_name": _l("The message is attached to %(name)s, which is not a field here."),
+    "check_failed": _l("The figures do not add up."),
     "rows_required": _l("A grid with fixed rows needs at least one row."),
     "prefill_in_row": _l("A field inside a repeatable group cannot be filled from the campaign."),
     "prefill_type": _l("%(source)s can only fill a field of type %(types)s."),
@@ -156,6 +162,9 @@ ERRORS = {
 
 def problem_message(code: str, params: dict[str, Any]) -> str:
     """A validation problem in words, in the current request's language."""
+    if code == "check_failed" and params.get("message"):
+        # A cross-field check carries the designer's own bilingual message (form content, not UI text).
+        return localize(params["message"], current_locale()) or str(PROBLEMS["check_failed"])
     template = PROBLEMS.get(code) or PROBLEMS["invalid"]
     lang_names = {"vi": _("Vietnamese"), "en": _("English")}
     safe = {k: lang_names.get(v, v) if k == "lang" else v for k, v in params.items()}

@@ -37,7 +37,7 @@ CLIENT_KEYS = (
     "max_items",
     "max_rows",
 )
-COLUMN_KEYS = ("name", "type", "formula", "decimals", "total")
+COLUMN_KEYS = ("name", "type", "formula", "decimals", "total", "in_row_total")
 
 
 def _identity(text: str) -> str:
@@ -73,6 +73,8 @@ def client_fields(fields: list[Any]) -> list[dict[str, Any]]:
             item["rows"] = [{"key": r["key"]} for r in spec["rows"] if isinstance(r, dict) and "key" in r]
         if spec.get("row_total"):
             item["row_total"] = True
+        if isinstance(spec.get("row_checks"), list):
+            item["row_checks"] = spec["row_checks"]
         result.append(item)
     return result
 
@@ -156,6 +158,8 @@ def render_form(
             score=_score_view(definition, score, ctx),
             action=action,
             csrf_token=csrf_token,
-            definition_json=json_script({"fields": client_fields(definition.get("fields") or [])}),
+            definition_json=json_script(
+                {"fields": client_fields(definition.get("fields") or []), "checks": definition.get("checks") or []}
+            ),
         )
     )

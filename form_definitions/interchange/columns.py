@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import mimetypes
 import re
 from dataclasses import dataclass
@@ -71,6 +72,8 @@ FIELD_COLUMNS = (
     Column("max_rows", "max_rows", "whole"),
     Column("row_total", "row_total", "bilingual"),
     Column("total", "total", "bool"),
+    Column("in_row_total", "in_row_total", "bool"),
+    Column("row_checks", "row_checks", "json"),  # a grid's cross-field checks, as JSON text
 )
 # A static text's content is what a note shows, so it takes the label columns; its own label moves aside.
 STATIC_COLUMNS = (Column("content", "label", "bilingual"), Column("label", "heading", "bilingual"))
@@ -89,7 +92,7 @@ CHOICES_ORDER = ["list_name", "name", "label::vi", "label::en", "points", "unit_
 SETTINGS_COLUMNS = (Column("key", "form_id", "text"), Column("kind", "kind", "text"))
 SETTINGS_TEXTS = ("title", "description")
 SETTINGS_ORDER = ["form_id", "form_title", "title_vi", "title_en", "description_vi", "description_en", "kind"]
-SETTINGS_ORDER += ["default_language", "version", "schema_version", "scoring", "workflow", "meta"]
+SETTINGS_ORDER += ["default_language", "version", "schema_version", "scoring", "workflow", "checks", "meta"]
 
 
 def encode(column: Column, value: Any) -> dict[str, Any]:
@@ -101,6 +104,8 @@ def encode(column: Column, value: Any) -> dict[str, Any]:
         return {column.column: "yes" if value else "no"}
     if column.codec == "rule":
         return {column.column: rule_to_cell(value)}
+    if column.codec == "json":
+        return {column.column: json.dumps(value, ensure_ascii=False)}
     if column.codec == "mime":
         return {column.column: ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)}
     return {column.column: value}
@@ -175,4 +180,5 @@ _DECODERS = {
     "whole": whole_number,
     "limit": _limit,
     "mime": mime_types,
+    "json": lambda v: json.loads(text_value(v)),
 }

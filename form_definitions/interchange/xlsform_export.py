@@ -218,7 +218,7 @@ def _settings(definition: dict[str, Any]) -> Cells:
     cells["default_language"] = "vi"
     cells["version"] = content_hash(definition)[7:19]
     cells["schema_version"] = definition.get("schema_version", SCHEMA_VERSION)
-    for key in ("scoring", "workflow", "meta"):
+    for key in ("scoring", "workflow", "checks", "meta"):
         if key in definition:
             cells[key] = json.dumps(definition[key], ensure_ascii=False)
     return cells

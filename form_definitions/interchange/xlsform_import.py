@@ -64,13 +64,13 @@ def _definition(settings: list[dict[str, Any]], place: Place, fields: list[Any],
     if description:
         definition["description"] = description
     definition["fields"] = fields
-    for name in ("scoring", "workflow", "meta"):
+    for name in ("scoring", "workflow", "checks", "meta"):
         if row.get(name):
             try:
                 definition[name] = json.loads(str(row[name]))
             except ValueError:
                 problems.append(place.problem("import_bad_json", name))
-    known = QUIET_SETTINGS | {"kind", "scoring", "workflow", "meta", "description_vi", "description_en"}
+    known = QUIET_SETTINGS | {"kind", "scoring", "workflow", "checks", "meta", "description_vi", "description_en"}
     known |= {"title_vi", "title_en"}
     for header, value in row.items():
         if header.lower() not in known and value not in (None, ""):

@@ -83,6 +83,18 @@ EDITOR_MESSAGES = {
     "column_name": _l("Column name"),
     "column_type": _l("Type"),
     "column_total": _l("Total this column"),
+    "in_row_total": _l("Counts in the row total"),
+    "checks": _l("Cross-field checks"),
+    "checks_help": _l(
+        "Rules the answers must meet together, such as figures that must add up; "
+        "the message is shown when one is not met."
+    ),
+    "add_check": _l("Add a check"),
+    "check_name": _l("Check name"),
+    "check_message": _l("Message when the check fails"),
+    "check_rule": _l("What must hold"),
+    "check_rule_help": _l("The check waits until every figure it compares is filled in."),
+    "check_fields": _l("Show the message next to"),
     "column_formula": _l("Formula on the row"),
     "megabytes": _l("MB"),
     "required_marker": _l("required"),
@@ -105,6 +117,7 @@ EDITOR_MESSAGES = {
     "unit_word": _l("Unit"),
 }
 NEW_OPTION = _l("Option %(number)s")  # the default option label, in both languages of the form
+NEW_ROW = _l("Row %(number)s")  # the default label of a new grid row
 
 
 def _in_language(locale: str, message: Any) -> str:
@@ -136,6 +149,7 @@ def editor(key: str) -> Any:
         "messages": {
             **{k: str(v) for k, v in EDITOR_MESSAGES.items()},
             **{f"new_option_{lang}": _in_language(lang, NEW_OPTION) for lang in ("vi", "en")},
+            **{f"new_row_{lang}": _in_language(lang, NEW_ROW) for lang in ("vi", "en")},
         },
         "rule_messages": rule_editor_messages(),
         "warnings": localize_problems(forms.draft_warnings(form)),

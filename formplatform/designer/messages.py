@@ -86,6 +86,12 @@ REASONS = {
     "columns_changed": _l("columns changed"),
     "rows_changed": _l("rows changed"),
     "fields_changed": _l("sub-fields changed"),
+    "check_added": _l("new cross-field check"),
+    "check_removed": _l("cross-field check removed"),
+    "check_rule_changed": _l("cross-field check rule changed"),
+    "check_message_changed": _l("cross-field check message changed"),
+    "check_fields_changed": _l("cross-field check attached to other fields"),
+    "row_checks_changed": _l("row checks changed"),
 }
 
 

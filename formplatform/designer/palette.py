@@ -82,7 +82,17 @@ OPTIONS: dict[str, tuple[Any, Any]] = {
     "columns": (_l("Columns"), _l("Typed columns; a calculated column computes a value from its row.")),
     "addable_rows": (_l("People add their own rows"), _l("Instead of fixed rows, people add as many rows as needed.")),
     "max_rows": (_l("Most rows"), _l("The most rows people may add.")),
-    "row_total": (_l("Totals row"), _l("Adds a row that sums the columns marked as totalled; this is its label.")),
+    "row_checks": (
+        _l("Row checks"),
+        _l("Rules each row must meet, such as actual at most plan; the message is shown on the row."),
+    ),
+    "row_total": (
+        _l("Row total column"),
+        _l(
+            "Adds a last column with each row's total of the columns ticked “Counts in the row total” "
+            "(every number column when none is ticked); this is its heading."
+        ),
+    ),
     "formula": (_l("Formula"), _l("How the value is computed from other answers.")),
     "max_size": (_l("Largest file (MB)"), _l("Bigger files are refused.")),
     "accept": (_l("Accepted file types"), _l("Leave empty to accept any document type the platform allows.")),
@@ -143,6 +153,7 @@ def option_kind(key: str, schema: dict[str, Any]) -> str:
         "columns": "columns",
         "fields": "children",
         "formula": "formula",
+        "row_checks": "checks",
         "accept": "file_types",
         "max_size": "megabytes",
         "content": "bilingual_long",

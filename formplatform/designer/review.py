@@ -45,6 +45,10 @@ def readable_diff(old: dict[str, Any] | None, new: dict[str, Any], diff: Diff) -
     changes = []
     for change in diff.changes:
         spec = (before if change.kind == "removed" else after).get(change.name) or {}
+        if change.concept.startswith("check:"):  # a cross-field check: shown by its message
+            source = (old if change.kind == "removed" else new) or {}
+            check = next((c for c in source.get("checks") or [] if c.get("name") == change.name), {})
+            spec = {"label": check.get("message"), "type": "check"}
         changes.append({**asdict(change), "label": spec.get("label"), "type": spec.get("type", "")})
     return {"breaking": diff.breaking, "changes": changes, "first": old is None}
 

@@ -76,7 +76,7 @@ def build_fields(page: Any) -> None:
     column.locator("[lang=vi]").first.fill("Số hồ sơ")
     column.locator("[lang=en]").first.fill("Dossiers")
     column.get_by_label("Total this column").check()
-    row_total = panel(page).locator(".fp-d-bilingual", has=page.locator("legend:text-is('Totals row')"))
+    row_total = panel(page).locator(".fp-d-bilingual", has=page.locator("legend:text-is('Row total column')"))
     row_total.locator("[lang=vi]").fill("Tổng cộng")
     row_total.locator("[lang=en]").fill("Total")
 

@@ -92,8 +92,8 @@ def test_work_survives_a_network_drop_and_a_closed_tab(browser, live_server, app
     label_input(page, "en").fill("Written while offline")
     page.locator("#fp-d-banner").wait_for(state="visible")
     assert "Written while offline" not in str(draft(app)[0])
+    page.close()  # closed while still offline (its last-chance beacon cannot leave): the browser holds the work
     page.context.set_offline(False)
-    page.close()  # the tab is closed before the retry: the browser still holds the work
 
     reopened = page.context.new_page()
     reopened.goto(f"{live_server}/admin/forms/{KEY}/design?lang=en")

@@ -687,7 +687,7 @@ def test_each_formula_writes_what_its_summary_says(page, steps, rule, text, samp
         assert page.get_by_text("A blank answer counts as 0.").is_visible()
     else:
         options = page.get_by_label("Field a").locator("option").all_text_contents()
-        assert options == ["Choose a field…", *NUMERIC]
+        assert options == ["Choose a field…", *NUMERIC, "A number…"]  # constants are offered too
         page.get_by_label("Field a").select_option(label=steps[1])
         assert page.evaluate("editor.isValid()") is False and emitted(page) == []
         page.get_by_label("Field b").select_option(label=steps[2])
@@ -714,13 +714,15 @@ def test_formula_edge_cases(page):
     assert get(page) is None
     for rule in (
         {"+": [v("age"), v("score")]},  # without the blank-as-0 default
-        {"/": [{"+": [{"var": ["age", 0]}, {"var": ["score", 0]}]}, 3]},
         {"-": [v("age"), v("full_name")]},  # not a number field
         {"if": [{"===": [v("age"), None]}, None, {"*": [{"/": [v("age"), v("total")]}, 100]}]},
     ):
         set_rule(page, rule)
         assert in_json_view(page) and get(page) == rule
     assert type_json(page, "true") == ["A formula must be a JSON object."]
+    scaled = {"/": [{"+": [{"var": ["age", 0]}, {"var": ["score", 0]}]}, 3]}  # a sum then divided by a number
+    set_rule(page, scaled)
+    assert not in_json_view(page) and summary(page) == "Calculated as: (Age + Score) ÷ 3"
 
 
 def test_fits_a_360px_side_panel_and_screenshots(page):
@@ -797,3 +799,79 @@ def test_no_csp_violations_under_the_sites_policy(browser, tmp_path):
         assert page.locator(".fp-re-toolbar").evaluate("e => getComputedStyle(e).display") == "flex"  # css applied
     finally:
         page.close()
+
+
+# --- cross-field checks and grid totals (issue 17 / 22) -------------------------------------------------
+
+KPI_FIELDS = [
+    {"name": "received", "label": "Received", "type": "integer"},
+    {"name": "on_time", "label": "On time", "type": "integer"},
+    {"name": "late", "label": "Late", "type": "integer"},
+    {
+        "name": "annex",
+        "label": "Annex",
+        "type": "grid",
+        "rows": ["r1", "r2"],
+        "columns": [
+            {"name": "plan", "label": "Plan", "type": "integer"},
+            {"name": "note", "label": "Note", "type": "text"},
+        ],
+    },
+    {
+        "name": "extra",
+        "label": "Extra",
+        "type": "grid",
+        "addable_rows": True,
+        "columns": [{"name": "n", "label": "N", "type": "decimal"}],
+    },
+]
+
+
+def test_a_check_compares_two_sums_and_waits_for_its_figures(page):
+    mount(page, kind="check", purpose="check", value=True, fields=KPI_FIELDS)
+    assert summary(page) == "No check yet." and not in_json_view(page)
+    left, right = page.locator(".fp-re-picks").nth(0), page.locator(".fp-re-picks").nth(1)
+    assert left.locator("label").all_text_contents() == [
+        "Received",
+        "On time",
+        "Late",
+        "Total of Plan (Annex)",
+        "Total of N (Extra)",
+    ]  # text columns have no total
+    left.get_by_label("On time", exact=True).check()
+    left.get_by_label("Late", exact=True).check()
+    assert page.evaluate("editor.isValid()") is False  # one side is still empty
+    right.get_by_label("Received", exact=True).check()
+    rule = {"==": [{"+": [v("on_time"), v("late")]}, v("received")]}
+    assert get(page) == rule
+    assert summary(page) == "Must hold: On time + Late = Received"
+    assert holds(rule, {"on_time": 2, "late": 1, "received": 3}) and not holds(
+        rule, {"on_time": 2, "late": 2, "received": 3}
+    )
+    page.get_by_label("must be").select_option(label="at most")
+    page.locator("#fp-re-check-right-n").fill("5")
+    assert get(page) == {"<=": [{"+": [v("on_time"), v("late")]}, {"+": [v("received"), 5]}]}
+    assert summary(page) == "Must hold: On time + Late ≤ Received + 5"
+    totals = {
+        "<=": [
+            {"reduce": [v("extra"), {"+": [v("accumulator"), {"var": ["current.n", 0]}]}, 0]},
+            {"+": [{"var": ["annex.r1.plan", 0]}, {"var": ["annex.r2.plan", 0]}]},
+        ]
+    }
+    set_rule(page, totals)  # grid totals read back into the guided editor
+    assert not in_json_view(page) and summary(page) == "Must hold: Total of N (Extra) ≤ Total of Plan (Annex)"
+    assert evaluate(totals["<="][0], {"extra": [{"n": 2.5}, {}, {"n": 1}]}) == 3.5
+
+
+def test_a_formula_uses_numbers_totals_and_a_final_scale(page):
+    mount(page, kind="formula", purpose="formula", value=None, fields=KPI_FIELDS)
+    page.get_by_label("Calculation").select_option(label="Difference (a − b)")
+    page.get_by_label("Field a").select_option(label="Total of Plan (Annex)")
+    page.get_by_label("Field b").select_option(label="A number…")
+    page.get_by_label("Number b").fill("10")
+    page.get_by_label("Then").select_option(label="divide by a number")
+    page.get_by_label("By").fill("2")
+    plan = {"+": [{"var": ["annex.r1.plan", 0]}, {"var": ["annex.r2.plan", 0]}]}
+    assert get(page) == {"/": [{"-": [plan, 10]}, 2]}
+    assert summary(page) == "Calculated as: (Total of Plan (Annex) − 10) ÷ 2"
+    assert evaluate(get(page), {"annex": {"r1": {"plan": 20}, "r2": {"plan": 10}}}) == 10

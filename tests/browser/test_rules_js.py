@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.form_definitions.test_jsonlogic_suite import SUITE_CASES, UNSUPPORTED
 from tests.form_definitions.test_rule_cases import CASES, ROUND_CASES, same
 
 CHROMIUM = "/usr/bin/chromium"
@@ -54,3 +55,15 @@ def test_holds_and_its_default(rules_page):
 
 def test_an_unknown_operator_gives_null_not_an_exception(rules_page):
     assert rules_page.evaluate("() => FPRules.evaluate({'no_such_op': [1]}, {})") is None
+
+
+def test_jsonlogic_suite_in_the_browser(rules_page):
+    """JsonLogic's own 279 cases, all in this one page load, through FPRules (json-logic-js + our wrapper)."""
+    results = rules_page.evaluate("cases => cases.map(c => FPRules.evaluate(c.rule, c.data))", SUITE_CASES)
+    failures = [
+        f"{case['section']}: {case['rule']} gave {result!r}, expected {case['expected']!r}"
+        for index, (case, result) in enumerate(zip(SUITE_CASES, results, strict=True))
+        if index not in UNSUPPORTED and not same(result, case["expected"])
+    ]
+    assert len(results) == 279
+    assert failures == []

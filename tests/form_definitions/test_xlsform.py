@@ -53,7 +53,9 @@ STRINGS = {"concept": "sample.concept-1", "pattern": "^[0-9]{3}$", "widget": "sl
 ARRAYS = {
     "accept": [["application/pdf", "image/*"]],
     "fields": [[{"type": "text", "name": "inner", "label": {"vi": "x"}}]],
+    "row_checks": [[{"name": "within", "rule": {"<=": [{"var": "anchor"}, 1]}, "message": {"vi": "Quá", "en": "x"}}]],
 }
+CHECKS = [{"name": "adds_up", "rule": {"==": [{"var": "anchor"}, 1]}, "message": {"vi": "S", "en": "x"}, "fields": []}]
 IDS = {"value": "v", "key": "r", "name": "c"}
 
 
@@ -114,6 +116,7 @@ def test_every_field_type_and_config_key_round_trips():
     definition["description"] = {"vi": "Mô tả"}
     definition["meta"] = {"note": "x", "nested": [1, 2.5, None]}
     definition["scoring"] = {"bands": [{"key": "good", "min": 1.5, "label": {"vi": "Tốt", "en": "Good"}}]}
+    definition["checks"] = CHECKS
     imported = round_trip(definition)
     assert [p for p in imported.problems if p.code.startswith("import_")] == []
     for got, expected in zip(imported.definition["fields"], definition["fields"], strict=True):

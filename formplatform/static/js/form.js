@@ -56,6 +56,7 @@
   function FormState(form, definition) {
     this.form = form;
     this.fields = definition.fields || [];
+    this.checks = definition.checks || [];
     this.locale = form.getAttribute("data-locale") || "vi";
     this.rowLabel = form.getAttribute("data-fp-row-label") || "%(number)s";
     this.byKey = {};
@@ -228,6 +229,13 @@
     return typeof value === "number" ? value : null;
   }
 
+  /* Columns marked in_row_total, or (none marked: older definitions) every number column, as on the server. */
+  function rowTotalColumns(columns) {
+    var numeric = columns.filter(function (c) { return NUMERIC_COLUMNS.indexOf(c.type) >= 0; });
+    var chosen = numeric.filter(function (c) { return c.in_row_total; });
+    return chosen.length ? chosen : numeric;
+  }
+
   FormState.prototype.computeGrid = function (spec, value, scope) {
     var columns = spec.columns || [];
     var rowTotals = this.rowTotals;
@@ -242,8 +250,8 @@
       });
       if (spec.row_total) {
         var sum = 0;
-        columns.forEach(function (c) {
-          var n = NUMERIC_COLUMNS.indexOf(c.type) >= 0 ? asNumber(row[c.name]) : null;
+        rowTotalColumns(columns).forEach(function (c) {
+          var n = asNumber(row[c.name]);
           sum += n === null ? 0 : n;
         });
         rowTotals.set(row, R.roundTo(sum, 6));
@@ -445,12 +453,16 @@
   };
 
   FormState.prototype.refresh = function () {
+    var values;
     for (var round = 0; round < 5; round += 1) { // showing a field can change what others see
-      var values = this.compute();
+      values = this.compute();
       this.showFields(this.fields, values, "");
       if (!this.applyRules(this.fields, values, "", "", true)) {
         break;
       }
+    }
+    if (window.FPFormChecks) { // cross-field checks (form-checks.js) on the answers as they now stand
+      window.FPFormChecks.show(this, values);
     }
   };
 

@@ -4,7 +4,7 @@
  * Safety: every change is written to localStorage at once and saved to the server ~1 s later with
  * If-Match: <revision>. A 409 means someone else saved meanwhile: nothing is overwritten unless the
  * user says so. A 422 lists the problems; the local copy keeps the work. Leaving with unsaved
- * changes asks first.
+ * changes asks first, and what is still unsaved when the page goes is sent in a beacon (pagehide).
  */
 (function () {
   "use strict";
@@ -373,6 +373,23 @@
     });
   }
 
+  /* The page is going away (link, reload, closed tab): the edits of the last second leave in a beacon,
+     which the browser delivers after the page is gone. A beacon carries no custom headers, so the
+     revision and the CSRF token travel in a form post (POST on the draft URL). A save still in flight
+     will have produced the next revision by the time the beacon arrives. */
+  function flushOnLeaving() {
+    if (!(dirty || saving) || blocked === "conflict" || !navigator.sendBeacon) {
+      return;
+    }
+    remember();
+    window.clearTimeout(saveTimer);
+    var body = new FormData();
+    body.append("csrf_token", csrf);
+    body.append("revision", String(saving ? revision + 1 : revision));
+    body.append("definition", JSON.stringify(definition));
+    navigator.sendBeacon(state.urls.draft, body);
+  }
+
   function loadTheirs() {
     request("GET").then(function (response) { return response.json(); }).then(function (body) {
       definition = body.definition;
@@ -556,6 +573,7 @@
       event.returnValue = "";
     }
   });
+  window.addEventListener("pagehide", flushOnLeaving);
 
   renderPalette();
   wirePreview();

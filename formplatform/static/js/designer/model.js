@@ -7,8 +7,8 @@
   "use strict";
 
   var LANGS = ["vi", "en"];
-  var BILINGUAL_KEYS = ["label", "help", "content", "unit", "min_label", "max_label", "row_total"];
-  var RULE_KEYS = ["visible_if", "required_if", "formula", "meta"];
+  var BILINGUAL_KEYS = ["label", "help", "content", "unit", "min_label", "max_label", "row_total", "message"];
+  var RULE_KEYS = ["visible_if", "required_if", "formula", "rule", "meta"];  // as missing_translations() in checks.py
   var NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;  // camelCase kept: imported data keys are never renamed
   var NUMERIC = ["integer", "decimal", "calculated", "rating"];
 
@@ -112,6 +112,14 @@
     };
   }
 
+  /* The label of a new grid row: "Dòng 1" / "Row 1", in both languages of the form. */
+  function numberedRow(messages, number) {
+    return {
+      vi: (messages.new_row_vi || "Dòng %(number)s").replace("%(number)s", number),
+      en: (messages.new_row_en || "Row %(number)s").replace("%(number)s", number)
+    };
+  }
+
   /* A new field of `type` with sensible defaults; `container` is the group it lands in, if any. */
   function newField(type, definition, container, messages) {
     var field = {type: type};
@@ -135,7 +143,7 @@
       field.scale_min = 1;
       field.scale_max = 5;
     } else if (type === "grid") {
-      field.rows = [{key: "row_1", label: numbered(messages, 1)}];
+      field.rows = [{key: "row_1", label: numberedRow(messages, 1)}];
       field.columns = [{name: "value", type: "integer", label: emptyText()}];
     } else if (type === "calculated") {
       field.formula = placeholderFormula();
@@ -225,11 +233,27 @@
     return found;
   }
 
-  /* Fields a rule on `field` may name: its group's fields first, then the form's (never itself). */
+  /* A grid as a formula sees it: its column totals can be calculated with (rule-editor.js). */
+  function gridCandidate(grid, locale) {
+    return {
+      name: grid.name,
+      label: text(grid.label, locale) || grid.name,
+      type: "grid",
+      addable_rows: Boolean(grid.addable_rows),
+      rows: (grid.rows || []).map(function (r) { return r.key; }),
+      columns: (grid.columns || []).map(function (c) { return {name: c.name, type: c.type, label: text(c.label, locale) || c.name}; })
+    };
+  }
+
+  /* Fields a rule on `field` may name: its group's fields first, then the form's (never itself); for a
+     formula (`numericOnly`) also the form's grids, whose column totals it may use. */
   function ruleCandidates(definition, field, locale, numericOnly) {
     var group = enclosingGroup(definition, field);
     var pool = (group ? scopeFields(definition, group) : []).concat(scopeFields(definition, null));
     var seen = {};
+    var grids = numericOnly ? scopeFields(definition, null).filter(function (other) {
+      return other.type === "grid" && other !== field && other.name;
+    }).map(function (grid) { return gridCandidate(grid, locale); }) : [];
     return pool.filter(function (other) {
       var keep = other !== field && other !== group && other.name && !seen[other.name] &&
         ["group", "grid", "file", "static"].indexOf(other.type) < 0 &&
@@ -243,7 +267,7 @@
         type: other.type,
         options: (other.options || []).map(function (o) { return {value: o.value, label: text(o.label, locale)}; })
       };
-    });
+    }).concat(grids);
   }
 
   function countFields(field) {
@@ -264,6 +288,7 @@
     nameTaken: nameTaken,
     uniqueName: uniqueName,
     newField: newField,
+    numberedRow: numberedRow,
     duplicate: duplicate,
     rename: rename,
     missingTranslations: missingTranslations,

@@ -242,6 +242,9 @@
       if ((value === null || value === undefined) && kind === "formula") {
         value = M.placeholderFormula(); // a calculation is required: "none chosen" is the constant 0
       }
+      if ((value === null || value === undefined) && kind === "check") {
+        value = true; // a check needs a rule: one not built yet always holds
+      }
       if (value === null || value === undefined) {
         delete field[key];
       } else {
@@ -252,7 +255,7 @@
     if (window.FPRuleEditor) {
       window.FPRuleEditor.create(host, {
         kind: kind, fields: candidates, value: initial, messages: ctx.ruleMessages,
-        idPrefix: nextId("re-" + key), onChange: changed, purpose: kind === "condition" ? key : undefined
+        idPrefix: nextId("re-" + key), onChange: changed, purpose: kind === "condition" ? key : kind
       });
       return;
     }

@@ -67,6 +67,32 @@
     return columns.concat(M.ruleCandidates(ctx.definition, field, ctx.locale, true));
   }
 
+  function numberColumns(field) {
+    return (field.columns || []).filter(function (c) { return ["integer", "decimal", "calculated"].indexOf(c.type) >= 0; });
+  }
+
+  /* "Counts in the row total". A grid where no column is marked adds every number column (older
+     definitions keep their meaning), so the boxes show that; the first change marks the columns that
+     counted until then, and the change applies on top. */
+  function rowTotalBox(b, field, column, label) {
+    var marked = numberColumns(field).some(function (c) { return c.in_row_total; });
+    var id = P.nextId("inrowtotal");
+    var input = el("input", {id: id, type: "checkbox"});
+    input.checked = marked ? Boolean(column.in_row_total) : true;
+    input.addEventListener("change", function () {
+      if (!numberColumns(field).some(function (c) { return c.in_row_total; })) {
+        numberColumns(field).forEach(function (c) { c.in_row_total = true; });
+      }
+      if (input.checked) {
+        column.in_row_total = true;
+      } else {
+        delete column.in_row_total;
+      }
+      b.ctx.committed();
+    });
+    b.root.appendChild(el("div", {className: "fp-d-row fp-d-row--check"}, [input, el("label", {"for": id, text: label})]));
+  }
+
   function columns(b, field, spec, path, palette) {
     var ctx = b.ctx;
     b.list(field.columns || (field.columns = []), {label: spec.label, help: spec.help, addLabel: b.msg.add_column},
@@ -100,6 +126,7 @@
         if (column.type !== "text") {
           inner.bilingual(column, "unit", {label: b.msg.unit_word}, path + ".columns." + index + ".unit");
           inner.checkbox(column, "total", {label: b.msg.column_total});
+          rowTotalBox(inner, field, column, b.msg.in_row_total);
         }
         if (column.type === "calculated") {
           inner.rule(column, "formula", {label: b.msg.column_formula, help: ""}, "formula",
@@ -121,7 +148,7 @@
         inner.bilingual(row, "unit", {label: b.msg.unit_word}, path + ".rows." + index + ".unit");
       },
       function (number) {
-        return {key: "row_" + number, label: {vi: "", en: ""}};
+        return {key: "row_" + number, label: M.numberedRow(b.msg, number)};
       }, 0);
   }
 
@@ -173,6 +200,9 @@
       }
     } else if (kind === "columns") {
       columns(b, field, spec, path, palette);
+    } else if (kind === "checks") {
+      window.FPDesignerChecks.editor(b, field, spec.key, {label: spec.label, help: spec.help, path: path + "." + spec.key,
+        candidates: columnCandidates(field, null, ctx), shownNext: null});
     } else if (kind === "file_types") {
       fileTypes(b, field, spec, palette);
     } else if (spec.key === "concept") {
@@ -228,6 +258,9 @@
     } else {
       definition.scoring = scoring;
     }
+    var numbers = M.ruleCandidates(definition, {}, ctx.locale, true);
+    window.FPDesignerChecks.editor(b, definition, "checks", {label: msg.checks, help: msg.checks_help, path: "checks",
+      candidates: numbers, shownNext: numbers.filter(function (f) { return f.type !== "grid"; })});
   }
 
   window.FPDesignerProperties = {

@@ -68,6 +68,28 @@
     formula_b: "Field b",
     formula_blank_zero: "A blank answer counts as 0.",
     formula_incomplete: "Choose the fields for this calculation.",
+    formula_number: "A number…",
+    formula_number_a: "Number a",
+    formula_number_b: "Number b",
+    formula_then: "Then",
+    scale_none: "use it as it is",
+    scale_times: "multiply by a number",
+    scale_divide: "divide by a number",
+    formula_factor: "By",
+    total_of: "Total of %(column)s (%(grid)s)",
+    check_left: "These added up",
+    check_compare: "must be",
+    check_right: "compared with these added up",
+    check_number: "Plus a number",
+    check_incomplete: "Pick what to compare on both sides.",
+    cmp_eq: "equal to",
+    cmp_ne: "different from",
+    cmp_lt: "less than",
+    cmp_lte: "at most",
+    cmp_gt: "greater than",
+    cmp_gte: "at least",
+    summary_check: "Must hold: %(rule)s",
+    summary_none_check: "No check yet.",
     no_numeric_fields: "There are no number fields to calculate with.",
     show_json: "Edit as JSON",
     show_guided: "Use the guided editor",
@@ -148,7 +170,12 @@
   var FORMULA_OPS = ["sum", "difference", "product", "ratio", "percentage", "average"];
   var MULTI_FORMULAS = ["sum", "average"];
   var FORMULA_TYPES = ["integer", "decimal", "rating", "calculated"];
-  var PURPOSES = ["visible_if", "required_if", "condition", "formula"];
+  var GRID_NUMBERS = ["integer", "decimal", "calculated"];
+  var CONST = "#const";  // an operand that is a number typed by the designer
+  var SCALES = {times: "*", divide: "/"};
+  var PURPOSES = ["visible_if", "required_if", "condition", "formula", "check"];
+  var CHECK_COMPARISONS = ["eq", "ne", "lt", "lte", "gt", "gte"];
+  var CHECK_SYMBOLS = {eq: "=", ne: "≠", lt: "<", lte: "≤", gt: ">", gte: "≥"};
   var DATE = /^\d{4}-\d{2}-\d{2}$/;
 
   var hasOwn = Object.prototype.hasOwnProperty;
@@ -250,8 +277,23 @@
     return NOT_GUIDED.indexOf(field.type) >= 0 ? null : "text";
   }
 
-  function makeContext(fields) {
-    var ctx = {all: {}, byName: {}, list: [], numeric: {}, numericList: [], labels: {}};
+  /* Column totals of the grids among `fields` (those that carry their columns) as formula operands. */
+  function gridTotals(ctx, field, messages) {
+    (Array.isArray(field.columns) ? field.columns : []).forEach(function (column) {
+      if (!column || GRID_NUMBERS.indexOf(column.type) < 0 || typeof column.name !== "string") {
+        return;
+      }
+      var token = "total:" + field.name + ":" + column.name;
+      ctx.totals[token] = {grid: field.name, column: column.name, addable: Boolean(field.addable_rows),
+        rows: (field.rows || []).map(function (r) { return typeof r === "string" ? r : r.key; })};
+      ctx.totalList.push(token);
+      ctx.labels[token] = fmt((messages || DEFAULT_MESSAGES).total_of,
+        {column: textOf(column.label) || column.name, grid: textOf(field.label) || field.name});
+    });
+  }
+
+  function makeContext(fields, messages) {
+    var ctx = {all: {}, byName: {}, list: [], numeric: {}, numericList: [], labels: {}, totals: {}, totalList: []};
     var seen = {};
     (fields || []).forEach(function (field) {
       if (!field || typeof field.name !== "string" || !field.name || has(ctx.all, field.name)) {
@@ -272,6 +314,9 @@
     Object.keys(ctx.all).forEach(function (name) {
       var label = textOf(ctx.all[name].label) || name;
       ctx.labels[name] = seen[label] > 1 && label !== name ? label + " (" + name + ")" : label;
+      if (ctx.all[name].type === "grid") {
+        gridTotals(ctx, ctx.all[name], messages);
+      }
     });
     return ctx;
   }
@@ -478,34 +523,75 @@
 
   /* ---- formulas: state <-> JSON Logic ----------------------------------------------------------- */
 
+  /* op: a FORMULA_OPS name; fields: operands of sum/average; a, b: operands of the others; an operand is a
+     field name, a grid total ("total:<grid>:<column>") or CONST with its number in aValue / bValue;
+     scale: "" or a SCALES key, then the result is multiplied or divided by `factor`. */
   function emptyFormula() {
-    return {op: "", fields: [], a: "", b: ""};
+    return {op: "", fields: [], a: "", b: "", aValue: "", bValue: "", scale: "", factor: ""};
+  }
+
+  function numberOf(text) {
+    var trimmed = String(text === undefined || text === null ? "" : text).trim();
+    return trimmed !== "" && isFinite(Number(trimmed)) ? Number(trimmed) : null;
+  }
+
+  /* A grid's column total: the cells of its fixed rows added (a blank counts as 0), or a reduce over
+     the rows of an addable grid — plain JSON Logic, so the server and the browser agree. */
+  function totalLogic(total) {
+    if (total.addable) {
+      return {"reduce": [{"var": total.grid},
+        {"+": [{"var": "accumulator"}, {"var": ["current." + total.column, 0]}]}, 0]};
+    }
+    return {"+": total.rows.map(function (key) { return {"var": [total.grid + "." + key + "." + total.column, 0]}; })};
+  }
+
+  function operandLogic(token, number, ctx, defaulted) {
+    if (token === CONST) {
+      return numberOf(number);
+    }
+    if (has(ctx.totals, token)) {
+      return totalLogic(ctx.totals[token]);
+    }
+    if (has(ctx.numeric, token)) {
+      return defaulted ? {"var": [token, 0]} : {"var": token};
+    }
+    return null;
+  }
+
+  function innerResult(state, ctx) {
+    if (MULTI_FORMULAS.indexOf(state.op) >= 0) {
+      var names = unique(state.fields.filter(function (n) { return operandLogic(n, null, ctx, true) !== null; }));
+      if (!names.length) {
+        return null;
+      }
+      // A blank answer counts as 0, as in the library's totals ({"var": [name, 0]}).
+      var sum = {"+": names.map(function (n) { return operandLogic(n, null, ctx, true); })};
+      return state.op === "sum" ? sum : {"/": [sum, names.length]};
+    }
+    var a = operandLogic(state.a, state.aValue, ctx, false);
+    var b = operandLogic(state.b, state.bValue, ctx, false);
+    if (a === null || b === null) {
+      return null;
+    }
+    var pair = [a, b];
+    return {
+      difference: {"-": pair},
+      product: {"*": pair},
+      ratio: {"/": pair},
+      percentage: {"*": [{"/": pair}, 100]}
+    }[state.op];
   }
 
   function formulaResult(state, ctx) {
     if (!state.op) {
       return {incomplete: false, value: null};
     }
-    if (MULTI_FORMULAS.indexOf(state.op) >= 0) {
-      var names = unique(state.fields.filter(function (n) { return has(ctx.numeric, n); }));
-      if (!names.length) {
-        return {incomplete: true, value: null};
-      }
-      // A blank answer counts as 0, as in the library's totals ({"var": [name, 0]}).
-      var sum = {"+": names.map(function (n) { return {"var": [n, 0]}; })};
-      return {incomplete: false, value: state.op === "sum" ? sum : {"/": [sum, names.length]}};
-    }
-    if (!has(ctx.numeric, state.a) || !has(ctx.numeric, state.b)) {
+    var value = innerResult(state, ctx);
+    var factor = numberOf(state.factor);
+    if (value === null || (state.scale && factor === null)) {
       return {incomplete: true, value: null};
     }
-    var pair = [{"var": state.a}, {"var": state.b}];
-    var value = {
-      difference: {"-": pair},
-      product: {"*": pair},
-      ratio: {"/": pair},
-      percentage: {"*": [{"/": pair}, 100]}
-    }[state.op];
-    return {incomplete: false, value: value};
+    return {incomplete: false, value: state.scale ? single(SCALES[state.scale], [value, factor]) : value};
   }
 
   function defaultedName(node) {
@@ -513,25 +599,83 @@
     return Array.isArray(args) && args.length === 2 && typeof args[0] === "string" && args[1] === 0 ? args[0] : null;
   }
 
-  function pairOf(args) {
-    return Array.isArray(args) && args.length === 2 && varName(args[0]) !== null && varName(args[1]) !== null ?
-      {a: varName(args[0]), b: varName(args[1])} : null;
+  /* The "total:<grid>:<column>" a grid-total shape stands for (checked later by regenerating it). */
+  function totalToken(node) {
+    var op = opOf(node);
+    var args = op ? node[op] : null;
+    if (op === "reduce" && Array.isArray(args) && varName(args[0]) && opOf(args[1]) === "+") {
+      var cellPath = defaultedName((args[1]["+"] || [])[1]) || "";
+      return cellPath.indexOf("current.") === 0 ? "total:" + varName(args[0]) + ":" + cellPath.slice(8) : null;
+    }
+    var parts = op === "+" && Array.isArray(args) && args.length ? String(defaultedName(args[0]) || "").split(".") : [];
+    return parts.length === 3 ? "total:" + parts[0] + ":" + parts[2] : null;
   }
 
-  function readFormula(value) {
+  function operandOf(node, defaulted) {
+    if (typeof node === "number") {
+      return {token: CONST, value: String(node)};
+    }
+    var name = defaulted ? defaultedName(node) : varName(node);
+    var token = name || totalToken(node);
+    return token ? {token: token, value: ""} : null;
+  }
+
+  function readInner(value) {
     var op = opOf(value);
     var args = op ? value[op] : null;
     var sumArgs = op === "+" ? args : (op === "/" && Array.isArray(args) && opOf(args[0]) === "+" ? args[0]["+"] : null);
+    var found = [];
     if (Array.isArray(sumArgs)) {
-      return {op: op === "+" ? "sum" : "average", fields: sumArgs.map(defaultedName), a: "", b: ""};
+      var picked = sumArgs.map(function (n) { return operandOf(n, true); });
+      if (picked.every(function (o) { return o && o.token !== CONST; })) {
+        found.push(assignState({op: op === "+" ? "sum" : "average", fields: picked.map(function (o) { return o.token; })}));
+      }
     }
-    if (op === "*" && Array.isArray(args) && opOf(args[0]) === "/") {
+    if (op === "*" && Array.isArray(args) && opOf(args[0]) === "/" && args[1] === 100) {
       var percent = pairOf(args[0]["/"]);
-      return percent ? {op: "percentage", fields: [], a: percent.a, b: percent.b} : null;
+      if (percent) {
+        found.push(assignState({op: "percentage", a: percent[0].token, aValue: percent[0].value,
+          b: percent[1].token, bValue: percent[1].value}));
+      }
     }
     var pair = pairOf(args);
     var name = {"-": "difference", "*": "product", "/": "ratio"}[op];
-    return pair && name ? {op: name, fields: [], a: pair.a, b: pair.b} : null;
+    if (pair && name) {
+      found.push(assignState({op: name, a: pair[0].token, aValue: pair[0].value, b: pair[1].token, bValue: pair[1].value}));
+    }
+    return found;
+  }
+
+  function assignState(props) {
+    var state = emptyFormula();
+    Object.keys(props).forEach(function (key) { state[key] = props[key]; });
+    return state;
+  }
+
+  function pairOf(args) {
+    if (!Array.isArray(args) || args.length !== 2) {
+      return null;
+    }
+    var a = operandOf(args[0], false);
+    var b = operandOf(args[1], false);
+    return a && b ? [a, b] : null;
+  }
+
+  /* Every reading of a formula the guided editor could show: plain, or a calculation then scaled. */
+  function readFormula(value) {
+    var found = readInner(value);
+    var op = opOf(value);
+    var args = op ? value[op] : null;
+    var scale = op === "*" ? "times" : (op === "/" ? "divide" : "");
+    if (scale && Array.isArray(args) && args.length === 2 && typeof args[1] === "number" && opOf(args[0]) &&
+        opOf(args[0]) !== "var") {
+      readInner(args[0]).forEach(function (state) {
+        state.scale = scale;
+        state.factor = String(args[1]);
+        found.push(state);
+      });
+    }
+    return found;
   }
 
   // The designer seeds a new calculated value with this constant 0 (a formula is required): no formula yet.
@@ -541,8 +685,94 @@
     if (value === null || value === undefined || deepEqual(value, PLACEHOLDER_FORMULA)) {
       return emptyFormula();
     }
-    var state = readFormula(value);
-    return state && deepEqual(formulaResult(state, ctx).value, value) ? state : null;
+    var readings = readFormula(value).filter(function (state) {
+      return deepEqual(formulaResult(state, ctx).value, value);
+    });
+    return readings.length ? readings[0] : null;
+  }
+
+  /* ---- checks: {comparison: [left, right]}, each side one operand or the sum of several -------------- */
+
+  /* A cross-field check compares two sums of answers (fields, grid totals) and numbers. Its variables
+     carry no default, so the check waits until every figure it reads is filled in (crosschecks.py). A
+     new check holds the constant true until both sides are picked. */
+  function emptySide() {
+    return {items: [], number: ""};
+  }
+
+  function emptyCheck() {
+    return {left: emptySide(), cmp: "eq", right: emptySide()};
+  }
+
+  function sideLogic(side, ctx) {
+    var terms = side.items.map(function (token) { return operandLogic(token, null, ctx, false); });
+    var number = numberOf(side.number);
+    if (String(side.number).trim() !== "" && number === null) {
+      return null;
+    }
+    terms = number === null ? terms : terms.concat([number]);
+    if (!terms.length || terms.some(function (term) { return term === null; })) {
+      return null;
+    }
+    return terms.length === 1 ? terms[0] : {"+": terms};
+  }
+
+  function checkResult(state, ctx) {
+    var blank = function (side) { return !side.items.length && String(side.number).trim() === ""; };
+    if (blank(state.left) && blank(state.right)) {
+      return {incomplete: false, value: null};
+    }
+    var left = sideLogic(state.left, ctx);
+    var right = sideLogic(state.right, ctx);
+    if (left === null || right === null) {
+      return {incomplete: true, value: null};
+    }
+    return {incomplete: false, value: single(COMPARISONS[state.cmp], [left, right])};
+  }
+
+  function readSide(node) {
+    var readings = [];
+    var args = opOf(node) === "+" ? node["+"] : null;
+    if (Array.isArray(args) && args.length > 1) {
+      var parts = args.map(function (n) { return operandOf(n, false); });
+      if (parts.every(Boolean)) {
+        var side = emptySide();
+        parts.forEach(function (part, i) {
+          if (part.token === CONST && i === parts.length - 1) {
+            side.number = part.value;
+          } else {
+            side.items.push(part.token);
+          }
+        });
+        readings.push(side);
+      }
+    }
+    var one = operandOf(node, false);
+    if (one) {
+      readings.push(one.token === CONST ? {items: [], number: one.value} : {items: [one.token], number: ""});
+    }
+    return readings;
+  }
+
+  function parseCheck(value, ctx) {
+    if (value === null || value === undefined || value === true) {
+      return emptyCheck();
+    }
+    var op = opOf(value);
+    var args = op ? value[op] : null;
+    if (!has(FROM_COMPARISON, op) || !Array.isArray(args) || args.length !== 2) {
+      return null;
+    }
+    var found = null;
+    readSide(args[0]).forEach(function (left) {
+      readSide(args[1]).forEach(function (right) {
+        var state = {left: left, cmp: FROM_COMPARISON[op], right: right};
+        if (!found && deepEqual(checkResult(state, ctx).value, value)) {
+          found = state;
+        }
+      });
+    });
+    return found;
   }
 
   /* ---- the JSON view: syntax position and rule checks ------------------------------------------ */
@@ -688,7 +918,7 @@
       throw new Error("FPRuleEditor.create needs a container element");
     }
     var opts = options || {};
-    var kind = opts.kind === "formula" ? "formula" : "condition";
+    var kind = opts.kind === "formula" || opts.kind === "check" ? opts.kind : "condition";
     instances += 1;
     var prefix = opts.idPrefix || "fp-re-" + instances;
     var purpose = PURPOSES.indexOf(opts.purpose) >= 0 ? opts.purpose : kind;
@@ -697,13 +927,14 @@
     Object.keys(DEFAULT_MESSAGES).forEach(function (key) { messages[key] = DEFAULT_MESSAGES[key]; });
     Object.keys(opts.messages || {}).forEach(function (key) { messages[key] = String(opts.messages[key]); });
 
-    var ctx = makeContext(opts.fields);
+    var ctx = makeContext(opts.fields, messages);
     var uid = 0;
     var current = null;   // the last valid rule: what onChange last reported, what get() returns
     var valid = true;
     var mode = "guided";
     var cond = {join: "and", items: []};
     var formula = emptyFormula();
+    var check = emptyCheck();
     var guidedFromJson = null;  // in the JSON view: the guided state the text stands for, if any
     var hints = {};             // row id -> {hint, control} for the "complete this condition" notes
     var destroyed = false;
@@ -980,9 +1211,45 @@
         formula.a = formula.fields[0] || "";
         formula.b = formula.fields[1] || "";
       } else if (formula.op && !wasMulti && isMulti && !formula.fields.length) {
-        formula.fields = unique([formula.a, formula.b].filter(Boolean));
+        formula.fields = unique([formula.a, formula.b].filter(function (x) { return x && x !== CONST; }));
       }
       formula.op = op;
+    }
+
+    /* Number fields and calculated values, then the grids' column totals. */
+    function operandChoices() {
+      return ctx.numericList.map(function (f) { return {value: f.name, label: ctx.labels[f.name]}; })
+        .concat(ctx.totalList.map(function (token) { return {value: token, label: ctx.labels[token]}; }));
+    }
+
+    function numberInput(id, label, key) {
+      return cell("number", id, label, h("input", {id: id, "class": "fp-re-input fp-re-input--number", type: "number",
+        step: "any", inputmode: "decimal", autocomplete: "off", value: formula[key],
+        oninput: function (event) { formula[key] = event.target.value; guidedChanged(); }}), false);
+    }
+
+    function renderOperand(box, slot) {
+      var id = prefix + "-f" + slot;
+      var choices = [{value: "", label: t("choose_field")}].concat(operandChoices(),
+        [{value: CONST, label: t("formula_number")}]);
+      box.appendChild(cell("operand", id, t("formula_" + slot), selectEl(id, choices, formula[slot], function (event) {
+        formula[slot] = event.target.value;
+        rerender(id);
+      }), false));
+      if (formula[slot] === CONST) {
+        box.appendChild(numberInput(id + "-n", t("formula_number_" + slot), slot + "Value"));
+      }
+    }
+
+    function renderScale(box) {
+      var id = prefix + "-fscale";
+      box.appendChild(cell("scale", id, t("formula_then"), selectEl(id, [
+        {value: "", label: t("scale_none")}, {value: "times", label: t("scale_times")},
+        {value: "divide", label: t("scale_divide")}
+      ], formula.scale, function (event) { formula.scale = event.target.value; rerender(id); }), false));
+      if (formula.scale) {
+        box.appendChild(numberInput(prefix + "-ffactor", t("formula_factor"), "factor"));
+      }
     }
 
     function renderFormula(box) {
@@ -991,31 +1258,64 @@
         [{value: "", label: t("choose_operation")}].concat(FORMULA_OPS.map(function (op) {
           return {value: op, label: t("fop_" + op)};
         })), formula.op, function (event) { setFormulaOp(event.target.value); rerender(opId); }), false));
-      if (!ctx.numericList.length) {
+      if (!operandChoices().length) {
         box.appendChild(h("p", {"class": "fp-re-empty", text: t("no_numeric_fields")}));
         return;
       }
       if (MULTI_FORMULAS.indexOf(formula.op) >= 0) {
-        var choices = ctx.numericList.map(function (f) { return {value: f.name, label: ctx.labels[f.name]}; });
-        box.appendChild(checkList(prefix + "-fpick", t("formula_fields"), choices, formula.fields, function (name, on) {
+        box.appendChild(checkList(prefix + "-fpick", t("formula_fields"), operandChoices(), formula.fields, function (name, on) {
           toggled(formula.fields, name, on);
           guidedChanged();
         }, false));
         box.appendChild(h("p", {"class": "fp-re-help", text: t("formula_blank_zero")}));
       } else if (formula.op) {
-        ["a", "b"].forEach(function (slot) {
-          var id = prefix + "-f" + slot;
-          box.appendChild(cell("operand", id, t("formula_" + slot), selectEl(id,
-            fieldChoices(ctx.numericList, t("choose_field")), formula[slot], function (event) {
-              formula[slot] = event.target.value;
-              guidedChanged();
-            }), false));
-        });
+        renderOperand(box, "a");
+        renderOperand(box, "b");
+      }
+      if (formula.op) {
+        renderScale(box);
       }
       var hint = h("p", {"class": "fp-re-hint", id: prefix + "-formula-hint", hidden: true,
         text: t("formula_incomplete")});
       box.appendChild(hint);
       hints.formula = {hint: hint, control: null};
+    }
+
+    function renderSide(box, name) {
+      var side = check[name];
+      box.appendChild(checkList(prefix + "-" + name, t("check_" + name), operandChoices(), side.items, function (token, on) {
+        toggled(side.items, token, on);
+        guidedChanged();
+      }, false));
+      var id = prefix + "-" + name + "-n";
+      box.appendChild(cell("number", id, t("check_number"), h("input", {id: id, "class": "fp-re-input fp-re-input--number",
+        type: "number", step: "any", inputmode: "decimal", autocomplete: "off", value: side.number,
+        oninput: function (event) { side.number = event.target.value; guidedChanged(); }}), false));
+    }
+
+    function renderCheck(box) {
+      if (!operandChoices().length) {
+        box.appendChild(h("p", {"class": "fp-re-empty", text: t("no_numeric_fields")}));
+        return;
+      }
+      renderSide(box, "left");
+      var cmpId = prefix + "-cmp";
+      box.appendChild(cell("operator", cmpId, t("check_compare"), selectEl(cmpId, CHECK_COMPARISONS.map(function (c) {
+        return {value: c, label: t("cmp_" + c)};
+      }), check.cmp, function (event) { check.cmp = event.target.value; guidedChanged(); }), false));
+      renderSide(box, "right");
+      var hint = h("p", {"class": "fp-re-hint", id: prefix + "-check-hint", hidden: true, text: t("check_incomplete")});
+      box.appendChild(hint);
+      hints.check = {hint: hint, control: null};
+    }
+
+    function describeSide(side) {
+      var parts = side.items.map(function (token) { return ctx.labels[token] || token; });
+      return parts.concat(String(side.number).trim() === "" ? [] : [String(numberOf(side.number))]).join(" + ");
+    }
+
+    function describeCheck(state) {
+      return describeSide(state.left) + " " + CHECK_SYMBOLS[state.cmp] + " " + describeSide(state.right);
     }
 
     /* ---- state changes ---- */
@@ -1028,14 +1328,17 @@
     }
 
     function guidedResult() {
-      return kind === "formula" ? formulaResult(formula, ctx) : conditionResult(cond, ctx);
+      if (kind === "formula") {
+        return formulaResult(formula, ctx);
+      }
+      return kind === "check" ? checkResult(check, ctx) : conditionResult(cond, ctx);
     }
 
     function showHints() {
       Object.keys(hints).forEach(function (id) {
         var entry = hints[id];
         var incomplete = entry.row ? Boolean(rowLogic(entry.row, ctx).incomplete) :
-          Boolean(formulaResult(formula, ctx).incomplete);
+          Boolean(guidedResult().incomplete);
         entry.hint.hidden = !incomplete;
         if (entry.control) {
           entry.control.setAttribute("aria-invalid", incomplete ? "true" : "false");
@@ -1056,8 +1359,8 @@
     function rerender(focusId) {
       guidedBox.textContent = "";
       hints = {};
-      var box = h("div", {"class": kind === "formula" ? "fp-re-formula" : "fp-re-conditions"});
-      (kind === "formula" ? renderFormula : renderCondition)(box);
+      var box = h("div", {"class": kind === "condition" ? "fp-re-conditions" : "fp-re-" + kind});
+      ({formula: renderFormula, check: renderCheck}[kind] || renderCondition)(box);
       guidedBox.appendChild(box);
       guidedChanged();
       var target = focusId ? findById(guidedBox, focusId) : null;
@@ -1067,12 +1370,17 @@
     }
 
     function parseRule(value) {
+      if (kind === "check") {
+        return parseCheck(value, ctx);
+      }
       return kind === "formula" ? parseFormula(value, ctx) : parseCondition(value, ctx, nextId);
     }
 
     function applyGuided(state) {
       if (kind === "formula") {
         formula = state;
+      } else if (kind === "check") {
+        check = state;
       } else {
         cond = state;
       }
@@ -1191,14 +1499,21 @@
 
     function describeFormula(state) {
       var labels = function (names) { return names.map(function (n) { return ctx.labels[n]; }); };
+      var operand = function (slot) { return state[slot] === CONST ? String(numberOf(state[slot + "Value"])) : ctx.labels[state[slot]]; };
+      var text;
       if (state.op === "sum") {
-        return labels(state.fields).join(" + ");
+        text = labels(state.fields).join(" + ");
+      } else if (state.op === "average") {
+        text = t("sum_average", {fields: labels(state.fields).join(", ")});
+      } else {
+        var symbol = {difference: " − ", product: " × ", ratio: " ÷ ", percentage: " ÷ "}[state.op];
+        text = operand("a") + symbol + operand("b") + (state.op === "percentage" ? " × 100" : "");
       }
-      if (state.op === "average") {
-        return t("sum_average", {fields: labels(state.fields).join(", ")});
+      if (state.scale) {
+        var grouped = state.op === "sum" || state.op === "difference" ? "(" + text + ")" : text;
+        text = grouped + (state.scale === "times" ? " × " : " ÷ ") + String(numberOf(state.factor));
       }
-      var symbol = {difference: " − ", product: " × ", ratio: " ÷ ", percentage: " ÷ "}[state.op];
-      return ctx.labels[state.a] + symbol + ctx.labels[state.b] + (state.op === "percentage" ? " × 100" : "");
+      return text;
     }
 
     function updateSummary() {
@@ -1206,11 +1521,12 @@
       var text;
       if (warning) {
         text = t(mode === "json" ? "summary_errors" : "summary_incomplete");
-      } else if (current === null) {
+      } else if (current === null || (kind === "check" && current === true)) {
         text = t("summary_none_" + purpose);
       } else {
-        var state = kind === "formula" ? parseFormula(current, ctx) : parseCondition(current, ctx, function () { return 0; });
-        var rule = state ? (kind === "formula" ? describeFormula(state) : describeCondition(state)) : t("summary_custom");
+        var state = kind === "condition" ? parseCondition(current, ctx, function () { return 0; }) : parseRule(current);
+        var describe = {formula: describeFormula, check: describeCheck}[kind] || describeCondition;
+        var rule = state ? describe(state) : t("summary_custom");
         text = t("summary_" + purpose, {rule: rule});
       }
       summary.textContent = text;
@@ -1244,7 +1560,7 @@
       set: set,
       isValid: function () { return valid; },
       setFields: function (fields) {
-        ctx = makeContext(fields);
+        ctx = makeContext(fields, messages);
         set(current);
       },
       destroy: function () {

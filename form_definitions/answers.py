@@ -189,7 +189,8 @@ def check_answers(definition: dict[str, Any], data: Any, *, role: str = "filler"
     validator = Draft202012Validator(build_schema(definition), format_checker=Draft202012Validator.FORMAT_CHECKER)
     problems.extend(jsonschema_problems(validator, values))
     problems.extend(_date_limits(definition.get("fields") or [], values, ""))
-    problems.extend(failed_checks(definition, values))
+    refused = frozenset(p.path for p in problems)  # a check does not judge a value already refused
+    problems.extend(failed_checks(definition, values, refused))
     problems = _dedupe(problems)
     if problems:
         return Outcome(values, problems, None, totals)

@@ -105,10 +105,18 @@ def applies(rule: Any, scope: dict[str, Any]) -> bool:
     return all(has_default or _lookup(scope, path) not in EMPTY for path, has_default in var_paths(rule))
 
 
-def _failures(checks: Any, scope: dict[str, Any], where: str, row_level: bool) -> list[Problem]:
+def _reads_broken(rule: Any, where: str, broken: frozenset[str]) -> bool:
+    return any(path in broken or join_path(where, path) in broken for path, _ in var_paths(rule))
+
+
+def _failures(
+    checks: Any, scope: dict[str, Any], where: str, row_level: bool, broken: frozenset[str] = frozenset()
+) -> list[Problem]:
     problems = []
     for check in checks if isinstance(checks, list) else []:
         if not isinstance(check, dict) or not applies(check.get("rule"), scope):
+            continue
+        if broken and _reads_broken(check.get("rule"), where, broken):
             continue
         if holds(check.get("rule"), scope):
             continue
@@ -119,16 +127,21 @@ def _failures(checks: Any, scope: dict[str, Any], where: str, row_level: bool) -
     return problems
 
 
-def failed_checks(definition: dict[str, Any], values: dict[str, Any]) -> list[Problem]:
-    """Problems of every check that fails on these (computed, pruned) values, in the form and in grid rows."""
-    problems = _failures(definition.get("checks"), values, "", row_level=False)
+def failed_checks(
+    definition: dict[str, Any], values: dict[str, Any], broken: frozenset[str] = frozenset()
+) -> list[Problem]:
+    """Problems of every check that fails on these (computed, pruned) values, in the form and in grid rows.
+
+    A check reading a value in `broken` (paths whose value is already refused, e.g. text in a number cell) is
+    not judged: the value's own problem says what is wrong."""
+    problems = _failures(definition.get("checks"), values, "", row_level=False, broken=broken)
     for spec in data_fields(definition.get("fields") or []):
         if spec.get("type") == "grid" and spec.get("row_checks"):
-            problems += _row_failures(spec, values)
+            problems += _row_failures(spec, values, broken)
     return problems
 
 
-def _row_failures(spec: Field, values: dict[str, Any]) -> list[Problem]:
+def _row_failures(spec: Field, values: dict[str, Any], broken: frozenset[str]) -> list[Problem]:
     value = values.get(spec.get("name", ""))
     if isinstance(value, dict):
         rows = [(k, r) for k, r in value.items() if isinstance(r, dict)]
@@ -138,7 +151,8 @@ def _row_failures(spec: Field, values: dict[str, Any]) -> list[Problem]:
         return []
     problems = []
     for key, row in rows:
-        problems += _failures(spec["row_checks"], {**values, **row}, join_path(spec["name"], key), row_level=True)
+        where = join_path(spec["name"], key)
+        problems += _failures(spec["row_checks"], {**values, **row}, where, row_level=True, broken=broken)
     return problems
 
 

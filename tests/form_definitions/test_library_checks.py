@@ -31,3 +31,10 @@ def test_kpi_sheet_percentages_and_amounts_are_checked():
     ]
     data = {"indicators": {"unemployment_rate": {"plan": 3, "actual": 2.5}, "retail_sales": {"plan": 10, "actual": 5}}}
     assert failed(definition, data) == []
+
+
+def test_a_check_does_not_judge_a_value_already_refused():
+    definition = library_definition("kpi-monthly")
+    outcome = check_answers(definition, {"indicators": {"retail_sales": {"plan": 10, "actual": "nhiều"}}})
+    assert ("indicators.retail_sales.actual", "type") in {(p.path, p.code) for p in outcome.problems}
+    assert failed(definition, {"indicators": {"retail_sales": {"plan": 10, "actual": "nhiều"}}}) == []

@@ -198,3 +198,26 @@ def test_every_page_kind_is_accessible_and_fits_a_phone_in_both_languages(browse
     context.close()
     assert not audit.problems, audit.report()
     assert audit.pages >= 68  # the walk reached every page it names
+
+
+BROKEN = """<!doctype html><html lang="vi"><head><title>Hỏng</title></head><body><main>
+<h1>Trang hỏng</h1>
+<p style="color:#bbb;background:#fff">Chữ mờ khó đọc</p>
+<input id="q" aria-invalid="true">
+<div style="width:600px">Bảng rộng</div>
+<button style="width:20px;height:20px">x</button>
+</main></body></html>"""
+
+
+def test_the_audit_catches_what_it_looks_for(browser):
+    """Without this, a helper that silently checked nothing would pass every page."""
+    context = browser.new_context(viewport=DESKTOP, bypass_csp=True)
+    audit = Audit(context.new_page())
+    audit.page.set_content(BROKEN)
+    audit.check("broken", targets=True)
+    context.close()
+    found = "\n".join(audit.problems)
+    assert "color-contrast (serious)" in found and "label (critical)" in found and "#q" in found
+    assert "q is invalid without a message" in found
+    assert "broken: at 360 px the page scrolls sideways" in found and "broken: at 390 px" in found
+    assert "is under 44 px" in found

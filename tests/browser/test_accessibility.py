@@ -150,6 +150,13 @@ def walk_signed_in(audit: Audit, base: str, app: Any, city: Any) -> None:
     visit(audit, base, "/reports", "reports-todo", ("vi",))
     visit(audit, base, f"/reports/{chain['kpi']}", "kpi-sheet", shot=True)
     visit(audit, base, "/exports", "my-exports", ("en",))
+    for lang in LANGS:  # the KPI sheet's own fill page, sent empty: every error shown by its field
+        audit.page.goto(f"{base}/forms/kpi-monthly?lang={lang}")
+        audit.check(f"kpi-fill-{lang}", shot=True)
+        audit.page.evaluate("document.querySelector('form.fp-form').noValidate = true")
+        audit.page.locator("form.fp-form button[type=submit]").click()
+        audit.page.locator(".fp-error").first.wait_for()
+        audit.check(f"kpi-fill-errors-{lang}", shot=lang == "vi")
     for role in ("cv_q1", "tp_q1", "ct_q1", "thamdinh"):
         log_in(audit.page, base, role)
         visit(audit, base, f"/reports/{chain[role]}", f"report-{role}", shot=role == "tp_q1")
@@ -197,7 +204,7 @@ def test_every_page_kind_is_accessible_and_fits_a_phone_in_both_languages(browse
     walk_admin(audit, live_server)
     context.close()
     assert not audit.problems, audit.report()
-    assert audit.pages >= 68  # the walk reached every page it names
+    assert audit.pages >= 72  # the walk reached every page it names
 
 
 BROKEN = """<!doctype html><html lang="vi"><head><title>Hỏng</title></head><body><main>

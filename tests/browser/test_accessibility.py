@@ -80,7 +80,7 @@ def walk_public(audit: Audit, base: str, app: Any, city: Any) -> None:
         page.locator("#dossier-code").fill(dossier.id)
         page.locator("form.fp-rating-code button[type=submit]").click()
         page.locator("#rating-pin-error").wait_for()
-        audit.check(f"rating-pin-step-{lang}", shot=True)
+        audit.check(f"rating-pin-step-{lang}")
         page.locator("#rating-pin").fill(pin_of(app, dossier.id))
         page.locator("form.fp-rating-code button[type=submit]").click()
         page.wait_for_url("**/r/**")
@@ -139,7 +139,7 @@ def walk_kiosk(audit: Audit, base: str, app: Any, city: Any) -> None:
         page.locator('section[data-name="overall"] label.k-option').first.click()
         page.locator('section[data-name="comment"] [data-action="send"]').click()
         page.locator("#k-thanks").wait_for(state="visible")
-        audit.check(f"kiosk-thanks-{lang}", targets=True, shot=True)
+        audit.check(f"kiosk-thanks-{lang}", targets=True)
         page.goto(f"{base}/kiosk")  # a fresh screen rather than waiting for the thank-you to time out
         page.locator("#k-welcome").wait_for(state="visible")
 
@@ -152,7 +152,7 @@ def walk_signed_in(audit: Audit, base: str, app: Any, city: Any) -> None:
     visit(audit, base, "/exports", "my-exports", ("en",))
     for lang in LANGS:  # the KPI sheet's own fill page, sent empty: every error shown by its field
         audit.page.goto(f"{base}/forms/kpi-monthly?lang={lang}")
-        audit.check(f"kpi-fill-{lang}", shot=True)
+        audit.check(f"kpi-fill-{lang}")
         audit.page.evaluate("document.querySelector('form.fp-form').noValidate = true")
         audit.page.locator("form.fp-form button[type=submit]").click()
         audit.page.locator(".fp-error").first.wait_for()

@@ -120,6 +120,26 @@ PROBLEMS = {
     "import_option_skipped": _l("An option of %(key)s has no value; it was skipped."),
 }
 
+# JSON Schema's type and format names are stable codes in a problem's params (API clients read them); in a
+# message they are words of the reader's language (issue 22: "cần integer" in a Vietnamese sentence).
+TYPE_NAMES = {
+    "integer": _l("a whole number"),
+    "number": _l("a number"),
+    "string": _l("text"),
+    "boolean": _l("yes or no"),
+    "object": _l("a group of answers"),
+    "array": _l("a list"),
+    "array of strings": _l("a list of texts"),
+    "null": _l("no value"),
+}
+FORMAT_NAMES = {
+    "date": _l("a date, day/month/year"),
+    "date-time": _l("a date and time"),
+    "time": _l("a time of day"),
+    "email": _l("an e-mail address"),
+    "uri": _l("a web address"),
+}
+
 ERRORS = {
     "bad_request": _l("The request could not be understood."),
     "invalid_json": _l("The request body is not valid JSON."),
@@ -166,12 +186,22 @@ def problem_message(code: str, params: dict[str, Any]) -> str:
         # A cross-field check carries the designer's own bilingual message (form content, not UI text).
         return localize(params["message"], current_locale()) or str(PROBLEMS["check_failed"])
     template = PROBLEMS.get(code) or PROBLEMS["invalid"]
-    lang_names = {"vi": _("Vietnamese"), "en": _("English")}
-    safe = {k: lang_names.get(v, v) if k == "lang" else v for k, v in params.items()}
+    safe = {key: _word(code, key, value) for key, value in params.items()}
     try:
         return str(template) % safe if safe else str(template).replace("%%", "%")
     except (KeyError, TypeError, ValueError):
         return str(template)
+
+
+def _word(code: str, key: str, value: Any) -> Any:
+    """A parameter that names a language, a type or a format, in words of the reader's language."""
+    names: dict[str, Any] = {
+        ("missing_translation", "lang"): {"vi": _("Vietnamese"), "en": _("English")},
+        ("type", "expected"): TYPE_NAMES,
+        ("format", "format"): FORMAT_NAMES,
+    }.get((code, key), {})
+    word = names.get(value) if isinstance(value, str) else None
+    return str(word) if word is not None else value
 
 
 def error_title(code: str, params: dict[str, Any]) -> str:

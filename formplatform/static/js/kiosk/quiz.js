@@ -104,6 +104,14 @@
       if (index === questions.length - 1) finish();
       else next();
     });
+    // Enter on a radio or checkbox does not submit a form by itself: make it "next" too (keyboard-only use)
+    form.addEventListener("keydown", function (event) {
+      var target = event.target;
+      if (event.key !== "Enter" || !target.matches('input[type="radio"], input[type="checkbox"]')) return;
+      event.preventDefault();
+      if (index === questions.length - 1) finish();
+      else next();
+    });
     form.addEventListener("pointerdown", function () { lastPointer = Date.now(); });
     form.addEventListener("change", function (event) {
       var question = event.target.closest(".k-q");

@@ -4,8 +4,9 @@ signature status of a report (its stored signed PDF re-verified, its content com
 Trust roots: the PEM file named by SIGNATURE_TRUST_ROOTS (one or more CA certificates, e.g. the
 Vietnamese government CA chain); when it is unset, the demo CA in DATA_DIR/demo-pki if one was
 created there and SIGNATURE_DEMO_CA is on (development, DEMO_DATA). Revocation is not fetched
-online (no network access from the server is assumed): chains are checked for validity periods,
-key usage and issuer signatures.
+online unless SIGNATURE_REVOCATION_ONLINE is on; CRL files an administrator loaded are used offline
+(formplatform.reporting.revocation). Chains are checked for validity periods, key usage, issuer
+signatures and revocation, whose state ("good", "revoked", "not_checked") each check reports.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -36,6 +37,7 @@ from formplatform.errors import Invalid
 from formplatform.models import StoredFile
 from formplatform.reporting.demo_ca import demo_ca_exists
 from formplatform.reporting.models import Report
+from formplatform.reporting.revocation import crls_version, revocation_state, validation_context
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -61,6 +63,12 @@ class SignatureCheck:
     whole_document: bool  # nothing was appended after this signature
     subfilter: str
     problems: tuple[str, ...] = ()
+    serial: str = ""  # the signer certificate's serial number, hexadecimal
+    issuer_name: str = ""  # the issuer's whole name, human-readable
+    valid_from: datetime | None = None
+    valid_to: datetime | None = None
+    revocation: str = "not_checked"  # one of revocation.REVOCATION_STATES
+    certificate: bytes = field(default=b"", repr=False)  # DER, to bind it to the signing account
 
     @property
     def ok(self) -> bool:
@@ -146,12 +154,15 @@ def pdf_keywords(pdf: bytes) -> dict[str, str]:
     return parse_keywords(text)
 
 
-def _problems(intact: bool, valid: bool, trusted: bool) -> tuple[str, ...]:
+TRUST_CODES = ("certificate_untrusted", "certificate_expired", "certificate_key_usage", "certificate_revoked")
+
+
+def _problems(intact: bool, valid: bool, trust: str | None) -> tuple[str, ...]:
     if not intact:
         return ("signature_altered",)
     if not valid:
         return ("signature_invalid",)
-    return () if trusted else ("certificate_untrusted",)
+    return (trust,) if trust else ()
 
 
 def _name_part(name: asn1_x509.Name, *keys: str) -> str:
@@ -163,11 +174,42 @@ def _name_part(name: asn1_x509.Name, *keys: str) -> str:
     return " · ".join(str(v) for v in values)
 
 
-def _check(embedded: Any, roots: list[asn1_x509.Certificate], moment: datetime | None) -> SignatureCheck:
-    context = ValidationContext(trust_roots=roots, moment=moment) if moment else ValidationContext(trust_roots=roots)
+def _trust_problem(signer: asn1_x509.Certificate, trusted: bool, revocation: str, moment: datetime | None) -> str | None:
+    """Why the signer's certificate cannot vouch for the signature, most specific reason first."""
+    at = moment or datetime.now(UTC)
+    at = at if at.tzinfo else at.replace(tzinfo=UTC)
+    validity = signer["tbs_certificate"]["validity"]
+    if not validity["not_before"].native <= at <= validity["not_after"].native:
+        return "certificate_expired"
+    usage = set(signer.key_usage_value.native) if signer.key_usage_value else {"digital_signature"}
+    if not usage & {"digital_signature", "non_repudiation"}:
+        return "certificate_key_usage"
+    if revocation == "revoked":
+        return "certificate_revoked"
+    return None if trusted else "certificate_untrusted"
+
+
+def _validate(embedded: Any, roots: list[asn1_x509.Certificate], moment: datetime | None) -> tuple[Any, str]:
+    """pyHanko's status of one signature and the revocation state of its signer's certificate."""
+    signer = embedded.signer_cert
+    context, required = validation_context(signer, roots, moment)
     status = off_loop(validate_pdf_signature, embedded, context, key_usage_settings=SIGNER_USAGE)
-    subject, issuer = status.signing_cert.subject, status.signing_cert.issuer
-    trusted = bool(status.trusted)
+    revocation = revocation_state(status, context, required, signer)
+    if required and not status.trusted and revocation != "revoked":
+        # the loaded CRL does not cover this moment (stale, or newer than allowed): judge the chain
+        # without it, and say that revocation was not checked
+        context = ValidationContext(trust_roots=roots, moment=moment) if moment else ValidationContext(trust_roots=roots)
+        status = off_loop(validate_pdf_signature, embedded, context, key_usage_settings=SIGNER_USAGE)
+        revocation = "not_checked"
+    return status, revocation
+
+
+def _check(embedded: Any, roots: list[asn1_x509.Certificate], moment: datetime | None) -> SignatureCheck:
+    status, revocation = _validate(embedded, roots, moment)
+    certificate = status.signing_cert
+    subject, issuer = certificate.subject, certificate.issuer
+    trust = _trust_problem(certificate, bool(status.trusted), revocation, moment)
+    validity = certificate["tbs_certificate"]["validity"]
     return SignatureCheck(
         field=str(embedded.field_name or ""),
         signer=_name_part(subject, "common_name") or subject.human_friendly,
@@ -177,10 +219,16 @@ def _check(embedded: Any, roots: list[asn1_x509.Certificate], moment: datetime |
         signing_time=status.signer_reported_dt,
         intact=bool(status.intact),
         valid=bool(status.valid),
-        trusted=trusted,
+        trusted=trust is None,
         whole_document=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
         subfilter=str(embedded.sig_object.get("/SubFilter", "")).lstrip("/"),
-        problems=_problems(bool(status.intact), bool(status.valid), trusted),
+        problems=_problems(bool(status.intact), bool(status.valid), trust),
+        serial=format(certificate.serial_number, "X"),
+        issuer_name=issuer.human_friendly,
+        valid_from=validity["not_before"].native,
+        valid_to=validity["not_after"].native,
+        revocation=revocation,
+        certificate=certificate.dump(),
     )
 
 
@@ -207,8 +255,13 @@ class SignatureStatus:
     problems: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        checks = [{**asdict(c), "signing_time": iso_time(c.signing_time)} for c in self.checks]
+        checks = [_check_dict(c) for c in self.checks]
         return {"state": self.state, "signature": self.record, "checks": checks, "problems": list(self.problems)}
+
+
+def _check_dict(check: SignatureCheck) -> dict[str, Any]:
+    times = {key: iso_time(getattr(check, key)) for key in ("signing_time", "valid_from", "valid_to")}
+    return {**{k: v for k, v in asdict(check).items() if k != "certificate"}, **times}
 
 
 def iso_time(moment: datetime | None) -> str | None:
@@ -236,7 +289,7 @@ def signature_status(report: Report) -> SignatureStatus:
     pdf = bytes(stored.content)
     problems = [] if hashlib.sha256(pdf).hexdigest() == record.get("sha256") else ["signed_file_altered"]
     try:
-        checks = list(_verified(pdf, _roots_key(), _parse_time(record.get("signed_at"))))
+        checks = list(_verified(pdf, _roots_key(), _parse_time(record.get("signed_at")), crls_version()))
     except Invalid as error:
         return SignatureStatus("invalid", record, [], [*problems, *(p.code for p in error.problems)])
     problems += [code for check in checks for code in check.problems]
@@ -250,9 +303,11 @@ def signature_status(report: Report) -> SignatureStatus:
 
 
 @lru_cache(maxsize=64)
-def _verified(pdf: bytes, roots_key: tuple[str, int], moment: datetime | None) -> tuple[SignatureCheck, ...]:
+def _verified(
+    pdf: bytes, roots_key: tuple[str, int], moment: datetime | None, _crls: str
+) -> tuple[SignatureCheck, ...]:
     """Verification of a stored PDF at its signing time: the bytes, the trust roots and the moment fix the
-    outcome, so a report page shown again does not verify again (about 0.1 s per signature)."""
+    outcome with the loaded CRLs, so a report page shown again does not verify again (~0.1 s per signature)."""
     roots = list(_load_roots(*roots_key)) if roots_key[0] else []
     return tuple(verify_pdf(pdf, roots, moment=moment))
 
@@ -268,7 +323,7 @@ def _unique(problems: list[str], record: dict[str, Any], report: Report) -> list
 
 def _state(problems: list[str], record: dict[str, Any], report: Report) -> str:
     """The most serious finding first: a broken PDF, then a report edited since, then an untrusted signer."""
-    if any(code != "certificate_untrusted" for code in problems):
+    if any(code not in TRUST_CODES for code in problems):
         return "invalid"
     if _content_changed(record, report):
         return "content_changed"

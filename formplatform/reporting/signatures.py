@@ -19,6 +19,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 
 from form_definitions.problems import Problem
+from formplatform.accounts.certificates import certificate_binding
 from formplatform.accounts.models import User
 from formplatform.agencies.models import Agency
 from formplatform.audit.services import record_event
@@ -56,6 +57,7 @@ __all__ = [
     "verify_pdf",
 ]
 
+AUDITED = ("file_id", "sha256", "signer", "method", "digest", "serial", "issuer_name", "revocation", "binding")
 PDF_LOCALE = "vi"  # the signed artefact is the official, Vietnamese document
 SIGN_REASON = "Phê duyệt và ký số báo cáo"  # written into the signed PDF, which is Vietnamese
 SIGN_LOCATION = "Thành phố Hồ Chí Minh"
@@ -81,6 +83,16 @@ register_problems(
         "signature_invalid": _l("The digital signature is not valid."),
         "certificate_untrusted": _l(
             "The signer's certificate was not issued by a trusted certificate authority, or it has expired."
+        ),
+        "certificate_expired": _l("The signer's certificate was not valid at the time of signing (expired or not yet valid)."),
+        "certificate_key_usage": _l(
+            "The signer's certificate may not sign documents: it lacks the digital signature and non-repudiation key usage."
+        ),
+        "certificate_revoked": _l("The signer's certificate was revoked by its certificate authority."),
+        "certificate_not_bound": _l(
+            "This certificate is not registered to your account: register it under My signing certificates "
+            "and have an administrator confirm it, or ask an administrator to record the personal id or tax code "
+            "your certificate names."
         ),
         "signature_partial": _l("The signature does not cover the whole file: something was added after signing."),
         "pdf_other_report": _l("This PDF was not made for this report."),
@@ -176,8 +188,17 @@ def _sound(checks: list[SignatureCheck]) -> SignatureCheck:
     return last
 
 
+def _bound(check: SignatureCheck, actor: User) -> str:
+    """How the signing certificate is bound to the acting account; refused when it is not."""
+    binding = certificate_binding(actor, check.certificate) if check.certificate else None
+    if binding is None:
+        raise _refuse("pdf", "certificate_not_bound", serial=check.serial)
+    return binding
+
+
 def _keep(report: Report, signed: bytes, check: SignatureCheck, actor: User, method: str) -> dict[str, Any]:
     """Store the signed PDF and describe the signature as the report will keep it."""
+    binding = _bound(check, actor)
     name = f"bao-cao-{report.form_key}-{report.period_key}-{report.id}-da-ky.pdf"
     limit = max(current_app.config["MAX_UPLOAD_BYTES"], len(signed))  # our own rendering is never refused
     stored = store_file(name, "application/pdf", signed, max_bytes=limit, actor=actor)
@@ -197,6 +218,12 @@ def _keep(report: Report, signed: bytes, check: SignatureCheck, actor: User, met
         "trusted": check.trusted,
         "subfilter": check.subfilter,
         "method": method,
+        "serial": check.serial,
+        "issuer_name": check.issuer_name,
+        "valid_from": iso_time(check.valid_from),
+        "valid_to": iso_time(check.valid_to),
+        "revocation": check.revocation,
+        "binding": binding,
     }
     record_event(
         "report.signature_stored",
@@ -204,7 +231,7 @@ def _keep(report: Report, signed: bytes, check: SignatureCheck, actor: User, met
         target_type="report",
         target_id=report.id,
         agency_id=report.agency_id,
-        details={k: record[k] for k in ("file_id", "sha256", "signer", "method", "digest")},
+        details={k: record[k] for k in AUDITED},
     )
     return record
 

@@ -88,9 +88,24 @@ def make_report(city: Any, *, agency: str = "d1", step: int = SIGN_STEP, period:
     return report
 
 
+def certificate_of(p12: bytes) -> bytes:
+    """The public certificate (PEM) of a demo PKCS#12."""
+    from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
+
+    return pkcs12.load_key_and_certificates(p12, DEMO_P12_PASSWORD.encode())[1].public_bytes(Encoding.PEM)
+
+
+def bind(user: Any, p12: bytes, admin: Any) -> None:
+    """Register and confirm the certificate of `p12` as `user`'s (signatures are bound to accounts)."""
+    from formplatform.accounts.certificates import register_certificate
+
+    register_certificate(user, certificate_of(p12), admin, confirmed=True)
+
+
 @pytest.fixture
 def report(app: Any, city: Any, seeded: Any, signing: Any) -> Any:
     with app.app_context():
+        bind(city.users["ct_q1"], signing.p12, city.users["quantri"])
         return make_report(city)
 
 

@@ -6,6 +6,7 @@ stored or echoed back), or a PDF signed elsewhere; then the signing step is appr
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,6 +14,7 @@ from flask import Response, current_app, redirect, render_template, request, sen
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from formplatform.accounts.certificates import register_certificate
 from formplatform.accounts.models import User
 from formplatform.agencies.models import Agency
 from formplatform.audit.services import record_event
@@ -20,7 +22,7 @@ from formplatform.auth import current_user, require_login
 from formplatform.errors import Conflict, Invalid, NotFound, localize_problems
 from formplatform.models import StoredFile
 from formplatform.reporting import bp
-from formplatform.reporting.demo_ca import CA_NAME, DEMO_P12_PASSWORD, issue_demo_certificate
+from formplatform.reporting.demo_ca import CA_NAME, DEMO_P12_PASSWORD, demo_certificate_pem, issue_demo_certificate
 from formplatform.reporting.models import Report
 from formplatform.reporting.periods import period_label
 from formplatform.reporting.reports import readable_report
@@ -143,6 +145,12 @@ def signed_pdf(report_id: str) -> Any:
     return pdf_response(bytes(signed_file(report).content), pdf_name(report, signed=True))
 
 
+def bind_demo_certificate(user: User, path: Any) -> None:
+    """The demo CA issued this certificate to this account: it is registered as confirmed (once)."""
+    with contextlib.suppress(Invalid):  # already registered
+        register_certificate(user, demo_certificate_pem(path), user, confirmed=True)
+
+
 def _agency_name(report: Report) -> str:
     agency = Agency.objects(id=report.agency_id).only("name").first()
     return localize(agency.name, "vi") if agency else ""
@@ -214,6 +222,7 @@ def demo_certificate(report_id: str) -> Any:
     path = issue_demo_certificate(
         demo_pki_directory(), user.username, user.display_name or user.username, _agency_name(report)
     )
+    bind_demo_certificate(user, path)
     record_event("signature.demo_certificate", actor=user, target_type="user", target_id=user.id)
     return send_file(
         path, mimetype="application/x-pkcs12", as_attachment=True, download_name=f"{user.username}-demo.p12"

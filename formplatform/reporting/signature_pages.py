@@ -56,6 +56,15 @@ STATE_EXPLAINED = {
     ),
     "untrusted": _l("The signed PDF is intact, but the signer's certificate is not issued by a trusted authority."),
 }
+REVOCATION_LABELS = {
+    "good": _l("Not revoked: checked against the certificate authority's revocation list or OCSP"),
+    "revoked": _l("Revoked"),
+    "not_checked": _l("Revocation not checked: no revocation list or OCSP answer was available"),
+}
+BINDING_LABELS = {
+    "registered": _l("a certificate the signer registered and an administrator confirmed"),
+    "subject_id": _l("the personal id or tax code the certificate names"),
+}
 METHOD_LABELS = {"pkcs12": _l("Signed on the platform with a certificate file"), "upload": _l("Signed elsewhere")}
 
 
@@ -109,6 +118,11 @@ def signature_rows(checks: list[SignatureCheck]) -> list[dict[str, Any]]:
     return rows
 
 
+def _validity(record: dict[str, Any]) -> str:
+    start, end = (vietnam_time(record.get(key))[:10] for key in ("valid_from", "valid_to"))
+    return f"{start} – {end}" if start and end else ""
+
+
 @bp.app_template_global()
 def signature_panel(report: Report) -> dict[str, Any] | None:
     """What reporting/_signature.html shows for a report: None when it was never signed."""
@@ -123,6 +137,9 @@ def signature_panel(report: Report) -> dict[str, Any] | None:
         "explained": STATE_EXPLAINED[status.state],
         "signed_at": vietnam_time(record.get("signed_at")),
         "method": METHOD_LABELS.get(record.get("method"), ""),
+        "revocation": REVOCATION_LABELS.get(record.get("revocation") or "not_checked", ""),
+        "binding": BINDING_LABELS.get(record.get("binding") or "", ""),
+        "validity": _validity(record),
         "problems": [problem_message(code, {}) for code in status.problems if code != "certificate_untrusted"],
         "pdf_url": url_for("reporting.signed_pdf", report_id=report.id),
         "signatures": signature_rows(status.checks),

@@ -139,7 +139,7 @@ def _declares_revinfo(signer: asn1_x509.Certificate) -> bool:
 
 
 def revocation_state(status: Any, context: ValidationContext, required: bool, signer: asn1_x509.Certificate) -> str:
-    """"revoked", "good" or "not_checked" after pyHanko validated the signature in `context`."""
+    """ "revoked", "good" or "not_checked" after pyHanko validated the signature in `context`."""
     if status.revoked:
         return "revoked"
     if required:

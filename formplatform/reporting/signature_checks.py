@@ -174,7 +174,9 @@ def _name_part(name: asn1_x509.Name, *keys: str) -> str:
     return " · ".join(str(v) for v in values)
 
 
-def _trust_problem(signer: asn1_x509.Certificate, trusted: bool, revocation: str, moment: datetime | None) -> str | None:
+def _trust_problem(
+    signer: asn1_x509.Certificate, trusted: bool, revocation: str, moment: datetime | None
+) -> str | None:
     """Why the signer's certificate cannot vouch for the signature, most specific reason first."""
     at = moment or datetime.now(UTC)
     at = at if at.tzinfo else at.replace(tzinfo=UTC)
@@ -198,7 +200,9 @@ def _validate(embedded: Any, roots: list[asn1_x509.Certificate], moment: datetim
     if required and not status.trusted and revocation != "revoked":
         # the loaded CRL does not cover this moment (stale, or newer than allowed): judge the chain
         # without it, and say that revocation was not checked
-        context = ValidationContext(trust_roots=roots, moment=moment) if moment else ValidationContext(trust_roots=roots)
+        context = (
+            ValidationContext(trust_roots=roots, moment=moment) if moment else ValidationContext(trust_roots=roots)
+        )
         status = off_loop(validate_pdf_signature, embedded, context, key_usage_settings=SIGNER_USAGE)
         revocation = "not_checked"
     return status, revocation

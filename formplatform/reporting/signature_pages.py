@@ -33,7 +33,7 @@ from formplatform.reporting.signature_checks import (
     demo_signing_enabled,
     signature_status,
 )
-from formplatform.reporting.signatures import render_report_pdf, require_signing_step, sign_and_approve
+from formplatform.reporting.signatures import report_pdf_for, require_signing_step, sign_and_approve
 from formplatform.services.forms import get_form
 from i18n.babel import current_locale
 from i18n.messages import problem_message
@@ -151,7 +151,7 @@ def signature_panel(report: Report) -> dict[str, Any] | None:
 def report_pdf(report_id: str) -> Any:
     """The report rendered as the PDF that gets signed (its current content)."""
     report = readable_report(current_user(), report_id)
-    return pdf_response(render_report_pdf(report), pdf_name(report))
+    return pdf_response(report_pdf_for(current_user(), report), pdf_name(report))
 
 
 @bp.get("/reports/<report_id>/signed.pdf")

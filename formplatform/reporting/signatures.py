@@ -14,7 +14,6 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale, gettext
-from flask_babel import lazy_gettext as _l
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 
@@ -25,7 +24,10 @@ from formplatform.agencies.models import Agency
 from formplatform.audit.services import record_event
 from formplatform.errors import Conflict, Forbidden, Invalid
 from formplatform.models import StoredFile, utcnow
+from formplatform.reporting import signature_messages  # noqa: F401 - registers the refusal messages
+from formplatform.reporting.doc_numbers import prepare_document
 from formplatform.reporting.models import Report
+from formplatform.reporting.pdf_header import official_header
 from formplatform.reporting.periods import period_label
 from formplatform.reporting.signature_checks import (
     SignatureCheck,
@@ -37,11 +39,12 @@ from formplatform.reporting.signature_checks import (
     trust_roots,
     verify_pdf,
 )
+from formplatform.reporting.signature_stamp import stamp_text, visible_field
 from formplatform.services.files import store_file
 from formplatform.services.forms import get_version
-from i18n.messages import register_errors, register_problems
 from i18n.text import localize
-from renderers.pdf import render_pdf
+from renderers.pdf import render_pdf_document
+from renderers.pdf_official import SignatureBox
 
 __all__ = [
     "SignatureCheck",
@@ -62,58 +65,10 @@ PDF_LOCALE = "vi"  # the signed artefact is the official, Vietnamese document
 SIGN_REASON = "Phê duyệt và ký số báo cáo"  # written into the signed PDF, which is Vietnamese
 SIGN_LOCATION = "Thành phố Hồ Chí Minh"
 
-register_errors(
-    {
-        "signature_rejected": _l("The signature was not accepted."),
-        "not_signing_step": _l("The report is not waiting for a digital signature."),
-    }
-)
-register_problems(
-    {
-        "certificate_unreadable": _l(
-            "The certificate file could not be opened: check the password, and that the file is a "
-            "PKCS#12 certificate (.p12 or .pfx) with its private key."
-        ),
-        "certificate_required": _l(
-            "Choose your certificate file (.p12 or .pfx) and enter its password, or upload a PDF signed elsewhere."
-        ),
-        "pdf_unreadable": _l("The file is not a readable PDF."),
-        "pdf_not_signed": _l("The PDF carries no digital signature."),
-        "signature_altered": _l("The PDF was changed after it was signed."),
-        "signature_invalid": _l("The digital signature is not valid."),
-        "certificate_untrusted": _l(
-            "The signer's certificate was not issued by a trusted certificate authority, or it has expired."
-        ),
-        "certificate_expired": _l("The signer's certificate was not valid at the time of signing (expired or not yet valid)."),
-        "certificate_key_usage": _l(
-            "The signer's certificate may not sign documents: it lacks the digital signature and non-repudiation key usage."
-        ),
-        "certificate_revoked": _l("The signer's certificate was revoked by its certificate authority."),
-        "certificate_not_bound": _l(
-            "This certificate is not registered to your account: register it under My signing certificates "
-            "and have an administrator confirm it, or ask an administrator to record the personal id or tax code "
-            "your certificate names."
-        ),
-        "signature_partial": _l("The signature does not cover the whole file: something was added after signing."),
-        "pdf_other_report": _l("This PDF was not made for this report."),
-        "pdf_content_changed": _l(
-            "The report was changed after this PDF was made: download the PDF again and sign the new one."
-        ),
-        "pdf_not_the_rendering": _l(
-            "The signed PDF is not the report's PDF as the platform made it: sign the PDF downloaded from "
-            "this page without editing or re-saving it."
-        ),
-        "signed_file_missing": _l("The signed PDF is missing from the store."),
-        "signed_file_altered": _l("The stored signed PDF was changed after it was accepted."),
-        "content_changed": _l("The report was changed after it was signed: the signature does not cover it."),
-    }
-)
-
-
 # --- rendering and signing ------------------------------------------------------------------------
 
 
-def _heading(report: Report) -> dict[str, Any]:
+def _heading(report: Report, title: str) -> dict[str, Any]:
     agency = Agency.objects(id=report.agency_id).only("name").first()
     start = report.period_start.date() if report.period_start else None
     end = report.period_end.date() if report.period_end else None
@@ -125,22 +80,33 @@ def _heading(report: Report) -> dict[str, Any]:
         "version": report.version,
         "digest": report.content_digest(),
         "date": report.updated_at or report.created_at,
+        "official": official_header(report, title),
     }
 
 
-def render_report_pdf(report: Report) -> bytes:
-    """The report as the PDF that gets signed: its pinned version, in Vietnamese (same content → same bytes)."""
+def render_report_document(report: Report, stamp: dict[str, str] | None = None) -> tuple[bytes, SignatureBox | None]:
+    """The report as the PDF that gets signed (with the visible signature's text in its box when `stamp`
+    is given), and where that box is."""
     definition = get_version(report.form_key, report.version).definition
+    heading = _heading(report, localize(definition.get("title"), PDF_LOCALE))
+    if stamp:
+        heading["official"]["stamp"] = stamp
     with force_locale(PDF_LOCALE):
-        return render_pdf(
+        return render_pdf_document(
             definition,
             report.data or {},
             locale=PDF_LOCALE,
             totals=report.totals or None,
             score=report.score or None,
             gettext=gettext,
-            heading=_heading(report),
+            heading=heading,
         )
+
+
+def render_report_pdf(report: Report) -> bytes:
+    """The report as the PDF that gets signed: its pinned version, in Vietnamese (same content → same bytes),
+    laid out as an administrative document (ND 30/2020) with its number once it was prepared for signing."""
+    return render_report_document(report)[0]
 
 
 def _refuse(path: str, code: str, **params: Any) -> Invalid:
@@ -159,8 +125,18 @@ def load_signer(p12: bytes, password: str) -> signers.SimpleSigner:
     return signer
 
 
-def sign_pdf(pdf: bytes, p12: bytes, password: str, *, signer_name: str | None, reason: str, location: str) -> bytes:
-    """A PAdES baseline (B-B) signature over the whole PDF, made with the signer's PKCS#12 in memory."""
+def sign_pdf(
+    pdf: bytes,
+    p12: bytes,
+    password: str,
+    *,
+    signer_name: str | None,
+    reason: str,
+    location: str,
+    box: SignatureBox | None = None,
+) -> bytes:
+    """A PAdES baseline (B-B) signature over the whole PDF, made with the signer's PKCS#12 in memory;
+    visible in `box` (signer, time, issuer) when one is given."""
     signer = load_signer(p12, password)
     metadata = signers.PdfSignatureMetadata(
         field_name="Signature1",
@@ -171,7 +147,8 @@ def sign_pdf(pdf: bytes, p12: bytes, password: str, *, signer_name: str | None, 
         name=signer_name or signer.signing_cert.subject.native.get("common_name"),
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    output = off_loop(signers.sign_pdf, writer, metadata, signer=signer)
+    pdf_signer = signers.PdfSigner(metadata, signer, **(visible_field(box) if box else {}))
+    output = off_loop(pdf_signer.sign_pdf, writer)
     return output.getvalue()
 
 
@@ -240,9 +217,10 @@ def sign_report(report: Report, p12: bytes, password: str, actor: User) -> dict[
     """Render, sign with the signer's certificate, verify, and store the signed PDF; the signature record."""
     if not p12 or not password:
         raise _refuse("p12", "certificate_required")
-    signed = sign_pdf(
-        render_report_pdf(report), p12, password, signer_name=None, reason=SIGN_REASON, location=SIGN_LOCATION
-    )
+    stamp = stamp_text(load_signer(p12, password))  # a file that cannot sign takes no number
+    prepare_document(report, actor)
+    pdf, box = render_report_document(report, stamp)
+    signed = sign_pdf(pdf, p12, password, signer_name=None, reason=SIGN_REASON, location=SIGN_LOCATION, box=box)
     check = _sound(verify_pdf(signed, trust_roots()))
     return _keep(report, signed, check, actor, "pkcs12")
 
@@ -265,6 +243,17 @@ def accept_signed_upload(report: Report, pdf_bytes: bytes, actor: User) -> dict[
     if not pdf_bytes.startswith(render_report_pdf(report)):
         raise _refuse("pdf", "pdf_not_the_rendering")
     return _keep(report, pdf_bytes, check, actor, "upload")
+
+
+def report_pdf_for(actor: Any, report: Report) -> bytes:
+    """The report's PDF as `actor` gets it: numbered, dated and naming them when they are to sign it now
+    (so a PDF signed elsewhere carries its number and signer)."""
+    try:
+        require_signing_step(actor, report)
+    except (Forbidden, Conflict):
+        return render_report_pdf(report)
+    prepare_document(report, actor)
+    return render_report_pdf(report)
 
 
 def require_signing_step(actor: Any, report: Report) -> None:

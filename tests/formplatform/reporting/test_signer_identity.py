@@ -28,7 +28,9 @@ def vn(tmp_path_factory: Any) -> SimpleNamespace:
         head=make_person(ca, "Lê Văn Chủ Tịch", f"CCCD:{CCCD_HEAD}"),
         other=make_person(ca, "Trần Thị Hồng Nhung", "CMND:025123456", organization="UBND Quận 3", locality="Quận 3"),
         taxed=make_person(ca, "Lê Văn Chủ Tịch", "MST:8012345678"),
-        expired=make_person(ca, "Lê Văn Chủ Tịch", "CCCD:079080001234", valid=(NOW - timedelta(days=800), NOW - timedelta(days=1))),
+        expired=make_person(
+            ca, "Lê Văn Chủ Tịch", "CCCD:079080001234", valid=(NOW - timedelta(days=800), NOW - timedelta(days=1))
+        ),
         encipher=make_person(ca, "Lê Văn Chủ Tịch", "CCCD:079080001234", usage={"key_encipherment": True}),
         stranger_ca=make_ca("Viettel-CA SHA-256"),
     )

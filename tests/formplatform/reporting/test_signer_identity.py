@@ -144,3 +144,22 @@ def test_refusals_are_explained_in_the_users_language(env, vn, locale, words):
         assert words in problem_message("certificate_not_bound", {})
         revoked = problem_message("certificate_revoked", {})
     assert revoked and ("thu hồi" in revoked if locale == "vi" else "revoked" in revoked)
+
+
+def test_the_report_page_shows_who_signed_with_which_certificate(env, vn, app, city):
+    from formplatform.reporting.signatures import sign_and_approve
+    from tests.conftest import log_in
+    from tests.fixtures.city import CITY_PASSWORD
+
+    register(env, vn.head, confirm=True)
+    sign_and_approve(env.report, env.head, p12=vn.head.p12, password=P12_PASSWORD)
+    client = app.test_client()
+    log_in(client, "ct_q1", CITY_PASSWORD)
+    html = client.get(f"/reports/{env.report.id}?lang=vi").get_data(as_text=True)
+    serial = format(vn.head.certificate.serial_number, "X")
+    assert "Lê Văn Chủ Tịch" in html and serial in html and "VNPT Certification Authority" in html
+    assert 'data-revocation="not_checked"' in html and "Chưa kiểm tra tình trạng thu hồi" in html
+    valid_to = (vn.head.certificate.not_valid_after_utc + timedelta(hours=7)).strftime("%d/%m/%Y")  # shown in UTC+7
+    assert valid_to in html
+    api = client.get(f"/api/v1/reports/{env.report.id}/signature").get_json()
+    assert api["signature"]["serial"] == serial and api["checks"][0]["revocation"] == "not_checked"

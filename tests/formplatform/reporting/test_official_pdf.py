@@ -16,13 +16,10 @@ import pytest
 from pypdf import PdfReader
 
 from formplatform.reporting.demo_ca import DEMO_P12_PASSWORD
-from tests.formplatform.reporting.test_signatures import (  # noqa: F401 - pki, signing: fixtures
-    bind,
-    flip_inside_content,
-    make_report,
-    pki,
-    signing,
-)
+from tests.formplatform.reporting import test_signatures as base
+from tests.formplatform.reporting.test_signatures import bind, flip_inside_content, make_report
+
+pki, signing = base.pki, base.signing  # the demo CA fixtures of the signature tests
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from asn1crypto import crl as asn1_crl
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
@@ -109,12 +108,11 @@ def crls_version() -> str:
     return ",".join(record.id for record in RevocationList.objects.order_by("-this_update").only("id").limit(50))
 
 
-def _crls_of(issuer: asn1_x509.Name) -> list[bytes]:
-    found = []  # names compared structurally (asn1crypto), as pyHanko matches them
-    for record in RevocationList.objects.order_by("-this_update").limit(50):
-        if asn1_crl.CertificateList.load(bytes(record.der)).issuer == issuer:
-            found.append(bytes(record.der))
-    return found
+def _crls_of(signer: asn1_x509.Certificate) -> list[bytes]:
+    """The loaded CRLs of the CA that issued `signer`, newest first (found through the issuer index)."""
+    issuer = x509.load_der_x509_certificate(signer.dump()).issuer.rfc4514_string()
+    records = RevocationList.objects(issuer=issuer).order_by("-this_update").only("der").limit(5)
+    return [bytes(record.der) for record in records]
 
 
 def online() -> bool:
@@ -125,7 +123,7 @@ def validation_context(
     signer: asn1_x509.Certificate, roots: list[asn1_x509.Certificate], moment: datetime | None
 ) -> tuple[ValidationContext, bool]:
     """The context a signer's certificate is validated in, and whether revocation info is required."""
-    crls = _crls_of(signer.issuer) if has_app_context() else []
+    crls = _crls_of(signer) if has_app_context() else []
     options: dict[str, Any] = {"trust_roots": roots, "allow_fetching": online(), "crls": crls}
     if moment is not None:
         options["moment"] = moment

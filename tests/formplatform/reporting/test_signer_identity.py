@@ -163,3 +163,44 @@ def test_the_report_page_shows_who_signed_with_which_certificate(env, vn, app, c
     assert valid_to in html
     api = client.get(f"/api/v1/reports/{env.report.id}/signature").get_json()
     assert api["signature"]["serial"] == serial and api["checks"][0]["revocation"] == "not_checked"
+
+
+@pytest.fixture
+def crl_server() -> Any:
+    """A local web server standing in for a CA's CRL distribution point: serves whatever `crl` holds."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    state = SimpleNamespace(crl=b"", url="")
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            self.send_response(200)
+            self.send_header("Content-Type", "application/pkix-crl")
+            self.send_header("Content-Length", str(len(state.crl)))
+            self.end_headers()
+            self.wfile.write(state.crl)
+
+        def log_message(self, *args: Any) -> None:
+            return None
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    state.url = f"http://127.0.0.1:{server.server_address[1]}/vnpt.crl"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield state
+    server.shutdown()
+
+
+def test_online_checking_fetches_the_crl_a_certificate_names(env, vn, app, monkeypatch, crl_server):
+    from formplatform.accounts.certificates import set_signer_ids
+
+    monkeypatch.setitem(app.config, "SIGNATURE_REVOCATION_ONLINE", True)
+    set_signer_ids(env.head, CCCD_HEAD, "", env.admin)
+    person = make_person(vn.ca, "Lê Văn Chủ Tịch", f"CCCD:{CCCD_HEAD}", crl_url=crl_server.url)
+    crl_server.crl = vn.ca.crl()
+    assert sign(env, person)["revocation"] == "good"
+    crl_server.crl = vn.ca.crl(person.certificate)
+    assert refusal(env, person) == ["certificate_revoked"]
+    unreachable = make_person(vn.ca, "Lê Văn Chủ Tịch", f"CCCD:{CCCD_HEAD}", crl_url="http://127.0.0.1:9/none.crl")
+    assert sign(env, unreachable)["revocation"] == "not_checked"  # no network answer: said so, not refused

@@ -104,6 +104,7 @@ def make_person(
     locality: str = "Quận 1",
     usage: dict[str, bool] | None = None,
     valid: tuple[datetime, datetime] | None = None,
+    crl_url: str = "",
 ) -> Person:
     """A personal signing certificate: CN in Vietnamese, UID=CCCD:/CMND:/MST:…, as VN CAs issue them."""
     key = ec.generate_private_key(ec.SECP256R1())
@@ -118,9 +119,12 @@ def make_person(
         ]
     )
     start, end = valid or (NOW - timedelta(days=30), NOW + timedelta(days=730))
+    builder = x509.CertificateBuilder()
+    if crl_url:  # where the CA publishes its CRL, as real certificates say
+        point = x509.DistributionPoint([x509.UniformResourceIdentifier(crl_url)], None, None, None)
+        builder = builder.add_extension(x509.CRLDistributionPoints([point]), critical=False)
     certificate = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
+        builder.subject_name(subject)
         .issuer_name(ca.certificate.subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())

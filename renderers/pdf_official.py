@@ -106,7 +106,7 @@ def closing(doc: FPDF, official: dict[str, Any]) -> SignatureBox:
     """ "Nơi nhận:" on the left, the signer block on the right; the box the visible signature fills."""
     signer = official.get("signer") or {}
     lines = [*(signer.get("authority") or []), signer.get("position") or ""]
-    needed = 12 + 5.5 * len(lines) + SIGN_BOX[1] + 12
+    needed = 6 + 5.5 * len(lines) + 2 + SIGN_BOX[1] + 3 + 5.5  # gap, lines, box, name: kept on one page
     if doc.will_page_break(needed):
         doc.add_page()
     doc.ln(6)

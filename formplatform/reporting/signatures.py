@@ -169,7 +169,7 @@ def _bound(check: SignatureCheck, actor: User) -> str:
     """How the signing certificate is bound to the acting account; refused when it is not."""
     binding = certificate_binding(actor, check.certificate) if check.certificate else None
     if binding is None:
-        raise _refuse("pdf", "certificate_not_bound", serial=check.serial)
+        raise _refuse("pdf", "certificate_not_bound", serial=check.serial, issuer=check.issuer_name)
     return binding
 
 
@@ -288,6 +288,8 @@ def sign_and_approve(
         record = accept_signed_upload(report, pdf, actor) if pdf else sign_report(report, p12 or b"", password, actor)
     except Invalid as error:  # who tried to sign what, and why it failed; never the file or the password
         details = {"method": method, "codes": [p.code for p in error.problems]}
+        certificate = next((p.params for p in error.problems if p.params.get("serial")), {})
+        details.update({key: certificate[key] for key in ("serial", "issuer") if key in certificate})
         record_event(
             "report.signature_refused",
             actor=actor,

@@ -501,6 +501,21 @@ def test_the_demo_certificate_download_is_for_the_signer_and_only_in_demo_mode(
     assert "demo-certificate.p12" not in client.get(f"/reports/{report.id}/sign").get_data(as_text=True)
 
 
+def test_a_downloaded_demo_certificate_is_bound_to_its_holder(app, client, report, city, signing):
+    from formplatform.accounts.certificates import fingerprint
+    from formplatform.accounts.models import SignerCertificate
+    from formplatform.reporting.signatures import sign_and_approve
+
+    SignerCertificate.objects(user_id=head(city).id).delete()
+    log_in(client, "ct_q1", CITY_PASSWORD)
+    downloaded = client.get(f"/reports/{report.id}/sign/demo-certificate.p12").data
+    [record] = SignerCertificate.objects(user_id=head(city).id)
+    assert record.status == "confirmed" and record.fingerprint == fingerprint(bytes(record.der))
+    with app.test_request_context():
+        moved, signed = sign_and_approve(report, head(city), p12=downloaded, password=DEMO_P12_PASSWORD)
+    assert signed["binding"] == "registered" and moved.state == "submitted"
+
+
 def test_the_api_signs_and_reports_the_status(app, client, report, city, signing):
     headers = bearer(client, "ct_q1", CITY_PASSWORD)
     url = f"/api/v1/reports/{report.id}/signature"

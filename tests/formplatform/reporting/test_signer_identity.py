@@ -64,8 +64,17 @@ def register(env: Any, person: Any, *, confirm: bool) -> Any:
 
 
 def test_a_trusted_certificate_of_another_person_is_refused(env, vn):
+    from formplatform.audit.models import AuditEvent
+    from formplatform.reporting.signatures import sign_and_approve
+
     assert refusal(env, vn.other) == ["certificate_not_bound"]
     assert refusal(env, vn.head) == ["certificate_not_bound"]  # not registered, no id on the account
+    with pytest.raises(Invalid):
+        sign_and_approve(env.report, env.head, p12=vn.other.p12, password=P12_PASSWORD)
+    event = AuditEvent.objects(action="report.signature_refused").first()
+    assert event.details["codes"] == ["certificate_not_bound"]
+    assert event.details["serial"] == format(vn.other.certificate.serial_number, "X")
+    assert env.report.reload().state == "in_approval" and env.report.signature is None
 
 
 def test_a_registered_certificate_counts_only_once_an_administrator_confirmed_it(env, vn):

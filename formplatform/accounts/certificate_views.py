@@ -12,8 +12,8 @@ from formplatform.accounts import certificates, queries
 from formplatform.accounts.checks import check_authority
 from formplatform.accounts.models import SignerCertificate, User
 from formplatform.accounts.views import actor, bp, field_errors
-from formplatform.auth import current_user, require_login, require_permission
-from formplatform.errors import Invalid, NotFound
+from formplatform.auth import require_login, require_permission
+from formplatform.errors import Forbidden, Invalid, NotFound
 
 STATUS_LABELS = {"pending": _l("Waiting for confirmation"), "confirmed": _l("Confirmed"), "rejected": _l("Rejected")}
 PENDING_LIMIT = 100
@@ -105,7 +105,7 @@ def pending_certificates() -> Any:
 def _manages(user: User) -> bool:
     try:
         queries.get_managed_user(actor(), user.id)
-    except Exception:  # noqa: BLE001 - NotFound/Forbidden: outside the administrator's scope, not listed
+    except (NotFound, Forbidden):  # outside the administrator's scope: not listed
         return False
     return True
 
@@ -157,5 +157,3 @@ def remove_user_certificate(user_id: str, certificate_id: str) -> Any:
         return redirect(url_for(".user_certificates", user_id=account.id, done="removed"))
     return _confirm_removal(record, url_for(".user_certificates", user_id=account.id))
 
-
-__all__ = ["current_user"]

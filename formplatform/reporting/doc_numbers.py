@@ -10,7 +10,7 @@ date and the signer printed beside it follow whoever prepares it last, until it 
 from __future__ import annotations
 
 import contextlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from mongoengine.errors import NotUniqueError
 
@@ -25,7 +25,8 @@ KIND = "BC"  # báo cáo (ND 30, Phụ lục III: abbreviations of document kind
 VN_OFFSET = timedelta(hours=7)
 
 
-def _today_in_vietnam():  # type: ignore[no-untyped-def]
+def _today_in_vietnam() -> datetime:
+    """Midnight of today's date in Vietnam (UTC+7), naive like every stored date."""
     moment = utcnow() + VN_OFFSET
     return moment.replace(hour=0, minute=0, second=0, microsecond=0)
 

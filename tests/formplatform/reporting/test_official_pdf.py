@@ -68,6 +68,18 @@ def signed_pdf(report: Any, head: Any, p12: bytes) -> bytes:
     return bytes(StoredFile.objects(id=record["file_id"]).first().content)
 
 
+def test_agency_names_and_signer_lines_follow_nd30():
+    from formplatform.reporting.pdf_header import official_name, signer_lines, subject_of
+
+    assert official_name("UBND Quận 1") == "ỦY BAN NHÂN DÂN QUẬN 1"
+    assert official_name("Sở Tư pháp") == "SỞ TƯ PHÁP"
+    assert signer_lines("district", "Chủ tịch") == ["TM. ỦY BAN NHÂN DÂN"]
+    assert signer_lines("district", "Phó Chủ tịch") == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"]
+    assert signer_lines("department", "Phó Giám đốc") == ["KT. GIÁM ĐỐC"]
+    assert signer_lines("department", "Giám đốc") == []
+    assert subject_of("Báo cáo kết quả công tác CCHC", "Quý IV/2026") == "Kết quả công tác CCHC Quý IV/2026"
+
+
 def test_the_signed_pdf_carries_the_administrative_header_lines(env):
     from formplatform.reporting.doc_numbers import _today_in_vietnam
 

@@ -53,6 +53,11 @@ def test_a_person_registers_a_certificate_and_an_administrator_confirms_it(app, 
     assert wrong.status_code == 422
     assert post(client, user_page, {"personal_id": "079080001234", "tax_code": ""}).status_code == 302
     assert type(city.users["ct_q1"]).objects(id=record.user_id).first().personal_id == "079080001234"
+    assert post(client, f"{user_page}/{record.id}/approve", {}, user_page).status_code == 404
+    removal = f"{user_page}/{record.id}/remove"
+    assert "Gỡ chứng thư số" in client.get(f"{removal}?lang=vi").get_data(as_text=True)
+    assert post(client, removal, {}).status_code == 302
+    assert SignerCertificate.objects(id=record.id).first() is None
 
 
 def test_removing_a_certificate_asks_for_confirmation_first(app, client, city, seeded, vn):

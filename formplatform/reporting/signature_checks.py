@@ -143,14 +143,21 @@ def _reader(pdf: bytes) -> PdfFileReader:
 
 
 def pdf_keywords(pdf: bytes) -> dict[str, str]:
-    """{"report": id, "digest": sha256} from the PDF's keywords (see renderers.pdf.report_keywords)."""
+    """{"report": id, "digest": sha256} from the PDF's keywords (see renderers.pdf.report_keywords).
+
+    The document information dictionary is read first: pyHanko turns a PDF signed with an ECDSA key into
+    PDF 2.0 (ISO 32002) and adds XMP metadata without the keywords, which its metadata view then prefers."""
     from renderers.pdf import parse_keywords
 
     try:
-        keywords = _reader(pdf).document_meta_view.keywords
+        reader = _reader(pdf)
+        info = reader.trailer_view.get("/Info")
+        keywords: Any = info.get_object().get("/Keywords") if info is not None else None
+        if not keywords:
+            keywords = reader.document_meta_view.keywords
     except Exception:  # noqa: BLE001 - unreadable metadata names no report: the caller refuses the file
         return {}
-    text = " ".join(keywords) if isinstance(keywords, (list, tuple)) else str(keywords or "")
+    text = " ".join(str(k) for k in keywords) if isinstance(keywords, (list, tuple)) else str(keywords or "")
     return parse_keywords(text)
 
 

@@ -166,6 +166,7 @@ def test_the_report_page_shows_who_signed_with_which_certificate(env, vn, app, c
     log_in(client, "ct_q1", CITY_PASSWORD)
     html = client.get(f"/reports/{env.report.id}?lang=vi").get_data(as_text=True)
     serial = format(vn.head.certificate.serial_number, "X")
+    assert 'data-state="valid"' in html  # an ECDSA signature (the PDF becomes PDF 2.0) is found valid
     assert "Lê Văn Chủ Tịch" in html and serial in html and "VNPT Certification Authority" in html
     assert 'data-revocation="not_checked"' in html and "Chưa kiểm tra tình trạng thu hồi" in html
     valid_to = (vn.head.certificate.not_valid_after_utc + timedelta(hours=7)).strftime("%d/%m/%Y")  # shown in UTC+7

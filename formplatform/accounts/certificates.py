@@ -96,11 +96,16 @@ def _is_ca(certificate: x509.Certificate) -> bool:
         return False
 
 
+def _readable(name: x509.Name) -> str:
+    """ "CN=Lê Văn A, O=UBND Quận 1, C=VN": most specific first, spaced so that it wraps."""
+    return ", ".join(attribute.rfc4514_string() for attribute in reversed(list(name)))
+
+
 def describe(certificate: x509.Certificate) -> dict[str, Any]:
     """Subject, issuer, serial and validity as a person reads them."""
     return {
-        "subject": certificate.subject.rfc4514_string(),
-        "issuer": certificate.issuer.rfc4514_string(),
+        "subject": _readable(certificate.subject),
+        "issuer": _readable(certificate.issuer),
         "serial": format(certificate.serial_number, "X"),
         "not_before": certificate.not_valid_before_utc.replace(tzinfo=None),
         "not_after": certificate.not_valid_after_utc.replace(tzinfo=None),

@@ -156,4 +156,3 @@ def remove_user_certificate(user_id: str, certificate_id: str) -> Any:
         certificates.remove_certificate(record, actor())
         return redirect(url_for(".user_certificates", user_id=account.id, done="removed"))
     return _confirm_removal(record, url_for(".user_certificates", user_id=account.id))
-

@@ -29,6 +29,7 @@ ENV_KEYS = (
     # Digital signatures: trusted CA certificates (PEM file); whether a demo CA may be used.
     "SIGNATURE_TRUST_ROOTS",
     "SIGNATURE_DEMO_CA",
+    "SIGNATURE_REVOCATION_ONLINE",
     # Citizen satisfaction (formplatform/satisfaction, kiosk): token lifetime, limits, kiosk idle times.
     "RATING_TOKEN_DAYS",
     "RATING_DEVICE_LIMIT",
@@ -161,6 +162,9 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     # certificates; without it a demo CA (DATA_DIR/demo-pki) may be created and trusted, for demos only.
     config.setdefault("SIGNATURE_TRUST_ROOTS", "")
     config["SIGNATURE_DEMO_CA"] = _as_bool(config.get("SIGNATURE_DEMO_CA", development or config["DEMO_DATA"]))
+    # Fetch CRLs and OCSP answers named in signer certificates (needs outbound network); off by default,
+    # then only CRL files an administrator loaded are used and other signatures say "revocation not checked".
+    config["SIGNATURE_REVOCATION_ONLINE"] = _as_bool(config.get("SIGNATURE_REVOCATION_ONLINE", False))
     config.setdefault("SESSION_COOKIE_SECURE", not development)
     config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")

@@ -25,6 +25,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit.read": frozenset({"admin"}),
     "scheduler.manage": frozenset({"admin"}),  # see and start the platform's periodic jobs
     "tokens.manage": frozenset({"admin"}),
+    "signatures.manage": frozenset({"admin"}),  # load certificate revocation lists (CRL files)
     "forms.design": frozenset({"admin", "designer"}),
     "submissions.create": frozenset({"admin", "specialist", "division_head", "agency_head"}),
     "submissions.read": frozenset({"admin", "reviewer", "specialist", "division_head", "agency_head", "viewer"}),

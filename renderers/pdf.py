@@ -16,10 +16,12 @@ from typing import Any
 from fpdf import FPDF
 
 from form_definitions.answers import compute
+from renderers import pdf_official
 from renderers.build import ViewBuilder
 from renderers.form import _score_view
 from renderers.messages import N_
 from renderers.pdf_layout import FONT, Layout, clean_text
+from renderers.pdf_official import SignatureBox
 from renderers.values import Gettext
 from renderers.views import Context
 
@@ -51,6 +53,8 @@ class ReportPdf(FPDF):
         self.page_text = page_text
         self.add_font(FONT, "", str(FONTS_DIR / "DejaVuSans.ttf"))
         self.add_font(FONT, "B", str(FONTS_DIR / "DejaVuSans-Bold.ttf"))
+        self.add_font(FONT, "I", str(FONTS_DIR / "DejaVuSans-Oblique.ttf"))
+        self.add_font(FONT, "BI", str(FONTS_DIR / "DejaVuSans-BoldOblique.ttf"))
         self.set_margins(18, 16, 18)
         self.set_auto_page_break(auto=True, margin=18)
         self.alias_nb_pages()
@@ -120,8 +124,25 @@ def render_pdf(
     """The report as PDF bytes: heading block, title, sections, answers, tables, score, page numbers.
 
     `heading` carries agency, period, report_id, version, digest (Report.content_digest()) and
-    `date` (the creation date written into the PDF; fixed so the bytes are reproducible).
+    `date` (the creation date written into the PDF; fixed so the bytes are reproducible); with
+    `official` (see renderers.pdf_official) the page follows Nghị định 30/2020's layout.
     """
+    return render_pdf_document(
+        definition, data, locale=locale, totals=totals, score=score, gettext=gettext, heading=heading
+    )[0]
+
+
+def render_pdf_document(
+    definition: dict[str, Any],
+    data: dict[str, Any] | None,
+    *,
+    locale: str = "vi",
+    totals: dict[str, Any] | None = None,
+    score: dict[str, Any] | None = None,
+    gettext: Gettext = _identity,
+    heading: dict[str, Any],
+) -> tuple[bytes, SignatureBox | None]:
+    """render_pdf, and where the visible signature goes when the layout is the official one."""
     values, computed = compute(definition, copy.deepcopy(data or {}))
     ctx = Context("print", locale, gettext, "filler", dict(totals or computed), score)
     fields = ViewBuilder(ctx).fields(definition.get("fields") or [], values, values)
@@ -131,12 +152,18 @@ def render_pdf(
     _metadata(doc, title, {**heading, "locale": locale})
     doc.add_page()
     layout = Layout(doc, ctx)
+    official = heading.get("official")
+    if official:
+        pdf_official.header(doc, official)
+        pdf_official.title(doc, official)
     layout.heading_block(_heading_rows(heading, ctx))
-    layout.title(title, clean_text(ctx.text(definition.get("description"))))
+    if not official:
+        layout.title(title, clean_text(ctx.text(definition.get("description"))))
     layout.score(_score_view(definition, score, ctx))
     for view in fields:
         layout.field(view)
-    return bytes(doc.output())
+    box = pdf_official.closing(doc, official) if official else None
+    return bytes(doc.output()), box
 
 
 def _heading_rows(heading: dict[str, Any], ctx: Context) -> list[tuple[str, str]]:

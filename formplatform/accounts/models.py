@@ -6,6 +6,7 @@ import contextlib
 from datetime import datetime
 
 from mongoengine import (
+    BinaryField,
     BooleanField,
     Document,
     EmbeddedDocument,
@@ -48,6 +49,10 @@ class User(Document):
     email = StringField(max_length=254, default="")
     phone = StringField(max_length=20, default="")
     position = StringField(max_length=200, default="")
+    # Identifiers Vietnamese CAs write into a signer certificate's subject (UID=CMND:/CCCD:…, UID=MST:…):
+    # a certificate naming one of them is this person's (formplatform.accounts.certificates).
+    personal_id = StringField(max_length=20, default="")  # CMND (9 digits) or CCCD (12 digits)
+    tax_code = StringField(max_length=20, default="")  # personal MST
     agency_id = StringField()  # home agency (where the person works)
     roles = EmbeddedDocumentListField(RoleGrant)
     password_hash = StringField(required=True)
@@ -138,3 +143,31 @@ class PasswordRequest(Document):
     created_at = DateTimeField(default=utcnow)
 
     meta = {"collection": "password_requests", "indexes": ["status", "-created_at"]}
+
+
+CERTIFICATE_STATES = ("pending", "confirmed", "rejected")
+
+
+class SignerCertificate(Document):
+    """A public signing certificate a person registered as theirs; it binds signatures to the account
+    once an administrator confirmed it (the upload alone proves nothing: certificates are public)."""
+
+    id = StringField(primary_key=True, default=new_id)
+    user_id = StringField(required=True)
+    fingerprint = StringField(required=True)  # SHA-256 of the DER certificate, hex
+    der = BinaryField(required=True)
+    subject = StringField(default="")
+    issuer = StringField(default="")
+    serial = StringField(default="")  # hexadecimal, as CAs print it
+    not_before = DateTimeField()
+    not_after = DateTimeField()
+    status = StringField(choices=CERTIFICATE_STATES, default="pending")
+    uploaded_by = StringField()
+    confirmed_by = StringField()
+    confirmed_at = DateTimeField()
+    created_at = DateTimeField(default=utcnow)
+
+    meta = {
+        "collection": "signer_certificates",
+        "indexes": [{"fields": ["user_id", "fingerprint"], "unique": True}, "status"],
+    }

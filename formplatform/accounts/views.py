@@ -181,4 +181,4 @@ def user_context(account: User) -> dict[str, Any]:
 
 
 # The other pages of the area register on the same blueprint.
-from formplatform.accounts import import_views, status_views, token_views  # noqa: E402,F401
+from formplatform.accounts import certificate_views, import_views, status_views, token_views  # noqa: E402,F401

@@ -54,6 +54,14 @@ ACTION_LABELS = {
     "report.signature_stored": _l("Signed PDF of a report stored"),
     "report.signature_refused": _l("Signature refused"),
     "signature.demo_certificate": _l("Demo certificate issued"),
+    "signature.crl_loaded": _l("Certificate revocation list loaded"),
+    "signature.crl_removed": _l("Certificate revocation list removed"),
+    "report.numbered": _l("Report numbered for signing"),
+    "certificate.registered": _l("Signing certificate registered"),
+    "certificate.confirmed": _l("Signing certificate confirmed"),
+    "certificate.rejected": _l("Signing certificate rejected"),
+    "certificate.removed": _l("Signing certificate removed"),
+    "user.signer_ids": _l("Personal id or tax code for signing changed"),
     "form.create": _l("Form created"),
     "form.draft_save": _l("Form draft saved"),
     "form.publish": _l("Form version published"),
@@ -80,6 +88,7 @@ ACTION_PREFIXES = {
     "agency": _l("Agencies"),
     "audit": _l("Audit log"),
     "scheduler": _l("Scheduled jobs"),
+    "certificate": _l("Signing certificates"),
 }
 
 OUTCOME_LABELS = {"ok": _l("Succeeded"), "failed": _l("Failed")}
@@ -93,6 +102,7 @@ TARGET_LABELS = {
     "password_request": _l("Password request"),
     "audit": _l("Audit log"),
     "job": _l("Scheduled job"),
+    "crl": _l("Certificate revocation list"),
 }
 
 register_errors(

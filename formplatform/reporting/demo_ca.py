@@ -222,3 +222,11 @@ def issue_demo_certificate(directory: Path | str, username: str, display_name: s
         if not path.exists():
             _write_private(path, make_pkcs12(pki, display_name or username, agency_name))
     return path
+
+
+def demo_certificate_pem(path: Path | str) -> bytes:
+    """The public certificate (PEM) inside a demo signer's .p12, to bind it to the signer's account."""
+    _key, certificate, _chain = pkcs12.load_key_and_certificates(Path(path).read_bytes(), DEMO_P12_PASSWORD.encode())
+    if certificate is None:
+        raise ValueError(f"{path} holds no certificate")
+    return certificate.public_bytes(serialization.Encoding.PEM)

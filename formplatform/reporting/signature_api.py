@@ -12,7 +12,7 @@ from formplatform.reporting import api_bp
 from formplatform.reporting.reports import readable_report
 from formplatform.reporting.signature_checks import signature_status
 from formplatform.reporting.signature_pages import P12_LIMIT, pdf_name, pdf_response, signed_file
-from formplatform.reporting.signatures import render_report_pdf, sign_and_approve
+from formplatform.reporting.signatures import report_pdf_for, sign_and_approve
 
 
 def _file(name: str, limit: int) -> bytes | None:
@@ -60,7 +60,7 @@ def get_signature(report_id: str) -> Any:
 def get_report_pdf(report_id: str) -> Any:
     """The report rendered as the PDF that gets signed."""
     report = readable_report(current_principal(), report_id)
-    return pdf_response(render_report_pdf(report), pdf_name(report))
+    return pdf_response(report_pdf_for(current_user(), report), pdf_name(report))
 
 
 @api_bp.get("/reports/<report_id>/signed.pdf")

@@ -4,67 +4,40 @@ signature status of a report (its stored signed PDF re-verified, its content com
 Trust roots: the PEM file named by SIGNATURE_TRUST_ROOTS (one or more CA certificates, e.g. the
 Vietnamese government CA chain); when it is unset, the demo CA in DATA_DIR/demo-pki if one was
 created there and SIGNATURE_DEMO_CA is on (development, DEMO_DATA). Revocation is not fetched
-online (no network access from the server is assumed): chains are checked for validity periods,
-key usage and issuer signatures.
+online unless SIGNATURE_REVOCATION_ONLINE is on; CRL files an administrator loaded are used offline
+(formplatform.reporting.revocation). Chains are checked for validity periods, key usage, issuer
+signatures and revocation, whose state ("good", "revoked", "not_checked") each check reports.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import io
 import logging
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 from flask import current_app
 from pyhanko.keys import load_certs_from_pemder
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.settings import KeyUsageConstraints
-from pyhanko.sign.validation.status import SignatureCoverageLevel
-from pyhanko_certvalidator import ValidationContext
 
 from form_definitions.problems import Problem
 from formplatform.errors import Invalid
 from formplatform.models import StoredFile
 from formplatform.reporting.demo_ca import demo_ca_exists
 from formplatform.reporting.models import Report
+from formplatform.reporting.revocation import crls_version
+from formplatform.reporting.signature_verify import TRUST_CODES, SignatureCheck, check_signature, off_loop
+
+__all__ = ["SignatureCheck", "SignatureStatus", "off_loop", "signature_status", "trust_roots", "verify_pdf"]
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 DEMO_PKI_FOLDER = "demo-pki"
 STATES = ("none", "valid", "invalid", "content_changed", "untrusted")
-# A signer's certificate must allow signing: digitalSignature or nonRepudiation (token certificates differ).
-SIGNER_USAGE = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
-
-
-@dataclass(frozen=True)
-class SignatureCheck:
-    """One signature of a PDF as verified now: who signed, when they say, and what holds."""
-
-    field: str
-    signer: str  # the certificate's common name
-    organization: str  # its organization (and unit), when the certificate names one
-    subject: str  # the whole subject, human-readable
-    issuer: str  # the issuing CA: common name · organization
-    signing_time: datetime | None  # claimed by the signer (no timestamp authority)
-    intact: bool  # the signed bytes are unchanged
-    valid: bool  # the cryptographic signature is correct
-    trusted: bool  # the certificate chains to a trusted root and may sign
-    whole_document: bool  # nothing was appended after this signature
-    subfilter: str
-    problems: tuple[str, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems and self.whole_document
 
 
 def demo_pki_directory(config: Any = None) -> Path:
@@ -88,22 +61,6 @@ def trust_roots_path(config: Any = None) -> Path | None:
     demo = demo_pki_directory(config)
     # a demo CA left in DATA_DIR is trusted only while demo signing is on (never by default in production)
     return demo / "ca-cert.pem" if config.get("SIGNATURE_DEMO_CA") and demo_ca_exists(demo) else None
-
-
-def off_loop(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Call one of pyHanko's synchronous functions. They call asyncio.run(), which refuses to run in a
-    thread whose event loop is already running (an async server, Playwright's sync API in tests):
-    there the call runs in a worker thread instead."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        running = False
-    else:
-        running = True
-    if not running:  # called outside the `except` block, so its own errors do not chain to this one
-        return function(*args, **kwargs)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(function, *args, **kwargs).result()
 
 
 @lru_cache(maxsize=8)
@@ -135,53 +92,22 @@ def _reader(pdf: bytes) -> PdfFileReader:
 
 
 def pdf_keywords(pdf: bytes) -> dict[str, str]:
-    """{"report": id, "digest": sha256} from the PDF's keywords (see renderers.pdf.report_keywords)."""
+    """{"report": id, "digest": sha256} from the PDF's keywords (see renderers.pdf.report_keywords).
+
+    The document information dictionary is read first: pyHanko turns a PDF signed with an ECDSA key into
+    PDF 2.0 (ISO 32002) and adds XMP metadata without the keywords, which its metadata view then prefers."""
     from renderers.pdf import parse_keywords
 
     try:
-        keywords = _reader(pdf).document_meta_view.keywords
+        reader = _reader(pdf)
+        info = reader.trailer_view.get("/Info")
+        keywords: Any = info.get_object().get("/Keywords") if info is not None else None
+        if not keywords:
+            keywords = reader.document_meta_view.keywords
     except Exception:  # noqa: BLE001 - unreadable metadata names no report: the caller refuses the file
         return {}
-    text = " ".join(keywords) if isinstance(keywords, (list, tuple)) else str(keywords or "")
+    text = " ".join(str(k) for k in keywords) if isinstance(keywords, (list, tuple)) else str(keywords or "")
     return parse_keywords(text)
-
-
-def _problems(intact: bool, valid: bool, trusted: bool) -> tuple[str, ...]:
-    if not intact:
-        return ("signature_altered",)
-    if not valid:
-        return ("signature_invalid",)
-    return () if trusted else ("certificate_untrusted",)
-
-
-def _name_part(name: asn1_x509.Name, *keys: str) -> str:
-    native = name.native
-    values = []
-    for key in keys:
-        value = native.get(key)
-        values += value if isinstance(value, list) else [value] if value else []
-    return " · ".join(str(v) for v in values)
-
-
-def _check(embedded: Any, roots: list[asn1_x509.Certificate], moment: datetime | None) -> SignatureCheck:
-    context = ValidationContext(trust_roots=roots, moment=moment) if moment else ValidationContext(trust_roots=roots)
-    status = off_loop(validate_pdf_signature, embedded, context, key_usage_settings=SIGNER_USAGE)
-    subject, issuer = status.signing_cert.subject, status.signing_cert.issuer
-    trusted = bool(status.trusted)
-    return SignatureCheck(
-        field=str(embedded.field_name or ""),
-        signer=_name_part(subject, "common_name") or subject.human_friendly,
-        organization=_name_part(subject, "organizational_unit_name", "organization_name"),
-        subject=subject.human_friendly,
-        issuer=_name_part(issuer, "common_name", "organization_name") or issuer.human_friendly,
-        signing_time=status.signer_reported_dt,
-        intact=bool(status.intact),
-        valid=bool(status.valid),
-        trusted=trusted,
-        whole_document=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
-        subfilter=str(embedded.sig_object.get("/SubFilter", "")).lstrip("/"),
-        problems=_problems(bool(status.intact), bool(status.valid), trusted),
-    )
 
 
 def verify_pdf(
@@ -191,7 +117,7 @@ def verify_pdf(
     reader = _reader(pdf)
     try:
         embedded = list(reader.embedded_signatures)
-        return [_check(signature, roots, moment) for signature in embedded]
+        return [check_signature(signature, roots, moment) for signature in embedded]
     except Exception as error:  # noqa: BLE001 - any parser failure on an uploaded file is "unreadable", never a 500
         log.info("unverifiable PDF signature: %s", type(error).__name__)
         raise Invalid([Problem("pdf", "pdf_unreadable")], code="signature_rejected") from None
@@ -207,8 +133,13 @@ class SignatureStatus:
     problems: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        checks = [{**asdict(c), "signing_time": iso_time(c.signing_time)} for c in self.checks]
+        checks = [_check_dict(c) for c in self.checks]
         return {"state": self.state, "signature": self.record, "checks": checks, "problems": list(self.problems)}
+
+
+def _check_dict(check: SignatureCheck) -> dict[str, Any]:
+    times = {key: iso_time(getattr(check, key)) for key in ("signing_time", "valid_from", "valid_to")}
+    return {**{k: v for k, v in asdict(check).items() if k != "certificate"}, **times}
 
 
 def iso_time(moment: datetime | None) -> str | None:
@@ -236,7 +167,7 @@ def signature_status(report: Report) -> SignatureStatus:
     pdf = bytes(stored.content)
     problems = [] if hashlib.sha256(pdf).hexdigest() == record.get("sha256") else ["signed_file_altered"]
     try:
-        checks = list(_verified(pdf, _roots_key(), _parse_time(record.get("signed_at"))))
+        checks = list(_verified(pdf, _roots_key(), _parse_time(record.get("signed_at")), crls_version()))
     except Invalid as error:
         return SignatureStatus("invalid", record, [], [*problems, *(p.code for p in error.problems)])
     problems += [code for check in checks for code in check.problems]
@@ -250,9 +181,11 @@ def signature_status(report: Report) -> SignatureStatus:
 
 
 @lru_cache(maxsize=64)
-def _verified(pdf: bytes, roots_key: tuple[str, int], moment: datetime | None) -> tuple[SignatureCheck, ...]:
+def _verified(
+    pdf: bytes, roots_key: tuple[str, int], moment: datetime | None, _crls: str
+) -> tuple[SignatureCheck, ...]:
     """Verification of a stored PDF at its signing time: the bytes, the trust roots and the moment fix the
-    outcome, so a report page shown again does not verify again (about 0.1 s per signature)."""
+    outcome with the loaded CRLs, so a report page shown again does not verify again (~0.1 s per signature)."""
     roots = list(_load_roots(*roots_key)) if roots_key[0] else []
     return tuple(verify_pdf(pdf, roots, moment=moment))
 
@@ -268,7 +201,7 @@ def _unique(problems: list[str], record: dict[str, Any], report: Report) -> list
 
 def _state(problems: list[str], record: dict[str, Any], report: Report) -> str:
     """The most serious finding first: a broken PDF, then a report edited since, then an untrusted signer."""
-    if any(code != "certificate_untrusted" for code in problems):
+    if any(code not in TRUST_CODES for code in problems):
         return "invalid"
     if _content_changed(record, report):
         return "content_changed"

@@ -6,6 +6,7 @@ stored or echoed back), or a PDF signed elsewhere; then the signing step is appr
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,6 +14,7 @@ from flask import Response, current_app, redirect, render_template, request, sen
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from formplatform.accounts.certificates import register_certificate
 from formplatform.accounts.models import User
 from formplatform.agencies.models import Agency
 from formplatform.audit.services import record_event
@@ -20,7 +22,7 @@ from formplatform.auth import current_user, require_login
 from formplatform.errors import Conflict, Invalid, NotFound, localize_problems
 from formplatform.models import StoredFile
 from formplatform.reporting import bp
-from formplatform.reporting.demo_ca import CA_NAME, DEMO_P12_PASSWORD, issue_demo_certificate
+from formplatform.reporting.demo_ca import CA_NAME, DEMO_P12_PASSWORD, demo_certificate_pem, issue_demo_certificate
 from formplatform.reporting.models import Report
 from formplatform.reporting.periods import period_label
 from formplatform.reporting.reports import readable_report
@@ -31,7 +33,7 @@ from formplatform.reporting.signature_checks import (
     demo_signing_enabled,
     signature_status,
 )
-from formplatform.reporting.signatures import render_report_pdf, require_signing_step, sign_and_approve
+from formplatform.reporting.signatures import report_pdf_for, require_signing_step, sign_and_approve
 from formplatform.services.forms import get_form
 from i18n.babel import current_locale
 from i18n.messages import problem_message
@@ -53,6 +55,15 @@ STATE_EXPLAINED = {
         "The report was changed after it was signed: the signature vouches for an earlier content only."
     ),
     "untrusted": _l("The signed PDF is intact, but the signer's certificate is not issued by a trusted authority."),
+}
+REVOCATION_LABELS = {
+    "good": _l("Not revoked: checked against the certificate authority's revocation list or OCSP"),
+    "revoked": _l("Revoked"),
+    "not_checked": _l("Revocation not checked: no revocation list or OCSP answer was available"),
+}
+BINDING_LABELS = {
+    "registered": _l("a certificate the signer registered and an administrator confirmed"),
+    "subject_id": _l("the personal id or tax code the certificate names"),
 }
 METHOD_LABELS = {"pkcs12": _l("Signed on the platform with a certificate file"), "upload": _l("Signed elsewhere")}
 
@@ -107,6 +118,11 @@ def signature_rows(checks: list[SignatureCheck]) -> list[dict[str, Any]]:
     return rows
 
 
+def _validity(record: dict[str, Any]) -> str:
+    start, end = (vietnam_time(record.get(key))[:10] for key in ("valid_from", "valid_to"))
+    return f"{start} – {end}" if start and end else ""
+
+
 @bp.app_template_global()
 def signature_panel(report: Report) -> dict[str, Any] | None:
     """What reporting/_signature.html shows for a report: None when it was never signed."""
@@ -121,6 +137,9 @@ def signature_panel(report: Report) -> dict[str, Any] | None:
         "explained": STATE_EXPLAINED[status.state],
         "signed_at": vietnam_time(record.get("signed_at")),
         "method": METHOD_LABELS.get(record.get("method"), ""),
+        "revocation": REVOCATION_LABELS.get(record.get("revocation") or "not_checked", ""),
+        "binding": BINDING_LABELS.get(record.get("binding") or "", ""),
+        "validity": _validity(record),
         "problems": [problem_message(code, {}) for code in status.problems if code != "certificate_untrusted"],
         "pdf_url": url_for("reporting.signed_pdf", report_id=report.id),
         "signatures": signature_rows(status.checks),
@@ -132,7 +151,7 @@ def signature_panel(report: Report) -> dict[str, Any] | None:
 def report_pdf(report_id: str) -> Any:
     """The report rendered as the PDF that gets signed (its current content)."""
     report = readable_report(current_user(), report_id)
-    return pdf_response(render_report_pdf(report), pdf_name(report))
+    return pdf_response(report_pdf_for(current_user(), report), pdf_name(report))
 
 
 @bp.get("/reports/<report_id>/signed.pdf")
@@ -141,6 +160,12 @@ def signed_pdf(report_id: str) -> Any:
     """The stored signed PDF, byte for byte as it was signed and accepted."""
     report = readable_report(current_user(), report_id)
     return pdf_response(bytes(signed_file(report).content), pdf_name(report, signed=True))
+
+
+def bind_demo_certificate(user: User, path: Any) -> None:
+    """The demo CA issued this certificate to this account: it is registered as confirmed (once)."""
+    with contextlib.suppress(Invalid):  # already registered
+        register_certificate(user, demo_certificate_pem(path), user, confirmed=True)
 
 
 def _agency_name(report: Report) -> str:
@@ -214,6 +239,7 @@ def demo_certificate(report_id: str) -> Any:
     path = issue_demo_certificate(
         demo_pki_directory(), user.username, user.display_name or user.username, _agency_name(report)
     )
+    bind_demo_certificate(user, path)
     record_event("signature.demo_certificate", actor=user, target_type="user", target_id=user.id)
     return send_file(
         path, mimetype="application/x-pkcs12", as_attachment=True, download_name=f"{user.username}-demo.p12"

@@ -13,19 +13,19 @@ import io
 from typing import Any
 
 from flask import current_app
-from flask_babel import force_locale, gettext
-from flask_babel import lazy_gettext as _l
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 
 from form_definitions.problems import Problem
+from formplatform.accounts.certificates import certificate_binding
 from formplatform.accounts.models import User
-from formplatform.agencies.models import Agency
 from formplatform.audit.services import record_event
 from formplatform.errors import Conflict, Forbidden, Invalid
 from formplatform.models import StoredFile, utcnow
+from formplatform.reporting import signature_messages  # noqa: F401 - registers the refusal messages
+from formplatform.reporting.doc_numbers import prepare_document
 from formplatform.reporting.models import Report
-from formplatform.reporting.periods import period_label
+from formplatform.reporting.report_pdf import render_report_document, render_report_pdf
 from formplatform.reporting.signature_checks import (
     SignatureCheck,
     SignatureStatus,
@@ -36,11 +36,9 @@ from formplatform.reporting.signature_checks import (
     trust_roots,
     verify_pdf,
 )
+from formplatform.reporting.signature_stamp import stamp_text, visible_field
 from formplatform.services.files import store_file
-from formplatform.services.forms import get_version
-from i18n.messages import register_errors, register_problems
-from i18n.text import localize
-from renderers.pdf import render_pdf
+from renderers.pdf_official import SignatureBox
 
 __all__ = [
     "SignatureCheck",
@@ -56,79 +54,11 @@ __all__ = [
     "verify_pdf",
 ]
 
-PDF_LOCALE = "vi"  # the signed artefact is the official, Vietnamese document
+AUDITED = ("file_id", "sha256", "signer", "method", "digest", "serial", "issuer_name", "revocation", "binding")
 SIGN_REASON = "Phê duyệt và ký số báo cáo"  # written into the signed PDF, which is Vietnamese
 SIGN_LOCATION = "Thành phố Hồ Chí Minh"
 
-register_errors(
-    {
-        "signature_rejected": _l("The signature was not accepted."),
-        "not_signing_step": _l("The report is not waiting for a digital signature."),
-    }
-)
-register_problems(
-    {
-        "certificate_unreadable": _l(
-            "The certificate file could not be opened: check the password, and that the file is a "
-            "PKCS#12 certificate (.p12 or .pfx) with its private key."
-        ),
-        "certificate_required": _l(
-            "Choose your certificate file (.p12 or .pfx) and enter its password, or upload a PDF signed elsewhere."
-        ),
-        "pdf_unreadable": _l("The file is not a readable PDF."),
-        "pdf_not_signed": _l("The PDF carries no digital signature."),
-        "signature_altered": _l("The PDF was changed after it was signed."),
-        "signature_invalid": _l("The digital signature is not valid."),
-        "certificate_untrusted": _l(
-            "The signer's certificate was not issued by a trusted certificate authority, or it has expired."
-        ),
-        "signature_partial": _l("The signature does not cover the whole file: something was added after signing."),
-        "pdf_other_report": _l("This PDF was not made for this report."),
-        "pdf_content_changed": _l(
-            "The report was changed after this PDF was made: download the PDF again and sign the new one."
-        ),
-        "pdf_not_the_rendering": _l(
-            "The signed PDF is not the report's PDF as the platform made it: sign the PDF downloaded from "
-            "this page without editing or re-saving it."
-        ),
-        "signed_file_missing": _l("The signed PDF is missing from the store."),
-        "signed_file_altered": _l("The stored signed PDF was changed after it was accepted."),
-        "content_changed": _l("The report was changed after it was signed: the signature does not cover it."),
-    }
-)
-
-
 # --- rendering and signing ------------------------------------------------------------------------
-
-
-def _heading(report: Report) -> dict[str, Any]:
-    agency = Agency.objects(id=report.agency_id).only("name").first()
-    start = report.period_start.date() if report.period_start else None
-    end = report.period_end.date() if report.period_end else None
-    return {
-        "agency": localize(agency.name, PDF_LOCALE) if agency else report.agency_id,
-        "period": period_label(report.period_key, PDF_LOCALE, start, end),
-        "report_id": report.id,
-        "form_key": report.form_key,
-        "version": report.version,
-        "digest": report.content_digest(),
-        "date": report.updated_at or report.created_at,
-    }
-
-
-def render_report_pdf(report: Report) -> bytes:
-    """The report as the PDF that gets signed: its pinned version, in Vietnamese (same content → same bytes)."""
-    definition = get_version(report.form_key, report.version).definition
-    with force_locale(PDF_LOCALE):
-        return render_pdf(
-            definition,
-            report.data or {},
-            locale=PDF_LOCALE,
-            totals=report.totals or None,
-            score=report.score or None,
-            gettext=gettext,
-            heading=_heading(report),
-        )
 
 
 def _refuse(path: str, code: str, **params: Any) -> Invalid:
@@ -147,8 +77,18 @@ def load_signer(p12: bytes, password: str) -> signers.SimpleSigner:
     return signer
 
 
-def sign_pdf(pdf: bytes, p12: bytes, password: str, *, signer_name: str | None, reason: str, location: str) -> bytes:
-    """A PAdES baseline (B-B) signature over the whole PDF, made with the signer's PKCS#12 in memory."""
+def sign_pdf(
+    pdf: bytes,
+    p12: bytes,
+    password: str,
+    *,
+    signer_name: str | None,
+    reason: str,
+    location: str,
+    box: SignatureBox | None = None,
+) -> bytes:
+    """A PAdES baseline (B-B) signature over the whole PDF, made with the signer's PKCS#12 in memory;
+    visible in `box` (signer, time, issuer) when one is given."""
     signer = load_signer(p12, password)
     metadata = signers.PdfSignatureMetadata(
         field_name="Signature1",
@@ -159,7 +99,8 @@ def sign_pdf(pdf: bytes, p12: bytes, password: str, *, signer_name: str | None, 
         name=signer_name or signer.signing_cert.subject.native.get("common_name"),
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    output = off_loop(signers.sign_pdf, writer, metadata, signer=signer)
+    pdf_signer = signers.PdfSigner(metadata, signer, **(visible_field(box) if box else {}))
+    output = off_loop(pdf_signer.sign_pdf, writer)
     return output.getvalue()
 
 
@@ -176,8 +117,17 @@ def _sound(checks: list[SignatureCheck]) -> SignatureCheck:
     return last
 
 
+def _bound(check: SignatureCheck, actor: User) -> str:
+    """How the signing certificate is bound to the acting account; refused when it is not."""
+    binding = certificate_binding(actor, check.certificate) if check.certificate else None
+    if binding is None:
+        raise _refuse("pdf", "certificate_not_bound", serial=check.serial, issuer=check.issuer_name)
+    return binding
+
+
 def _keep(report: Report, signed: bytes, check: SignatureCheck, actor: User, method: str) -> dict[str, Any]:
     """Store the signed PDF and describe the signature as the report will keep it."""
+    binding = _bound(check, actor)
     name = f"bao-cao-{report.form_key}-{report.period_key}-{report.id}-da-ky.pdf"
     limit = max(current_app.config["MAX_UPLOAD_BYTES"], len(signed))  # our own rendering is never refused
     stored = store_file(name, "application/pdf", signed, max_bytes=limit, actor=actor)
@@ -197,6 +147,12 @@ def _keep(report: Report, signed: bytes, check: SignatureCheck, actor: User, met
         "trusted": check.trusted,
         "subfilter": check.subfilter,
         "method": method,
+        "serial": check.serial,
+        "issuer_name": check.issuer_name,
+        "valid_from": iso_time(check.valid_from),
+        "valid_to": iso_time(check.valid_to),
+        "revocation": check.revocation,
+        "binding": binding,
     }
     record_event(
         "report.signature_stored",
@@ -204,7 +160,7 @@ def _keep(report: Report, signed: bytes, check: SignatureCheck, actor: User, met
         target_type="report",
         target_id=report.id,
         agency_id=report.agency_id,
-        details={k: record[k] for k in ("file_id", "sha256", "signer", "method", "digest")},
+        details={k: record[k] for k in AUDITED},
     )
     return record
 
@@ -213,9 +169,10 @@ def sign_report(report: Report, p12: bytes, password: str, actor: User) -> dict[
     """Render, sign with the signer's certificate, verify, and store the signed PDF; the signature record."""
     if not p12 or not password:
         raise _refuse("p12", "certificate_required")
-    signed = sign_pdf(
-        render_report_pdf(report), p12, password, signer_name=None, reason=SIGN_REASON, location=SIGN_LOCATION
-    )
+    stamp = stamp_text(load_signer(p12, password))  # a file that cannot sign takes no number
+    prepare_document(report, actor)
+    pdf, box = render_report_document(report, stamp)
+    signed = sign_pdf(pdf, p12, password, signer_name=None, reason=SIGN_REASON, location=SIGN_LOCATION, box=box)
     check = _sound(verify_pdf(signed, trust_roots()))
     return _keep(report, signed, check, actor, "pkcs12")
 
@@ -238,6 +195,17 @@ def accept_signed_upload(report: Report, pdf_bytes: bytes, actor: User) -> dict[
     if not pdf_bytes.startswith(render_report_pdf(report)):
         raise _refuse("pdf", "pdf_not_the_rendering")
     return _keep(report, pdf_bytes, check, actor, "upload")
+
+
+def report_pdf_for(actor: Any, report: Report) -> bytes:
+    """The report's PDF as `actor` gets it: numbered, dated and naming them when they are to sign it now
+    (so a PDF signed elsewhere carries its number and signer)."""
+    try:
+        require_signing_step(actor, report)
+    except (Forbidden, Conflict):
+        return render_report_pdf(report)
+    prepare_document(report, actor)
+    return render_report_pdf(report)
 
 
 def require_signing_step(actor: Any, report: Report) -> None:
@@ -272,6 +240,8 @@ def sign_and_approve(
         record = accept_signed_upload(report, pdf, actor) if pdf else sign_report(report, p12 or b"", password, actor)
     except Invalid as error:  # who tried to sign what, and why it failed; never the file or the password
         details = {"method": method, "codes": [p.code for p in error.problems]}
+        certificate = next((p.params for p in error.problems if p.params.get("serial")), {})
+        details.update({key: certificate[key] for key in ("serial", "issuer") if key in certificate})
         record_event(
             "report.signature_refused",
             actor=actor,

@@ -45,10 +45,12 @@ def test_one_report_through_the_whole_chain_with_a_return_and_a_signed_pdf(
     from formplatform.reporting.demo_ca import DEMO_P12_PASSWORD, issue_demo_certificate
     from formplatform.reporting.models import Report
     from formplatform.reporting.signature_checks import demo_pki_directory, trust_roots, verify_pdf
+    from formplatform.reporting.signature_pages import bind_demo_certificate
 
     with app.app_context():
         rid = make_report(city, "cchc-report", data=cchc_data()).id
         certificate = str(issue_demo_certificate(demo_pki_directory(), "ct_q1", "Chủ tịch UBND Quận 1", "UBND Quận 1"))
+        bind_demo_certificate(city.users["ct_q1"], certificate)  # as the demo certificate download does
     context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
     page = context.new_page()
 

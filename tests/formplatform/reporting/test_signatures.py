@@ -88,9 +88,24 @@ def make_report(city: Any, *, agency: str = "d1", step: int = SIGN_STEP, period:
     return report
 
 
+def certificate_of(p12: bytes) -> bytes:
+    """The public certificate (PEM) of a demo PKCS#12."""
+    from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
+
+    return pkcs12.load_key_and_certificates(p12, DEMO_P12_PASSWORD.encode())[1].public_bytes(Encoding.PEM)
+
+
+def bind(user: Any, p12: bytes, admin: Any) -> None:
+    """Register and confirm the certificate of `p12` as `user`'s (signatures are bound to accounts)."""
+    from formplatform.accounts.certificates import register_certificate
+
+    register_certificate(user, certificate_of(p12), admin, confirmed=True)
+
+
 @pytest.fixture
 def report(app: Any, city: Any, seeded: Any, signing: Any) -> Any:
     with app.app_context():
+        bind(city.users["ct_q1"], signing.p12, city.users["quantri"])
         return make_report(city)
 
 
@@ -139,7 +154,7 @@ def test_signing_with_a_demo_certificate_gives_a_valid_trusted_pades_signature(c
     assert check.intact and check.valid and check.trusted and check.whole_document and check.ok
     assert check.signer == "Lê Văn Chủ Tịch" and "CA Thử nghiệm" in check.issuer
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(signed)).pages)
-    assert "Báo cáo kết quả thực hiện công tác cải cách hành chính" in " ".join(text.split())
+    assert "BÁO CÁO Kết quả thực hiện công tác cải cách hành chính" in " ".join(text.split())
 
 
 def test_one_flipped_byte_in_the_signed_pdf_fails_verification(ctx, report, city, signing):
@@ -484,6 +499,21 @@ def test_the_demo_certificate_download_is_for_the_signer_and_only_in_demo_mode(
     monkeypatch.setitem(app.config, "SIGNATURE_TRUST_ROOTS", str(signing.other_ca))
     assert client.get(f"/reports/{report.id}/sign/demo-certificate.p12").status_code == 404
     assert "demo-certificate.p12" not in client.get(f"/reports/{report.id}/sign").get_data(as_text=True)
+
+
+def test_a_downloaded_demo_certificate_is_bound_to_its_holder(app, client, report, city, signing):
+    from formplatform.accounts.certificates import fingerprint
+    from formplatform.accounts.models import SignerCertificate
+    from formplatform.reporting.signatures import sign_and_approve
+
+    SignerCertificate.objects(user_id=head(city).id).delete()
+    log_in(client, "ct_q1", CITY_PASSWORD)
+    downloaded = client.get(f"/reports/{report.id}/sign/demo-certificate.p12").data
+    [record] = SignerCertificate.objects(user_id=head(city).id)
+    assert record.status == "confirmed" and record.fingerprint == fingerprint(bytes(record.der))
+    with app.test_request_context():
+        moved, signed = sign_and_approve(report, head(city), p12=downloaded, password=DEMO_P12_PASSWORD)
+    assert signed["binding"] == "registered" and moved.state == "submitted"
 
 
 def test_the_api_signs_and_reports_the_status(app, client, report, city, signing):

@@ -8,10 +8,10 @@ from flask import Blueprint, current_app, jsonify, render_template, request, url
 from pydantic import BaseModel, Field
 
 from formplatform.accounts import services as accounts
+from formplatform.apispec import AUTH, Open, Page, Paging, api, json_body, ok, openapi_document
 from formplatform.auth import current_principal, current_user, require_login, require_permission
 from formplatform.errors import BadRequest, Forbidden, NotFound, localize_problems
 from formplatform.models import Form, FormVersion
-from formplatform.apispec import AUTH, Open, Page, Paging, api, json_body, ok, openapi_document
 from formplatform.paging import MAX_PAGE, page_body
 from formplatform.permissions import allows, design_owner
 from formplatform.receipts import can_read_submission, make_receipt
@@ -175,7 +175,9 @@ def read_draft(key: str) -> Any:
 
 @bp.put("/forms/<key>/draft")
 @require_permission("forms.design")
-@api.validate(query=DraftQuery, json=Definition, resp=ok(Open, HTTP_201=Open, HTTP_409=None), tags=["designer"], security=AUTH)
+@api.validate(
+    query=DraftQuery, json=Definition, resp=ok(Open, HTTP_201=Open, HTTP_409=None), tags=["designer"], security=AUTH
+)
 def write_draft(key: str) -> Any:
     """Create or replace the draft (If-Match: the revision it is based on)"""
     owner = design_owner(current_principal(), key)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from flask import current_app, jsonify, request
+from pydantic import BaseModel, Field
 
-from formplatform.api import json_body, page_args
+from formplatform.api import json_body
+from formplatform.apispec import AUTH, Open, Page, Paging, api, ok, paging
 from formplatform.auth import current_principal, current_user, require_permission
 from formplatform.designer import api_bp, queries, review, services, transfer
 from formplatform.designer.version_pages import download
@@ -14,6 +16,46 @@ from formplatform.errors import BadRequest, Forbidden, Invalid, localize_problem
 from formplatform.models import Form
 from formplatform.permissions import design_owner
 from formplatform.services import forms
+
+
+class DesignQuery(Paging):
+    q: str | None = Field(None, max_length=200)
+    kind: str | None = Field(None, max_length=32)
+    status: str | None = Field(None, max_length=32)
+
+
+class DetailsBody(Open):
+    """Form details: key, kind, title {vi, en}, description {vi, en}, owner_agency_id (other names ignored)."""
+
+    key: str = Field("", max_length=200)
+    kind: str = Field("report", max_length=32)
+    title: dict[str, str] | None = None
+    description: dict[str, str] | None = None
+    owner_agency_id: str = Field("", max_length=200)
+
+
+class DuplicateBody(DetailsBody):
+    version: int | None = Field(None, ge=1, description="The published version to copy (default: the draft)")
+
+
+class CompareQuery(BaseModel):
+    a: int | None = Field(None, ge=1)
+    b: int | None = Field(None, ge=1)
+
+
+class ExportQuery(BaseModel):
+    format: Literal["json", "xlsx"] = "json"
+
+
+class ImportQuery(BaseModel):
+    dry_run: Literal["0", "1", "true", "false"] | None = Field(None, description="1: only report, import nothing")
+
+
+class ImportUpload(BaseModel):
+    file: bytes = Field(description="An XLSForm .xlsx or a Form.io .json", json_schema_extra={"format": "binary"})
+    key: str | None = None
+    language: Literal["vi", "en"] | None = None
+    owner_agency_id: str | None = None
 
 
 def designer_user() -> Any:
@@ -62,8 +104,9 @@ def details_body() -> services.FormDetails:
 
 @api_bp.get("/designer/forms")
 @require_permission("forms.design")
+@api.validate(query=DesignQuery, resp=ok(Page), tags=["designer"], security=AUTH)
 def list_design_forms() -> Any:
-    page, per_page = page_args()
+    page, per_page = paging()
     filters = {name: (request.args.get(name) or "").strip() for name in ("q", "kind", "status")}
     rows, total = queries.list_design_forms(current_principal(), page=page, per_page=per_page, **filters)
     return jsonify({"items": [row_record(r) for r in rows], "total": total, "page": page, "per_page": per_page})
@@ -71,6 +114,7 @@ def list_design_forms() -> Any:
 
 @api_bp.post("/forms")
 @require_permission("forms.design")
+@api.validate(json=DetailsBody, resp=ok(Open, 201, HTTP_409=None), tags=["designer"], security=AUTH)
 def create_form() -> Any:
     form = services.create_form(details_body(), designer_user())
     return jsonify(form_record(form)), 201
@@ -78,18 +122,17 @@ def create_form() -> Any:
 
 @api_bp.post("/forms/<key>/duplicate")
 @require_permission("forms.design")
+@api.validate(json=DuplicateBody, resp=ok(Open, 201, HTTP_409=None), tags=["designer"], security=AUTH)
 def duplicate_form(key: str) -> Any:
     design_owner(current_principal(), key)
-    body = json_body()
-    version = body.get("version") if isinstance(body, dict) else None
-    if version is not None and (not isinstance(version, int) or isinstance(version, bool) or version < 1):
-        raise BadRequest("bad_version")
+    version = request.context.json.version  # type: ignore[attr-defined]
     form = services.duplicate_form(key, details_body(), designer_user(), version=version)
     return jsonify(form_record(form)), 201
 
 
 @api_bp.post("/forms/<key>/archive")
 @require_permission("forms.design")
+@api.validate(resp=ok(Open, HTTP_409=None), tags=["designer"], security=AUTH)
 def archive_form(key: str) -> Any:
     design_owner(current_principal(), key)
     return jsonify(form_record(services.archive_form(key, designer_user())))
@@ -97,6 +140,7 @@ def archive_form(key: str) -> Any:
 
 @api_bp.post("/forms/<key>/restore")
 @require_permission("forms.design")
+@api.validate(resp=ok(Open, HTTP_409=None), tags=["designer"], security=AUTH)
 def restore_form(key: str) -> Any:
     design_owner(current_principal(), key)
     return jsonify(form_record(services.restore_form(key, designer_user())))
@@ -104,6 +148,7 @@ def restore_form(key: str) -> Any:
 
 @api_bp.get("/forms/<key>/publish")
 @require_permission("forms.design")
+@api.validate(resp=ok(Open), tags=["designer"], security=AUTH)
 def review_publish(key: str) -> Any:
     design_owner(current_principal(), key)
     checked = review.review_publish(key)
@@ -122,6 +167,7 @@ def review_publish(key: str) -> Any:
 
 @api_bp.get("/forms/<key>/compare")
 @require_permission("forms.design")
+@api.validate(query=CompareQuery, resp=ok(Open), tags=["designer"], security=AUTH)
 def compare_versions(key: str) -> Any:
     design_owner(current_principal(), key)
     form = forms.get_form(key)
@@ -132,6 +178,7 @@ def compare_versions(key: str) -> Any:
 
 @api_bp.get("/forms/<key>/versions/<int:number>/export")
 @require_permission("forms.design")
+@api.validate(query=ExportQuery, resp=ok(None), tags=["designer"], security=AUTH)
 def export_version(key: str, number: int) -> Any:
     design_owner(current_principal(), key)
     version = review.published_version(key, number)
@@ -142,6 +189,7 @@ def export_version(key: str, number: int) -> Any:
 
 @api_bp.get("/forms/<key>/draft/export")
 @require_permission("forms.design")
+@api.validate(query=ExportQuery, resp=ok(None), tags=["designer"], security=AUTH)
 def export_draft(key: str) -> Any:
     design_owner(current_principal(), key)
     form = forms.get_form(key, with_draft=True)
@@ -150,6 +198,7 @@ def export_draft(key: str) -> Any:
 
 @api_bp.post("/forms/import")
 @require_permission("forms.design")
+@api.validate(query=ImportQuery, form=ImportUpload, resp=ok(Open, 201, HTTP_200=Open), tags=["designer"], security=AUTH)
 def import_form() -> Any:
     upload = request.files.get("file")
     if upload is None or not upload.filename:

@@ -101,7 +101,7 @@ LIMITS = ("ge", "gt", "le", "lt", "min_length", "max_length")
 
 
 def problem_of(error: dict[str, Any], where: str) -> Problem:
-    """One pydantic error as our Problem: the dotted path (with its place: query or body), a code, params."""
+    """One pydantic error as our Problem: the dotted path (the parameter's or the body member's), a code, params."""
     kind = str(error.get("type", ""))
     context = error.get("ctx") or {}
     code = PYDANTIC_CODES.get(kind) or ("type" if kind.endswith(("_type", "_parsing")) else "invalid")
@@ -111,7 +111,7 @@ def problem_of(error: dict[str, Any], where: str) -> Problem:
     limit = next((context[name] for name in LIMITS if name in context), None)
     if limit is not None:
         params["limit"] = limit
-    path = ".".join(str(part) for part in (where, *error.get("loc", ())))
+    path = ".".join(str(part) for part in error.get("loc", ())) or where
     return Problem(path, code, params)
 
 

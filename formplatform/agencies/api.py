@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from flask import Blueprint, jsonify, request
 from pydantic import Field
@@ -22,7 +22,7 @@ bp.before_request(protect_session_writes)
 
 class AgencyQuery(Paging):
     q: str | None = Field(None, max_length=200, description="Searches codes and names")
-    type: Literal[AGENCY_TYPES] | None = None  # type: ignore[valid-type]
+    type: str | None = Field(None, max_length=64, description="One of: " + ", ".join(AGENCY_TYPES) + ".")
 
 
 def agency_record(agency: Agency) -> dict[str, Any]:

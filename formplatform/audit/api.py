@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from flask import Blueprint, jsonify, request
 from pydantic import Field
@@ -24,7 +24,7 @@ class AuditFilters(Paging):
     action: str | None = Field(None, max_length=64)
     actor: str | None = Field(None, max_length=64)
     target: str | None = Field(None, max_length=64)
-    outcome: Literal["", "ok", "failed"] | None = None
+    outcome: str | None = Field(None, max_length=64, description="One of: (empty), ok, failed.")
     date_from: str | None = Field(
         None, max_length=10, description=("dd/mm/yyyy or yyyy-mm-dd (a bad date: 400 bad_date)")
     )

@@ -6,7 +6,7 @@ always restricted to the caller's agencies. Same filters as the pages (declared 
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from flask import jsonify, request
 from pydantic import BaseModel, Field
@@ -32,7 +32,6 @@ class ComplianceQuery(BaseModel):
     campaign: str | None = Field(None, description="Overrides template.")
     agency: list[str] | None = Field(
         None,
-        max_length=20,
         description=(
             "Agency ids to show (repeat the parameter); each must lie in the caller's scope, else 404. Default:"
             " every agency of the scope (see each route)."
@@ -40,13 +39,11 @@ class ComplianceQuery(BaseModel):
     )
     from_: str | None = Field(
         None,
-        pattern="^\\d{4}-(0[1-9]|1[0-2])$",
         description=("First month (YYYY-MM) a period may end in."),
         alias="from",
     )
     to: str | None = Field(
         None,
-        pattern="^\\d{4}-(0[1-9]|1[0-2])$",
         description=(
             "Last month (YYYY-MM) a period may end in. Default: the 12 months up to this month; at most the 24 "
             "latest periods are returned (periods_cut says when older ones were left out)."
@@ -65,7 +62,6 @@ class KpiQuery(BaseModel):
     )
     agency: list[str] | None = Field(
         None,
-        max_length=20,
         description=(
             "Agency ids to show (repeat the parameter); each must lie in the caller's scope, else 404. Default:"
             " every agency of the scope (see each route)."
@@ -73,13 +69,11 @@ class KpiQuery(BaseModel):
     )
     from_: str | None = Field(
         None,
-        pattern="^\\d{4}-(0[1-9]|1[0-2])$",
         description=("First month (YYYY-MM) a period may end in."),
         alias="from",
     )
     to: str | None = Field(
         None,
-        pattern="^\\d{4}-(0[1-9]|1[0-2])$",
         description=(
             "Last month (YYYY-MM) a period may end in. Default: the 12 months up to this month; at most the 24 "
             "latest periods are returned (periods_cut says when older ones were left out)."
@@ -88,14 +82,13 @@ class KpiQuery(BaseModel):
 
 
 class SatisfactionQuery(BaseModel):
-    kind: Literal["month", "quarter", "year"] | None = None
+    kind: str | None = Field(None, max_length=64, description="One of: month, quarter, year.")
     from_: str | None = Field(None, description="First period of the kind: 2026-11, 2026-Q4 or 2026.", alias="from")
     to: str | None = Field(
         None, description=("Last period. Default: the latest with ratings (12 months, 8 quarters or 5 years back).")
     )
     agency: list[str] | None = Field(
         None,
-        max_length=20,
         description=(
             "Agency ids to show (repeat the parameter); each must lie in the caller's scope, else 404. Default:"
             " every agency of the scope (see each route)."

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from flask import current_app, jsonify, request
 from pydantic import BaseModel, Field
@@ -44,17 +44,17 @@ class CompareQuery(BaseModel):
 
 
 class ExportQuery(BaseModel):
-    format: Literal["json", "xlsx"] = "json"
+    format: str = Field("json", max_length=16, description="json or xlsx")
 
 
 class ImportQuery(BaseModel):
-    dry_run: Literal["0", "1", "true", "false"] | None = Field(None, description="1: only report, import nothing")
+    dry_run: str | None = Field(None, max_length=8, description="1 or true: only report, import nothing")
 
 
 class ImportUpload(BaseModel):
     file: bytes = Field(description="An XLSForm .xlsx or a Form.io .json", json_schema_extra={"format": "binary"})
     key: str | None = None
-    language: Literal["vi", "en"] | None = None
+    language: str | None = Field(None, max_length=64, description="One of: vi, en.")
     owner_agency_id: str | None = None
 
 

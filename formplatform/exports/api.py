@@ -6,7 +6,7 @@ Each principal sees only their own exports; the selection is limited to what the
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from flask import jsonify, url_for
 from pydantic import Field
@@ -27,30 +27,32 @@ from i18n.babel import current_locale
 class CreateExportBody(Open):
     """form is required for submissions and reports; ratings default to the satisfaction questionnaire."""
 
-    source: Literal["submissions", "reports", "ratings"] = Field(
+    source: Any = Field(
         "submissions",
         description=(
-            "ratings: every citizen's rating of a dossier (counted, flagged, rejected), one row each: dossier "
+            "One of: submissions, reports, ratings. ratings: every citizen's rating of a dossier (counted, flagged, rejected), one row each: dossier "
             "code, agency code and name, procedure code and name, the official of each stage, channel, capture "
             "and receipt times (Vietnam time), questionnaire version, points per criterion (one column per "
             "concept across questionnaire versions), total of 18, overall verdict, band, status and flags. Read"
             " with satisfaction.read over the caller's agencies (a district: itself and its wards)."
         ),
     )
-    form: str | None = Field(None, description="Form (or report template) key; not needed for ratings.")
-    format: Literal["xlsx", "csv", "docx", "pdf"] = Field(
-        "xlsx", description=("csv: one .csv, or a .zip of one per table; docx and pdf (A4 pages): ratings only")
+    form: Any = Field(None, description="Form (or report template) key; not needed for ratings.")
+    format: Any = Field(
+        "xlsx",
+        description=(
+            "One of: xlsx, csv, docx, pdf. csv: one .csv, or a .zip of one per table; docx and pdf (A4 pages): ratings only"
+        ),
     )
-    language: Literal["vi", "en", "both"] = Field("vi", description="Column headers ('vi / en' for both).")
-    agency: list[str] | None = Field(
+    language: Any = Field("vi", description="One of: vi, en, both (column headers 'vi / en').")
+    agency: Any = Field(
         None,
-        max_length=50,
         description=(
             "Agency ids (each with its subordinate units), each within the caller's scope, else 404. Default: "
             "the caller's whole scope."
         ),
     )
-    from_: str | None = Field(
+    from_: Any = Field(
         None,
         description=(
             "submissions: first day submitted, ratings: first day rated (YYYY-MM-DD, Vietnam time); reports: "
@@ -58,8 +60,8 @@ class CreateExportBody(Open):
         ),
         alias="from",
     )
-    to: str | None = Field(None, description="Last day / month, inclusive.")
-    state: list[Any] | None = Field(None, description="reports only; default submitted and accepted.")
+    to: Any = Field(None, description="Last day / month, inclusive.")
+    state: Any = Field(None, description="reports only; default submitted and accepted.")
 
 
 def _principal() -> Any:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from flask import jsonify, request
 from pydantic import BaseModel, Field
@@ -36,18 +36,18 @@ from i18n.babel import current_locale
 
 class ListCampaignsQuery(Paging):
     q: str | None = None
-    status: Literal["active", "closed"] | None = None
+    status: str | None = Field(None, max_length=64, description="One of: active, closed.")
 
 
 class CreateCampaignBody(Open):
-    name: dict[str, Any] = Field(...)
-    form_key: str = Field(...)
-    version: int = Field(..., ge=1, description="A published version of the form.")
-    period_type: Literal["month", "quarter", "half", "nine_months", "year", "once"] = Field(...)
-    cutoff: Literal["nd09", "calendar"] = Field(
+    name: Any = Field(None)
+    form_key: Any = Field(None)
+    version: Any = Field(None, ge=1, description="A published version of the form.")
+    period_type: Any = Field(None)
+    cutoff: Any = Field(
         "nd09", description=("nd09: periods run from the 15th to the 14th (Decree 09/2019); calendar: natural periods.")
     )
-    deadline: dict[str, Any] = Field(
+    deadline: Any = Field(
         ...,
         description=(
             "day_of_month: the first `day` (1–31, clamped to the month's end) on or after the period's last "
@@ -57,19 +57,19 @@ class CreateCampaignBody(Open):
     )
     agency_ids: list[str] | None = None
     agency_types: list[Any] | None = None
-    owner_agency_id: str | None = Field(None, description="The reviewing agency; default the caller's.")
-    recurring: bool = Field(True)
-    starts_on: str = Field(..., description="The first period contains this day.")
-    ends_on: str | None = Field(None, description="No period opens after it; required for once.")
+    owner_agency_id: Any = Field(None, description="The reviewing agency; default the caller's.")
+    recurring: Any = Field(True)
+    starts_on: Any = Field(None, description="The first period contains this day.")
+    ends_on: Any = Field(None, description="No period opens after it; required for once.")
 
 
 class CampaignComplianceQuery(BaseModel):
-    period: str | None = Field(None, description="A period key, any opened one (404 otherwise). Default: the latest.")
-    periods: int | None = Field(None, ge=1, le=24)
+    period: Any = Field(None, description="A period key, any opened one (404 otherwise). Default: the latest.")
+    periods: Any = Field(None, ge=1, le=24)
 
 
 class NotificationsQuery(Paging):
-    unread: Literal["0", "1"] | None = None
+    unread: str | None = Field(None, max_length=64, description="One of: 0, 1.")
 
 
 MAX_RATE_PERIODS = 24

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from flask import jsonify, request
 from flask_babel import gettext
@@ -23,7 +23,11 @@ from i18n.babel import current_locale
 
 
 class ListReportsQuery(Paging):
-    state: Literal["not_started", "draft", "in_approval", "submitted", "returned", "accepted", "overdue"] | None = None
+    state: str | None = Field(
+        None,
+        max_length=64,
+        description="One of: not_started, draft, in_approval, submitted, returned, accepted, overdue.",
+    )
     campaign: str | None = Field(None, description="Campaign id.")
     form: str | None = Field(None, description="Template key.")
     period: str | None = Field(None, description="Period key, e.g. 2026-M11.")

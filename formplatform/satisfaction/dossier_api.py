@@ -7,10 +7,10 @@ District 1 cannot push or see a District 3 dossier.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from flask import jsonify, request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from form_definitions.problems import Problem
 from formplatform.agencies.models import Agency
@@ -39,19 +39,19 @@ from formplatform.satisfaction.possession import rating_pin
 class ListDossiersQuery(Paging):
     q: str | None = Field(None, description="Part of a code or procedure.")
     agency: str | None = Field(None, description="Agency id or code (subtree).")
-    status: (
-        Literal["received", "processing", "supplement_requested", "finished", "returned", "rejected", "withdrawn"]
-        | None
-    ) = None
+    status: str | None = Field(
+        None,
+        max_length=64,
+        description="One of: received, processing, supplement_requested, finished, returned, rejected, withdrawn.",
+    )
 
 
 class UpdateDossierBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    status: (
-        Literal["received", "processing", "supplement_requested", "finished", "returned", "rejected", "withdrawn"]
-        | None
-    ) = None
+    status: str | None = Field(
+        None,
+        max_length=64,
+        description="One of: received, processing, supplement_requested, finished, returned, rejected, withdrawn.",
+    )
     at: str | None = Field(None, description="When the status changed (default: now).")
     due_at: str | None = Field(
         None,

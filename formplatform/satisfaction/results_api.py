@@ -4,7 +4,7 @@ bearer token with the satisfaction:read scope)."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from flask import jsonify, request
 from pydantic import BaseModel, Field
@@ -32,19 +32,17 @@ from formplatform.satisfaction.results_pages import TOP_PROCEDURES, public_agenc
 class RankingsQuery(BaseModel):
     period: str | None = Field(
         None,
-        pattern="^\\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$",
         description=(
             "A year (2026), quarter (2026-Q4) or month (2026-11), Ho Chi Minh City time. Default: the latest "
             "month with ratings."
         ),
     )
-    type: Literal["department", "district"] | None = None
+    type: str | None = Field(None, max_length=64, description="One of: department, district.")
 
 
 class AgencyResultsQuery(BaseModel):
     period: str | None = Field(
         None,
-        pattern="^\\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$",
         description=(
             "A year (2026), quarter (2026-Q4) or month (2026-11), Ho Chi Minh City time. Default: the latest "
             "month with ratings."
@@ -55,7 +53,6 @@ class AgencyResultsQuery(BaseModel):
 class AgencyProceduresQuery(Paging):
     period: str | None = Field(
         None,
-        pattern="^\\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$",
         description=(
             "A year (2026), quarter (2026-Q4) or month (2026-11), Ho Chi Minh City time. Default: the latest "
             "month with ratings."
@@ -66,13 +63,12 @@ class AgencyProceduresQuery(Paging):
 class AgencyOfficialsQuery(Paging):
     period: str | None = Field(
         None,
-        pattern="^\\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$",
         description=(
             "A year (2026), quarter (2026-Q4) or month (2026-11), Ho Chi Minh City time. Default: the latest "
             "month with ratings."
         ),
     )
-    stage: Literal["receive", "process", "return"] | None = None
+    stage: str | None = Field(None, max_length=64, description="One of: receive, process, return.")
 
 
 def _period() -> str:

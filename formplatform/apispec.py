@@ -133,11 +133,20 @@ class ApiPlugin(FlaskPlugin):
             except self.model_adapter.validation_error as error:
                 problems += [problem_of(dict(e), where) for e in error.errors()]
         if problems:
-            raise Invalid(problems, code="invalid_request")
+            raise refusal(problems)
         request.context = Context(values.get("query"), values.get("body"), None, None, None)
 
     def validate_response(self, resp, resp_model, skip_validation, force_resp_serialize):  # type: ignore[no-untyped-def]
         return super().validate_response(resp, resp_model, True, force_resp_serialize)
+
+
+def refusal(problems: list[Problem]) -> Exception:
+    """The answer to a request that breaks its declaration: our 422, or the 400s clients of v1 already knew."""
+    if any(p.path == "body" for p in problems):
+        return BadRequest("invalid_json")  # a body that is not a JSON object at all
+    if all(p.path in ("page", "per_page") for p in problems):
+        return BadRequest("bad_page")
+    return Invalid(problems, code="invalid_request")
 
 
 def json_body() -> Any:

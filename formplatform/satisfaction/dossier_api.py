@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify, request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, RootModel
 
 from form_definitions.problems import Problem
 from formplatform.agencies.models import Agency
@@ -34,6 +34,11 @@ from formplatform.satisfaction.dossiers import (
 )
 from formplatform.satisfaction.models import DOSSIER_STATUSES, Dossier
 from formplatform.satisfaction.possession import rating_pin
+
+
+class DossierBatch(RootModel[Any]):
+    """One dossier object (code, procedure_name_vi, received_at, status, …) or {"dossiers": [...]} with 1 to 1000;
+    anything else answers 400 dossier_rows_required, and each row's problems 422 (path dossiers.<i>.<column>)."""
 
 
 class ListDossiersQuery(Paging):
@@ -89,7 +94,7 @@ def _record(dossier: Dossier, principal: Principal) -> dict[str, Any]:
 
 @api_bp.post("/dossiers")
 @require_permission(MANAGE)
-@api.validate(json=Open, resp=ok(Open, HTTP_201=Open, HTTP_409=None), tags=["dossiers"], security=AUTH)
+@api.validate(json=DossierBatch, resp=ok(Open, HTTP_201=Open, HTTP_409=None), tags=["dossiers"], security=AUTH)
 def api_save_dossiers() -> Any:
     """Create or update dossiers, all or nothing: a stored code updates status, dates, officials and names (its agency
     cannot change); any row's problem → 422 listing every problem (path `dossiers.<i>.<column>`) and nothing is

@@ -30,7 +30,8 @@ class CreateExportBody(Open):
     source: Any = Field(
         "submissions",
         description=(
-            "One of: submissions, reports, ratings. ratings: every citizen's rating of a dossier (counted, flagged, rejected), one row each: dossier "
+            "One of: submissions, reports, ratings. ratings: every citizen's rating of a dossier (counted, "
+            "flagged, rejected), one row each: dossier "
             "code, agency code and name, procedure code and name, the official of each stage, channel, capture "
             "and receipt times (Vietnam time), questionnaire version, points per criterion (one column per "
             "concept across questionnaire versions), total of 18, overall verdict, band, status and flags. Read"
@@ -41,7 +42,8 @@ class CreateExportBody(Open):
     format: Any = Field(
         "xlsx",
         description=(
-            "One of: xlsx, csv, docx, pdf. csv: one .csv, or a .zip of one per table; docx and pdf (A4 pages): ratings only"
+            "One of: xlsx, csv, docx, pdf. csv: one .csv, or a .zip of one per table; docx and pdf (A4 pages): "
+            "ratings only"
         ),
     )
     language: Any = Field("vi", description="One of: vi, en, both (column headers 'vi / en').")

@@ -40,15 +40,18 @@ class ListCampaignsQuery(Paging):
 
 
 class CreateCampaignBody(Open):
-    name: Any = Field(None)
-    form_key: Any = Field(None)
-    version: Any = Field(None, ge=1, description="A published version of the form.")
-    period_type: Any = Field(None)
+    """A campaign: the service checks every member and names each problem (422, path = member)."""
+
+    name: Any = Field(None, description="Required: {vi, en}.")
+    form_key: Any = Field(None, description="Required: the form's key.")
+    version: Any = Field(None, description="Required: a published version of the form (a whole number from 1).")
+    period_type: Any = Field(None, description="Required: one of month, quarter, half, nine_months, year, once.")
     cutoff: Any = Field(
-        "nd09", description=("nd09: periods run from the 15th to the 14th (Decree 09/2019); calendar: natural periods.")
+        "nd09",
+        description="One of nd09 (periods run from the 15th to the 14th, Decree 09/2019), calendar (natural periods).",
     )
     deadline: Any = Field(
-        ...,
+        None,
         description=(
             "day_of_month: the first `day` (1–31, clamped to the month's end) on or after the period's last "
             "day; working_days: `days` (1–60) Monday–Friday without public holidays after it; days: `days` "
@@ -59,13 +62,15 @@ class CreateCampaignBody(Open):
     agency_types: list[Any] | None = None
     owner_agency_id: Any = Field(None, description="The reviewing agency; default the caller's.")
     recurring: Any = Field(True)
-    starts_on: Any = Field(None, description="The first period contains this day.")
+    starts_on: Any = Field(None, description="Required: the first period contains this day (YYYY-MM-DD).")
     ends_on: Any = Field(None, description="No period opens after it; required for once.")
 
 
 class CampaignComplianceQuery(BaseModel):
-    period: Any = Field(None, description="A period key, any opened one (404 otherwise). Default: the latest.")
-    periods: Any = Field(None, ge=1, le=24)
+    period: str | None = Field(
+        None, max_length=64, description="A period key, any opened one (404 otherwise). Default: the latest."
+    )
+    periods: int | None = Field(None, ge=1, le=24)
 
 
 class NotificationsQuery(Paging):

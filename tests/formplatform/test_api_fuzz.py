@@ -170,9 +170,9 @@ class Checker:
     def valid_request(self, args: dict[str, Any]) -> bool:
         """Whether the generated query and body follow the operation's declaration (path values are not judged)."""
         for parameter in self.operation["parameters"]:
-            if parameter["in"] == "query" and args["query"].get(parameter["name"]) is not None:
-                if not self.follows(parameter.get("schema"), args["query"][parameter["name"]]):
-                    return False
+            value = args["query"].get(parameter["name"]) if parameter["in"] == "query" else None
+            if value is not None and not self.follows(parameter.get("schema"), value):
+                return False
         kind, value = args["body"] if isinstance(args["body"], tuple) else ("none", None)
         if kind == "raw":
             return False

@@ -245,3 +245,27 @@ def test_every_operation_keeps_its_declaration(app: Any, world: dict[str, list[s
         strategy = request_strategy(operation, components, world)
         failures += fuzz_operation(client, auth, method, template, strategy, Checker(document, operation))[-1:]
     assert not failures, "\n".join(failures)
+
+
+def test_the_checker_sees_each_broken_promise() -> None:
+    """The fuzz run's judge itself: an undeclared status, a body off its schema, a refused valid request, a 5xx."""
+    from types import SimpleNamespace
+
+    document = {"components": {"schemas": {"Item": {"type": "object", "required": ["id"]}}}}
+    operation = {
+        "parameters": [{"name": "n", "in": "query", "schema": {"type": "integer"}}],
+        "responses": {"200": {"content": {JSON: {"schema": {"$ref": "#/components/schemas/Item"}}}}, "422": {}},
+    }
+    check = Checker(document, operation)
+
+    def answer(status: int, body: Any) -> Any:
+        return SimpleNamespace(status_code=status, mimetype=JSON, get_json=lambda silent=False: body)
+
+    args = {"query": {"n": 3}, "body": {}}
+    assert check.problems(answer(200, {"id": 1}), args) == []
+    assert check.problems(answer(200, {"name": "x"}), args)[0].startswith("200 breaks its schema")
+    assert check.problems(answer(404, {}), args) == ["status 404 is not declared"]
+    refused = {"error": {"code": "invalid_request", "message": "m", "errors": []}}
+    assert check.problems(answer(422, refused), args)[0].startswith("a valid request was refused")
+    assert check.problems(answer(422, refused), {"query": {"n": "x"}, "body": {}}) == []
+    assert check.problems(answer(500, {}), args)[0] == "answered 500"

@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request, url
 from pydantic import BaseModel, Field
 
 from formplatform.accounts import services as accounts
-from formplatform.apispec import AUTH, Open, Page, Paging, api, json_body, ok, openapi_document
+from formplatform.apispec import AUTH, Open, Page, Paging, api, json_body, ok, openapi_document, paging
 from formplatform.auth import current_principal, current_user, require_login, require_permission
 from formplatform.errors import BadRequest, Forbidden, NotFound, localize_problems
 from formplatform.models import Form, FormVersion
@@ -249,7 +249,7 @@ def read_submission(submission_id: str) -> Any:
 def list_form_submissions(key: str) -> Any:
     """Pull the submissions of a form, newest first, one page at a time"""
     forms.get_form(key)
-    page, per_page = page_args()
+    page, per_page = paging()
     found = submissions.list_submissions(key, current_principal(), page=page, per_page=per_page)
     return jsonify(page_body(found, [submissions.submission_record(s) for s in found.items]))
 

@@ -204,6 +204,7 @@ def build_document(spec: dict[str, Any]) -> dict[str, Any]:
     for item in document["paths"].values():
         for operation in item.values():
             add_common_errors(operation, error_ref)
+            shorten_summary(operation)
     return document
 
 
@@ -219,6 +220,16 @@ def add_common_errors(operation: dict[str, Any], error_ref: str) -> None:
             answer["description"] = ERROR_WORDS.get(status, answer.get("description", ""))
         if not operation.get("description"):
             operation.pop("description", None)
+
+
+def shorten_summary(operation: dict[str, Any], limit: int = 120) -> None:
+    """A long docstring's first sentence is the summary; the whole text becomes the description."""
+    summary = operation["summary"]
+    if len(summary) <= limit:
+        return
+    cut = max(summary.rfind(mark, 0, limit) for mark in (". ", "; ", ": ", ", "))
+    operation["summary"] = summary[:cut] if cut > 20 else summary[: limit - 1] + "…"
+    operation["description"] = "\n\n".join(part for part in (summary, operation.get("description")) if part)
 
 
 def init_app(app: Flask) -> None:

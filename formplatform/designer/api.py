@@ -106,6 +106,7 @@ def details_body() -> services.FormDetails:
 @require_permission("forms.design")
 @api.validate(query=DesignQuery, resp=ok(Page), tags=["designer"], security=AUTH)
 def list_design_forms() -> Any:
+    """Forms the caller may design, with status, counts and draft state"""
     page, per_page = paging()
     filters = {name: (request.args.get(name) or "").strip() for name in ("q", "kind", "status")}
     rows, total = queries.list_design_forms(current_principal(), page=page, per_page=per_page, **filters)
@@ -116,6 +117,7 @@ def list_design_forms() -> Any:
 @require_permission("forms.design")
 @api.validate(json=DetailsBody, resp=ok(Open, 201, HTTP_409=None), tags=["designer"], security=AUTH)
 def create_form() -> Any:
+    """Create a form with an empty draft"""
     form = services.create_form(details_body(), designer_user())
     return jsonify(form_record(form)), 201
 
@@ -124,6 +126,7 @@ def create_form() -> Any:
 @require_permission("forms.design")
 @api.validate(json=DuplicateBody, resp=ok(Open, 201, HTTP_409=None), tags=["designer"], security=AUTH)
 def duplicate_form(key: str) -> Any:
+    """Copy the draft (or `version`) to a new key without concepts"""
     design_owner(current_principal(), key)
     version = request.context.json.version  # type: ignore[attr-defined]
     form = services.duplicate_form(key, details_body(), designer_user(), version=version)
@@ -134,6 +137,7 @@ def duplicate_form(key: str) -> Any:
 @require_permission("forms.design")
 @api.validate(resp=ok(Open, HTTP_409=None), tags=["designer"], security=AUTH)
 def archive_form(key: str) -> Any:
+    """Archive: no new submissions; history kept"""
     design_owner(current_principal(), key)
     return jsonify(form_record(services.archive_form(key, designer_user())))
 
@@ -142,6 +146,7 @@ def archive_form(key: str) -> Any:
 @require_permission("forms.design")
 @api.validate(resp=ok(Open, HTTP_409=None), tags=["designer"], security=AUTH)
 def restore_form(key: str) -> Any:
+    """Restore an archived form"""
     design_owner(current_principal(), key)
     return jsonify(form_record(services.restore_form(key, designer_user())))
 
@@ -150,6 +155,7 @@ def restore_form(key: str) -> Any:
 @require_permission("forms.design")
 @api.validate(resp=ok(Open), tags=["designer"], security=AUTH)
 def review_publish(key: str) -> Any:
+    """Publish review: diff, problems and missing translations"""
     design_owner(current_principal(), key)
     checked = review.review_publish(key)
     return jsonify(
@@ -169,6 +175,7 @@ def review_publish(key: str) -> Any:
 @require_permission("forms.design")
 @api.validate(query=CompareQuery, resp=ok(Open), tags=["designer"], security=AUTH)
 def compare_versions(key: str) -> Any:
+    """Diff between two published versions"""
     design_owner(current_principal(), key)
     form = forms.get_form(key)
     first, second = review.compare_args(request.args.get("a"), request.args.get("b"), form.latest_version)
@@ -180,6 +187,7 @@ def compare_versions(key: str) -> Any:
 @require_permission("forms.design")
 @api.validate(query=ExportQuery, resp=ok(None), tags=["designer"], security=AUTH)
 def export_version(key: str, number: int) -> Any:
+    """Download a version as JSON or as an XLSForm workbook"""
     design_owner(current_principal(), key)
     version = review.published_version(key, number)
     return download(
@@ -191,6 +199,7 @@ def export_version(key: str, number: int) -> Any:
 @require_permission("forms.design")
 @api.validate(query=ExportQuery, resp=ok(None), tags=["designer"], security=AUTH)
 def export_draft(key: str) -> Any:
+    """Download the draft as JSON or as an XLSForm workbook"""
     design_owner(current_principal(), key)
     form = forms.get_form(key, with_draft=True)
     return download(transfer.export_definition(form.draft, key, "draft", request.args.get("format", "json")))
@@ -200,6 +209,7 @@ def export_draft(key: str) -> Any:
 @require_permission("forms.design")
 @api.validate(query=ImportQuery, form=ImportUpload, resp=ok(Open, 201, HTTP_200=Open), tags=["designer"], security=AUTH)
 def import_form() -> Any:
+    """Import a form into a new key: `?dry_run=1` only reports (problems by row, fields found)"""
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise BadRequest("file_required")

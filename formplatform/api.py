@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request, url
 from pydantic import BaseModel, Field
 
 from formplatform.accounts import services as accounts
-from formplatform.apispec import AUTH, Open, Page, Paging, api, json_body, ok, openapi_document, paging
+from formplatform.apispec import AUTH, Open, Page, Paging, Submission, api, json_body, ok, openapi_document, paging
 from formplatform.auth import current_principal, current_user, require_login, require_permission
 from formplatform.errors import BadRequest, Forbidden, NotFound, localize_problems
 from formplatform.models import Form, FormVersion
@@ -215,7 +215,7 @@ def publish(key: str) -> Any:
 
 
 @bp.post("/forms/<key>/submissions")
-@api.validate(json=SubmissionBody, resp=ok(Open, 201, HTTP_410=None), tags=["submissions"])
+@api.validate(json=SubmissionBody, resp=ok(Submission, 201, HTTP_410=None), tags=["submissions"])
 def submit(key: str) -> Any:
     """File answers against a published version; the answers are validated against that version"""
     body = request.context.json  # type: ignore[attr-defined]
@@ -234,7 +234,7 @@ def submit(key: str) -> Any:
 
 
 @bp.get("/submissions/<submission_id>")
-@api.validate(query=ReceiptQuery, resp=ok(Open), tags=["submissions"])
+@api.validate(query=ReceiptQuery, resp=ok(Submission), tags=["submissions"])
 def read_submission(submission_id: str) -> Any:
     """One submission (its author, a reader in scope, or whoever holds its receipt)"""
     submission = submissions.get_submission(submission_id)

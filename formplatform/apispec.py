@@ -63,9 +63,32 @@ class ErrorBody(BaseModel):
 
 
 class Page(Open):
-    """One page of a list; `next` is the URL of the following page or null."""
+    """One page of a list, never counted: follow `has_next` with ?page= + 1."""
 
     items: list[dict[str, Any]]
+    page: int
+    per_page: int
+    has_next: bool
+
+
+class CountedPage(Open):
+    """One page of a short list (agencies, accounts, designs, results) with the number of matches."""
+
+    items: list[dict[str, Any]]
+    total: int
+    page: int
+    per_page: int
+
+
+class Submission(Open):
+    """A stored submission: the version it pins (number and content hash), its answers and scores."""
+
+    id: str
+    form: str
+    version: int
+    version_hash: str
+    data: dict[str, Any]
+    submitted_at: str
 
 
 class Paging(BaseModel):
@@ -122,14 +145,19 @@ class ApiPlugin(FlaskPlugin):
     def request_validation(self, request, query, json, form, headers, cookies):  # type: ignore[no-untyped-def]
         parts = [("query", query, lambda: get_multidict_items(request.args, query))]
         if json is not None and request.method not in ("GET", "DELETE"):
-            parts.append(("body", json, json_body))
+            parts.append(("body", json, lambda: body_or_nothing(json, self.model_adapter)))
         problems: list[Problem] = []
         values: dict[str, Any] = {}
         for where, model, read in parts:
             if model is None:
                 continue
             try:
-                values[where] = self.model_adapter.validate_obj(model, read())
+                # a JSON body is held to JSON's types (no "3" for 3); query strings are text by nature
+                values[where] = (
+                    model.model_validate(read(), strict=True)
+                    if where == "body"
+                    else (self.model_adapter.validate_obj(model, read()))
+                )
             except self.model_adapter.validation_error as error:
                 problems += [problem_of(dict(e), where) for e in error.errors()]
         if problems:
@@ -147,6 +175,17 @@ def refusal(problems: list[Problem]) -> Exception:
     if all(p.path in ("page", "per_page") for p in problems):
         return BadRequest("bad_page")
     return Invalid(problems, code="invalid_request")
+
+
+def body_or_nothing(model: Any, adapter: Any) -> Any:
+    """The JSON body; no body at all reads as {} where the declaration allows that (e.g. `.../submit`)."""
+    if request.get_data(cache=True):
+        return json_body()
+    try:
+        adapter.validate_obj(model, {})
+    except adapter.validation_error as error:
+        raise BadRequest("invalid_json") from error  # v1 answered a missing body so
+    return {}
 
 
 def json_body() -> Any:

@@ -11,7 +11,7 @@ from formplatform.accounts import queries
 from formplatform.accounts.models import ApiToken, User
 from formplatform.accounts.tokens import token_status
 from formplatform.agencies.models import Agency
-from formplatform.apispec import AUTH, Open, Page, Paging, api, ok, paging
+from formplatform.apispec import AUTH, CountedPage, Open, Paging, api, ok, paging
 from formplatform.auth import current_principal, require_permission
 from formplatform.errors import Unauthorized
 from formplatform.security import protect_session_writes
@@ -87,7 +87,7 @@ def me() -> Any:
 
 @bp.get("/users")
 @require_permission("users.manage")
-@api.validate(query=UserQuery, resp=ok(Page), tags=["accounts"], security=AUTH)
+@api.validate(query=UserQuery, resp=ok(CountedPage), tags=["accounts"], security=AUTH)
 def list_users() -> Any:
     """Accounts the administrator manages"""
     page, per_page = paging()

@@ -10,7 +10,7 @@ from pydantic import Field
 from formplatform.agencies import services
 from formplatform.agencies.models import AGENCY_TYPES, Agency
 from formplatform.api import json_body
-from formplatform.apispec import AUTH, Open, Page, Paging, api, ok, paging
+from formplatform.apispec import AUTH, CountedPage, Open, Paging, api, ok, paging
 from formplatform.auth import current_principal
 from formplatform.errors import BadRequest
 from formplatform.permissions import require, scope_filter
@@ -41,7 +41,7 @@ def agency_record(agency: Agency) -> dict[str, Any]:
 
 
 @bp.get("/agencies")
-@api.validate(query=AgencyQuery, resp=ok(Page), tags=["agencies"], security=AUTH)
+@api.validate(query=AgencyQuery, resp=ok(CountedPage), tags=["agencies"], security=AUTH)
 def list_agencies() -> Any:
     """Agencies the caller may read, by code; `?q=` searches code and names, `?type=` filters."""
     scope = scope_filter(current_principal(), "agencies.read", field="_id")
@@ -70,7 +70,5 @@ def put_contact(agency_id: str) -> Any:
     principal = current_principal()
     require(principal, "agency.contact.edit", agency_id, hide=True)
     agency = services.get_agency(agency_id)
-    body = json_body()
-    if not isinstance(body, dict):
-        raise BadRequest("invalid_json")
+    body = json_body()  # an object: the declaration checked it
     return jsonify(agency_record(services.update_contact(agency, body, principal)))

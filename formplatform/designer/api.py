@@ -8,7 +8,7 @@ from flask import current_app, jsonify, request
 from pydantic import BaseModel, Field
 
 from formplatform.api import json_body
-from formplatform.apispec import AUTH, Open, Page, Paging, api, ok, paging
+from formplatform.apispec import AUTH, CountedPage, Open, Paging, api, ok, paging
 from formplatform.auth import current_principal, current_user, require_permission
 from formplatform.designer import api_bp, queries, review, services, transfer
 from formplatform.designer.version_pages import download
@@ -95,16 +95,14 @@ def row_record(row: queries.FormRow) -> dict[str, Any]:
 
 
 def details_body() -> services.FormDetails:
-    """Form details from a JSON object body; 400 on anything else."""
-    body = json_body()
-    if not isinstance(body, dict):
-        raise BadRequest("invalid_json")
+    """Form details from the declared JSON object body."""
+    body = json_body()  # an object: the declaration checked it
     return services.FormDetails.from_mapping(body)
 
 
 @api_bp.get("/designer/forms")
 @require_permission("forms.design")
-@api.validate(query=DesignQuery, resp=ok(Page), tags=["designer"], security=AUTH)
+@api.validate(query=DesignQuery, resp=ok(CountedPage), tags=["designer"], security=AUTH)
 def list_design_forms() -> Any:
     """Forms the caller may design, with status, counts and draft state"""
     page, per_page = paging()

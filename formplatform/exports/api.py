@@ -12,9 +12,9 @@ from flask import jsonify, url_for
 from pydantic import Field
 
 from formplatform.api import json_body
-from formplatform.apispec import AUTH, Open, Paging, api, ok, paging
+from formplatform.apispec import AUTH, Open, Page, Paging, api, ok, paging
 from formplatform.auth import current_principal
-from formplatform.errors import BadRequest, Unauthorized
+from formplatform.errors import Unauthorized
 from formplatform.exports import api_bp, services
 from formplatform.exports.pages import file_response
 from formplatform.exports.runner import wake_runner
@@ -94,9 +94,7 @@ def create_export() -> Any:
     sees only their own exports (anyone else's answers 404); they are kept 7 days.
     """
     principal = _principal()
-    body = json_body()
-    if not isinstance(body, dict):
-        raise BadRequest("invalid_json")
+    body = json_body()  # an object: the declaration checked it
     job = services.request_export(principal, parse_selection(body), current_locale())
     wake_runner()
     response = jsonify(_record(job))
@@ -106,7 +104,7 @@ def create_export() -> Any:
 
 
 @api_bp.get("/exports")
-@api.validate(query=Paging, resp=ok(Open), tags=["exports"], security=AUTH)
+@api.validate(query=Paging, resp=ok(Page), tags=["exports"], security=AUTH)
 def list_exports() -> Any:
     """The caller's exports, newest first (page, per_page ≤ 100). A session or a bearer token: a user's, or an
     integration client's with the submissions:read scope (satisfaction:read for ratings). Each caller sees only

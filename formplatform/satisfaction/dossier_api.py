@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field, RootModel
 from form_definitions.problems import Problem
 from formplatform.agencies.models import Agency
 from formplatform.api import json_body
-from formplatform.apispec import AUTH, Open, Paging, api, ok, paging
+from formplatform.apispec import AUTH, Open, Page, Paging, api, ok, paging
 from formplatform.auth import current_principal, require_permission
 from formplatform.errors import BadRequest, Invalid, Unauthorized
 from formplatform.paging import page_body
@@ -170,7 +170,7 @@ def _agency_arg() -> str:
 
 
 @api_bp.get("/dossiers")
-@api.validate(query=ListDossiersQuery, resp=ok(Open), tags=["dossiers"], security=AUTH)
+@api.validate(query=ListDossiersQuery, resp=ok(Page), tags=["dossiers"], security=AUTH)
 def api_list_dossiers() -> Any:
     """Dossiers in the caller's scope, newest received first"""
     principal = _caller()

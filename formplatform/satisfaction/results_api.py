@@ -9,7 +9,7 @@ from typing import Any
 from flask import jsonify, request
 from pydantic import BaseModel, Field
 
-from formplatform.apispec import AUTH, Open, Paging, api, ok, paging
+from formplatform.apispec import AUTH, CountedPage, Open, Paging, api, ok, paging
 from formplatform.auth import current_principal
 from formplatform.errors import BadRequest
 from formplatform.models import utcnow
@@ -169,7 +169,7 @@ def _row(row: dict[str, Any], key_name: str) -> dict[str, Any]:
 
 
 @api_bp.get("/satisfaction/agencies/<agency_id>/procedures")
-@api.validate(query=AgencyProceduresQuery, resp=ok(Open), tags=["satisfaction"])
+@api.validate(query=AgencyProceduresQuery, resp=ok(CountedPage), tags=["satisfaction"])
 def api_agency_procedures(agency_id: str) -> Any:
     """Public results of an agency's procedures for a period, most ratings first"""
     agency = public_agency(agency_id)
@@ -181,7 +181,7 @@ def api_agency_procedures(agency_id: str) -> Any:
 
 
 @api_bp.get("/satisfaction/agencies/<agency_id>/officials")
-@api.validate(query=AgencyOfficialsQuery, resp=ok(Open), tags=["satisfaction"], security=AUTH)
+@api.validate(query=AgencyOfficialsQuery, resp=ok(CountedPage), tags=["satisfaction"], security=AUTH)
 def api_agency_officials(agency_id: str) -> Any:
     """Results of an agency's officials per stage (receive, process, return) for a period, most ratings first; needs
     satisfaction.read over the agency (bearer scope satisfaction:read)

@@ -12,7 +12,7 @@ import copy
 from typing import Any
 
 from flask import Flask, current_app, request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 from spectree import Response, SecurityScheme, SecuritySchemeData, SpecTree
 from spectree.plugins.base import Context
 from spectree.plugins.flask_plugin import FlaskPlugin
@@ -98,10 +98,14 @@ class Paging(BaseModel):
     per_page: int = Field(20, ge=1, le=100)
 
 
-class Lang(BaseModel):
-    """?lang=: the language of messages (Accept-Language otherwise)."""
-
-    lang: str | None = Field(None, pattern="^(vi|en)$")
+LANG = {
+    "name": "lang",
+    "in": "query",
+    "required": False,
+    "schema": {"enum": ["vi", "en"]},
+    "description": "The language of messages for this request; otherwise Accept-Language, then Vietnamese.",
+}
+JSON_TYPES = {"int": "integer", "float": "number", "string": "string", "bool": "boolean", "dict": "object"}
 
 
 # pydantic's error types, as the codes of our problems (rendered by i18n.messages.problem_message)
@@ -130,7 +134,8 @@ def problem_of(error: dict[str, Any], where: str) -> Problem:
     code = PYDANTIC_CODES.get(kind) or ("type" if kind.endswith(("_type", "_parsing")) else "invalid")
     params: dict[str, Any] = {}
     if code == "type":
-        params["expected"] = kind.split("_")[0]
+        expected = kind.split("_")[0]
+        params["expected"] = JSON_TYPES.get(expected, "array" if expected in ("list", "tuple") else expected)
     limit = next((context[name] for name in LIMITS if name in context), None)
     if limit is not None:
         params["limit"] = limit
@@ -159,6 +164,8 @@ class ApiPlugin(FlaskPlugin):
                     else (self.model_adapter.validate_obj(model, read()))
                 )
             except self.model_adapter.validation_error as error:
+                if where == "body" and issubclass(model, RootModel):
+                    raise BadRequest("invalid_json") from error  # not even the declared kind of JSON value
                 problems += [problem_of(dict(e), where) for e in error.errors()]
         if problems:
             raise refusal(problems)
@@ -244,6 +251,7 @@ def build_document(spec: dict[str, Any]) -> dict[str, Any]:
         for operation in item.values():
             add_common_errors(operation, error_ref)
             shorten_summary(operation)
+            operation["parameters"] = [*operation.get("parameters", []), LANG]
     return document
 
 

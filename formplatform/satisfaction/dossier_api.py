@@ -38,7 +38,8 @@ from formplatform.satisfaction.possession import rating_pin
 
 class DossierBatch(RootModel[dict[str, Any] | list[Any]]):
     """One dossier object (code, procedure_name_vi, received_at, status, …) or {"dossiers": [...]} with 1 to 1000;
-    anything else answers 400 dossier_rows_required, and each row's problems 422 (path dossiers.<i>.<column>)."""
+    a list or an empty or oversized batch answers 400 dossier_rows_required, each row's problems 422 (path
+    dossiers.<i>.<column>)."""
 
 
 class ListDossiersQuery(Paging):

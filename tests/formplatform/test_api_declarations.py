@@ -20,6 +20,8 @@ def test_a_request_breaking_its_declaration_gets_our_422_in_the_asked_language(c
     vietnamese = client.get("/api/v1/users?lang=vi&q=" + "x" * 201, headers={**headers, "Accept-Language": "en"})
     assert vietnamese.get_json()["error"]["errors"][0]["message"] != "Enter at most 200 characters."  # ?lang= wins
     assert client.get(url).get_json()["error"]["code"] == "bad_page"  # v1's paging answer is kept
+    wrong_method = client.delete("/api/v1/forms", headers=headers)
+    assert wrong_method.status_code == 405 and set(wrong_method.headers["Allow"].split(", ")) >= {"GET", "POST"}
 
 
 def test_accept_language_chooses_the_api_language_but_not_the_pages(client: Any) -> None:

@@ -9,6 +9,7 @@ not re-validated at run time: the schema-driven fuzz test checks them against th
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 from flask import Flask, current_app, request
@@ -247,8 +248,10 @@ def build_document(spec: dict[str, Any]) -> dict[str, Any]:
     for name in [name for name in schemas if name.startswith("ValidationError")]:
         del schemas[name]
     document["paths"] = {path.removeprefix(PREFIX): item for path, item in sorted(document["paths"].items())}
-    for item in document["paths"].values():
-        for operation in item.values():
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            # e.g. get_forms_key_submissions: stable, unique, and a valid name for client generators
+            operation["operationId"] = re.sub(r"[^A-Za-z0-9]+", "_", f"{method}{path}").strip("_")
             add_common_errors(operation, error_ref)
             shorten_summary(operation)
             operation["parameters"] = [*operation.get("parameters", []), LANG]

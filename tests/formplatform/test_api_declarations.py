@@ -53,5 +53,6 @@ def test_the_document_comes_from_the_declarations(client: Any) -> None:
     body = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
     assert document["components"]["schemas"][body]["required"] == ["data"]
     assert operation["responses"]["422"]["content"]["application/json"]["schema"]["$ref"].endswith("ErrorBody")
+    assert operation["operationId"] == "post_forms_key_submissions"
     listing = document["paths"]["/users"]["get"]["parameters"]
     assert {p["name"] for p in listing} >= {"page", "per_page", "q"}

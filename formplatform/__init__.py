@@ -37,6 +37,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     csrf.init_app(app)
     security.init_app(app)
+    __import__("formplatform.apispec", fromlist=["init_app"]).init_app(app)  # /api/v1 declarations
     for api_bp in (api.bp, accounts_api.bp, agencies_api.bp, audit_api.bp):
         csrf.exempt(api_bp)  # API writes with a session cookie are CSRF-checked by protect_session_writes
         app.register_blueprint(api_bp)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from pydantic import BaseModel, Field
 
 from formplatform.accounts import services as accounts
+from formplatform.apispec import AUTH, Open, Page, Paging, Submission, api, json_body, ok, openapi_document, paging
 from formplatform.auth import current_principal, current_user, require_login, require_permission
 from formplatform.errors import BadRequest, Forbidden, NotFound, localize_problems
 from formplatform.models import Form, FormVersion
-from formplatform.openapi import openapi_document
 from formplatform.paging import MAX_PAGE, page_body
 from formplatform.permissions import allows, design_owner
 from formplatform.receipts import can_read_submission, make_receipt
@@ -20,15 +21,62 @@ from formplatform.services import files, forms, submissions
 from i18n.babel import current_locale
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "worker-src 'self' blob:; font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
 bp.before_request(protect_session_writes)
 
 
-def json_body() -> Any:
-    """The parsed JSON body; malformed JSON is a 400 with a stable code, never a 500."""
-    body = request.get_json(silent=True)
-    if body is None:
-        raise BadRequest("invalid_json")
-    return body
+class Credentials(BaseModel):
+    username: str = Field(max_length=200)
+    password: str = Field(max_length=1000)
+
+
+class Token(BaseModel):
+    token: str
+    token_type: str
+    expires_at: str
+
+
+class FormList(BaseModel):
+    items: list[dict[str, Any]]
+    count: int
+
+
+class Archived(BaseModel):
+    archived: str | None = Field(None, description="1: include archived forms")
+
+
+class Definition(Open):
+    """A form definition (see the designer's documentation for its parts)."""
+
+
+class DraftQuery(BaseModel):
+    revision: int | None = Field(None, ge=0, description="The draft revision the change is based on (or If-Match)")
+
+
+class DraftBeacon(BaseModel):
+    """The designer's last save, sent by navigator.sendBeacon as a form post."""
+
+    definition: str = Field(description="The form definition, as JSON text")
+    revision: str | None = Field(None, pattern=r"^[0-9]+$", description="The draft revision the change is based on")
+    csrf_token: str | None = Field(None, description="Required with a session cookie, not with a bearer token")
+
+
+class PublishBody(BaseModel):
+    confirm_breaking: bool = False
+
+
+class SubmissionBody(BaseModel):
+    data: dict[str, Any]
+    version: int | None = Field(None, ge=1, description="Default: the latest published version")
+    agency_id: str | None = Field(None, max_length=200)
+
+
+class ReceiptQuery(BaseModel):
+    receipt: str | None = Field(None, max_length=500, description="The receipt given when the answers were filed")
 
 
 def form_summary(form: Form) -> dict[str, Any]:
@@ -58,12 +106,21 @@ def openapi() -> Any:
     return jsonify(openapi_document())
 
 
+@bp.get("/docs")
+def docs() -> Any:
+    """The API reference, rendered in the browser from the OpenAPI document (vendored Redoc, no CDN)."""
+    response = current_app.make_response(render_template("formplatform/api_docs.html"))
+    # Redoc styles itself with injected <style> elements and searches in a blob: worker.
+    response.headers["Content-Security-Policy"] = DOCS_CSP
+    return response
+
+
 @bp.post("/auth/token")
+@api.validate(json=Credentials, resp=ok(Token, 201), tags=["auth"])
 def issue_token() -> Any:
-    body = json_body()
-    if not isinstance(body, dict):
-        raise BadRequest("invalid_json")
-    user = accounts.authenticate(str(body.get("username", "")), str(body.get("password", "")), ip=client_ip())
+    """Exchange user name and password for a bearer token"""
+    body = request.context.json  # type: ignore[attr-defined]
+    user = accounts.authenticate(body.username, body.password, ip=client_ip())
     if user.must_change_password:
         raise Forbidden("password_change_required")
     token, record = accounts.issue_token(user, hours=current_app.config["TOKEN_TTL_HOURS"], name="api")
@@ -71,14 +128,18 @@ def issue_token() -> Any:
 
 
 @bp.get("/forms")
+@api.validate(query=Archived, resp=ok(FormList), tags=["forms"])
 def list_forms() -> Any:
+    """List published forms"""
     include_archived = request.args.get("archived") == "1"
     items = [form_summary(f) for f in forms.list_forms(include_archived=include_archived)]
     return jsonify({"items": items, "count": len(items)})
 
 
 @bp.get("/forms/<key>")
+@api.validate(resp=ok(Open), tags=["forms"])
 def read_form(key: str) -> Any:
+    """A form with its published versions"""
     form = forms.get_form(key)
     if form.latest_version == 0 and not allows(current_principal(), "forms.design", form.owner_agency_id):
         raise NotFound()
@@ -87,7 +148,9 @@ def read_form(key: str) -> Any:
 
 
 @bp.get("/forms/<key>/versions/<int:number>")
+@api.validate(resp=ok(Open), tags=["forms"])
 def read_version(key: str, number: int) -> Any:
+    """One published version: definition, JSON Schema and the diff to the previous version"""
     version = forms.get_version(key, number)
     return jsonify(
         {
@@ -102,7 +165,9 @@ def read_version(key: str, number: int) -> Any:
 
 @bp.get("/forms/<key>/draft")
 @require_permission("forms.design")
+@api.validate(resp=ok(Open), tags=["designer"], security=AUTH)
 def read_draft(key: str) -> Any:
+    """The editable draft with its warnings and the diff to the latest version"""
     design_owner(current_principal(), key)
     form = forms.get_form(key, with_draft=True)
     _, diff = forms.preview_publish(key)
@@ -119,15 +184,19 @@ def read_draft(key: str) -> Any:
 
 @bp.put("/forms/<key>/draft")
 @require_permission("forms.design")
+@api.validate(
+    query=DraftQuery, json=Definition, resp=ok(Open, HTTP_201=Open, HTTP_409=None), tags=["designer"], security=AUTH
+)
 def write_draft(key: str) -> Any:
+    """Create or replace the draft (If-Match: the revision it is based on)"""
     return _save_draft(key, json_body(), request.headers.get("If-Match") or request.args.get("revision"))
 
 
 @bp.post("/forms/<key>/draft")
 @require_permission("forms.design")
+@api.validate(form=DraftBeacon, resp=ok(Open, HTTP_201=Open, HTTP_409=None), tags=["designer"], security=AUTH)
 def write_draft_on_leaving(key: str) -> Any:
-    """The designer's last save as the page is left (navigator.sendBeacon): a form post, since a beacon
-    carries no custom headers, with `definition` (JSON text), `revision` and `csrf_token` fields."""
+    """Save the draft as the designer page is left (navigator.sendBeacon: a form post, no custom headers)"""
     try:
         definition = json.loads(request.form.get("definition", ""))
     except ValueError:
@@ -160,33 +229,28 @@ def _save_draft(key: str, definition: Any, expected: str | None) -> Any:
 
 @bp.post("/forms/<key>/publish")
 @require_permission("forms.design")
+@api.validate(json=PublishBody, resp=ok(Open, 201, HTTP_409=None), tags=["designer"], security=AUTH)
 def publish(key: str) -> Any:
+    """Publish the draft as a new immutable version (breaking changes need confirm_breaking)"""
     design_owner(current_principal(), key)
-    body = request.get_json(silent=True) or {}
-    confirm = bool(body.get("confirm_breaking")) if isinstance(body, dict) else False
-    version = forms.publish_form(key, current_user(), confirm_breaking=confirm)
+    body = request.context.json  # type: ignore[attr-defined]
+    version = forms.publish_form(key, current_user(), confirm_breaking=body.confirm_breaking)
     return jsonify({"key": key, **version_summary(version), "diff": version.diff}), 201
 
 
 @bp.post("/forms/<key>/submissions")
+@api.validate(json=SubmissionBody, resp=ok(Submission, 201, HTTP_410=None), tags=["submissions"])
 def submit(key: str) -> Any:
-    body = json_body()
-    if not isinstance(body, dict) or "data" not in body:
-        raise BadRequest("invalid_json")
-    version = body.get("version")
-    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
-        raise BadRequest("bad_version")
-    agency_id = body.get("agency_id")
-    if agency_id is not None and not isinstance(agency_id, str):
-        raise BadRequest("bad_agency")
+    """File answers against a published version; the answers are validated against that version"""
+    body = request.context.json  # type: ignore[attr-defined]
     submission = submissions.submit_form(
         key,
-        body["data"],
-        version=version,
+        body.data,
+        version=body.version,
         locale=current_locale(),
         source="api",
         actor=current_principal(),
-        agency_id=agency_id,
+        agency_id=body.agency_id,
     )
     record = submissions.submission_record(submission)
     record["receipt"] = make_receipt(submission.id)
@@ -194,7 +258,9 @@ def submit(key: str) -> Any:
 
 
 @bp.get("/submissions/<submission_id>")
+@api.validate(query=ReceiptQuery, resp=ok(Submission), tags=["submissions"])
 def read_submission(submission_id: str) -> Any:
+    """One submission (its author, a reader in scope, or whoever holds its receipt)"""
     submission = submissions.get_submission(submission_id)
     if not can_read_submission(submission, current_principal(), request.args.get("receipt")):
         raise NotFound()  # outside the caller's scope: do not even confirm it exists
@@ -203,9 +269,11 @@ def read_submission(submission_id: str) -> Any:
 
 @bp.get("/forms/<key>/submissions")
 @require_permission("submissions.read")
+@api.validate(query=Paging, resp=ok(Page), tags=["submissions"], security=AUTH)
 def list_form_submissions(key: str) -> Any:
+    """Pull the submissions of a form, newest first, one page at a time"""
     forms.get_form(key)
-    page, per_page = page_args()
+    page, per_page = paging()
     found = submissions.list_submissions(key, current_principal(), page=page, per_page=per_page)
     return jsonify(page_body(found, [submissions.submission_record(s) for s in found.items]))
 
@@ -228,7 +296,9 @@ def client_ip() -> str:
 
 @bp.post("/files")
 @require_login
+@api.validate(resp=ok(Open, 201), tags=["files"], security=AUTH)
 def upload_file() -> Any:
+    """Upload a file (multipart field `file`) to reference from answers"""
     upload = request.files.get("file")
     if upload is None:
         raise BadRequest("file_required")

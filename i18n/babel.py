@@ -1,4 +1,4 @@
-"""Flask-Babel wiring: locale from ?lang=, then the cookie; Vietnamese by default."""
+"""Flask-Babel wiring: ?lang=, then Accept-Language (API only), then the cookie; Vietnamese by default."""
 
 from __future__ import annotations
 
@@ -24,6 +24,12 @@ def select_locale() -> str:
     asked = request.args.get("lang")
     if asked in LANGUAGES:
         return asked
+    if request.path.startswith("/api/") and not request.path.endswith("/docs"):
+        # The API follows the client's Accept-Language (issue 21); ?lang= above still overrides it.
+        # Its reference page /api/v1/docs is a page of the site and keeps the pages' rule.
+        spoken = request.accept_languages.best_match(LANGUAGES)
+        if spoken:
+            return spoken
     remembered = request.cookies.get(COOKIE)
     if remembered in LANGUAGES:
         return remembered

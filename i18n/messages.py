@@ -158,6 +158,7 @@ ERRORS = {
     "account_closed": _l("This account is closed and cannot be changed."),
     "cannot_lock_yourself": _l("You cannot lock or close your own account."),
     "invalid": _l("Some answers need your attention."),
+    "invalid_request": _l("The request does not match the API description; see the list of problems."),
     "invalid_definition": _l("The form definition has problems."),
     "unauthorized": _l("Please log in first."),
     "invalid_credentials": _l("Wrong user name or password."),

@@ -5,18 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, jsonify, request
+from pydantic import Field
 
 from formplatform.accounts import queries
 from formplatform.accounts.models import ApiToken, User
 from formplatform.accounts.tokens import token_status
 from formplatform.agencies.models import Agency
-from formplatform.api import page_args
+from formplatform.apispec import AUTH, CountedPage, Open, Paging, api, ok, paging
 from formplatform.auth import current_principal, require_permission
 from formplatform.errors import Unauthorized
 from formplatform.security import protect_session_writes
 
 bp = Blueprint("accounts_api", __name__, url_prefix="/api/v1")
 bp.before_request(protect_session_writes)
+
+
+class UserQuery(Paging):
+    q: str | None = Field(None, max_length=200, description="Searches user names, names and e-mails")
+    agency_id: str | None = Field(None, max_length=200)
+    role: str | None = Field(None, max_length=64)
+    status: str | None = Field(None, max_length=32)
 
 
 def _time(value: Any) -> str | None:
@@ -66,7 +74,9 @@ def client_record(client: ApiToken) -> dict[str, Any]:
 
 
 @bp.get("/me")
+@api.validate(resp=ok(Open), tags=["accounts"], security=AUTH)
 def me() -> Any:
+    """Who is calling: a user account or an integration client"""
     principal = current_principal()
     if principal is None:
         raise Unauthorized()
@@ -77,8 +87,10 @@ def me() -> Any:
 
 @bp.get("/users")
 @require_permission("users.manage")
+@api.validate(query=UserQuery, resp=ok(CountedPage), tags=["accounts"], security=AUTH)
 def list_users() -> Any:
-    page, per_page = page_args()
+    """Accounts the administrator manages"""
+    page, per_page = paging()
     filters = {key: (request.args.get(key) or "").strip() for key in ("q", "agency_id", "role", "status")}
     items, total = queries.list_users(current_principal(), page=page, per_page=per_page, **filters)
     places = _places(items)
@@ -89,6 +101,8 @@ def list_users() -> Any:
 
 @bp.get("/users/<user_id>")
 @require_permission("users.manage")
+@api.validate(resp=ok(Open), tags=["accounts"], security=AUTH)
 def read_user(user_id: str) -> Any:
+    """One managed account"""
     user = queries.get_managed_user(current_principal(), user_id)
     return jsonify(user_record(user, _places([user])))

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, jsonify, request
+from pydantic import Field
 
 from formplatform.agencies import services
 from formplatform.agencies.models import AGENCY_TYPES, Agency
-from formplatform.api import json_body, page_args
+from formplatform.api import json_body
+from formplatform.apispec import AUTH, CountedPage, Open, Paging, api, ok, paging
 from formplatform.auth import current_principal
 from formplatform.errors import BadRequest
 from formplatform.permissions import require, scope_filter
@@ -16,6 +18,11 @@ from formplatform.security import protect_session_writes
 
 bp = Blueprint("agencies_api", __name__, url_prefix="/api/v1")
 bp.before_request(protect_session_writes)
+
+
+class AgencyQuery(Paging):
+    q: str | None = Field(None, max_length=200, description="Searches codes and names")
+    type: str | None = Field(None, max_length=64, description="One of: " + ", ".join(AGENCY_TYPES) + ".")
 
 
 def agency_record(agency: Agency) -> dict[str, Any]:
@@ -34,10 +41,11 @@ def agency_record(agency: Agency) -> dict[str, Any]:
 
 
 @bp.get("/agencies")
+@api.validate(query=AgencyQuery, resp=ok(CountedPage), tags=["agencies"], security=AUTH)
 def list_agencies() -> Any:
     """Agencies the caller may read, by code; `?q=` searches code and names, `?type=` filters."""
     scope = scope_filter(current_principal(), "agencies.read", field="_id")
-    page, per_page = page_args()
+    page, per_page = paging()
     kind = request.args.get("type") or None
     if kind is not None and kind not in AGENCY_TYPES:
         raise BadRequest("bad_agency_type")
@@ -48,18 +56,19 @@ def list_agencies() -> Any:
 
 
 @bp.get("/agencies/<agency_id>")
+@api.validate(resp=ok(Open), tags=["agencies"], security=AUTH)
 def read_agency(agency_id: str) -> Any:
+    """One agency in the caller's scope"""
     require(current_principal(), "agencies.read", agency_id, hide=True)
     return jsonify(agency_record(services.get_agency(agency_id)))
 
 
 @bp.put("/agencies/<agency_id>/contact")
+@api.validate(json=Open, resp=ok(Open), tags=["agencies"], security=AUTH)
 def put_contact(agency_id: str) -> Any:
     """Replace the contact person; 422 lists every problem by field."""
     principal = current_principal()
     require(principal, "agency.contact.edit", agency_id, hide=True)
     agency = services.get_agency(agency_id)
-    body = json_body()
-    if not isinstance(body, dict):
-        raise BadRequest("invalid_json")
+    body = json_body()  # an object: the declaration checked it
     return jsonify(agency_record(services.update_contact(agency, body, principal)))

@@ -1,7 +1,7 @@
 """REST API v1: the dashboards' figures as JSON — machine names and numbers, labels as {"vi", "en"}.
 
 A session or a bearer token (a user's, or an integration client's with the `aggregates:read` scope);
-always restricted to the caller's agencies. Same filters as the pages (see aggregates_apidoc.py).
+always restricted to the caller's agencies. Same filters as the pages (declared below).
 """
 
 from __future__ import annotations
@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify, request
+from pydantic import BaseModel, Field
 
+from formplatform.apispec import AUTH, Open, api, ok
 from formplatform.auth import current_principal, require_permission
 from formplatform.dashboards import api_bp
 from formplatform.dashboards.compliance_board import ComplianceBoard
@@ -23,6 +25,75 @@ from formplatform.reporting.campaign_words import REPORT_STATUS_LABELS
 from formplatform.reporting.compliance import STATUSES
 from formplatform.satisfaction.results_api import agency_record, figures_record
 from formplatform.satisfaction.results_pages import period_label as satisfaction_period
+
+
+class ComplianceQuery(BaseModel):
+    template: str | None = Field(None, description="Form key.")
+    campaign: str | None = Field(None, description="Overrides template.")
+    agency: list[str] | None = Field(
+        None,
+        description=(
+            "Agency ids to show (repeat the parameter); each must lie in the caller's scope, else 404. Default:"
+            " every agency of the scope (see each route)."
+        ),
+    )
+    from_: str | None = Field(
+        None,
+        description=("First month (YYYY-MM) a period may end in."),
+        alias="from",
+    )
+    to: str | None = Field(
+        None,
+        description=(
+            "Last month (YYYY-MM) a period may end in. Default: the 12 months up to this month; at most the 24 "
+            "latest periods are returned (periods_cut says when older ones were left out)."
+        ),
+    )
+
+
+class KpiQuery(BaseModel):
+    template: str | None = Field(None, description="A kpi_sheet form key.")
+    indicator: str | None = Field(
+        None,
+        description=(
+            "'<grid concept>/<row key>/<column>' (e.g. kpi_monthly.indicators/grdp_growth/actual) or a numeric "
+            "field's concept. Default: the first indicator."
+        ),
+    )
+    agency: list[str] | None = Field(
+        None,
+        description=(
+            "Agency ids to show (repeat the parameter); each must lie in the caller's scope, else 404. Default:"
+            " every agency of the scope (see each route)."
+        ),
+    )
+    from_: str | None = Field(
+        None,
+        description=("First month (YYYY-MM) a period may end in."),
+        alias="from",
+    )
+    to: str | None = Field(
+        None,
+        description=(
+            "Last month (YYYY-MM) a period may end in. Default: the 12 months up to this month; at most the 24 "
+            "latest periods are returned (periods_cut says when older ones were left out)."
+        ),
+    )
+
+
+class SatisfactionQuery(BaseModel):
+    kind: str | None = Field(None, max_length=64, description="One of: month, quarter, year.")
+    from_: str | None = Field(None, description="First period of the kind: 2026-11, 2026-Q4 or 2026.", alias="from")
+    to: str | None = Field(
+        None, description=("Last period. Default: the latest with ratings (12 months, 8 quarters or 5 years back).")
+    )
+    agency: list[str] | None = Field(
+        None,
+        description=(
+            "Agency ids to show (repeat the parameter); each must lie in the caller's scope, else 404. Default:"
+            " every agency of the scope (see each route)."
+        ),
+    )
 
 
 def _agency(agency: Any, agency_id: str = "") -> dict[str, Any] | None:
@@ -120,20 +191,45 @@ def both_period(period: str) -> dict[str, str]:
 
 @api_bp.get("/aggregates/compliance")
 @require_permission(READ)
+@api.validate(query=ComplianceQuery, resp=ok(Open), tags=["aggregates"], security=AUTH)
 def api_compliance() -> Any:
+    """Reporting compliance of a template (every campaign of it) or of one campaign: per period the number of reports
+    in each state (not_started, draft, in_approval, returned, submitted, accepted, overdue — overdue is derived:
+    deadline passed and not received), per agency due / completed / received / on-time counts and rates in percent.
+    Figures cover only the caller's agencies: the subtrees of their dashboards.read grants (roles admin, reviewer,
+    designer, viewer, agency_head, division_head), or of an integration token with the aggregates:read scope. Labels
+    come in both languages as {vi, en}. A bad filter value answers 400 with error.code and a message in the
+    request's language.
+    """
     built = compliance_view(current_principal(), request.args)
     return jsonify({"filters": _filters(built["filters"]), **compliance_record(built["board"])})
 
 
 @api_bp.get("/aggregates/kpi")
 @require_permission(READ)
+@api.validate(query=KpiQuery, resp=ok(Open), tags=["aggregates"], security=AUTH)
 def api_kpi() -> Any:
+    """One indicator of a KPI-sheet template per agency and period, lined up across template versions by concept (grid
+    rows by key, columns by name). Only reports that completed the agency's chain (submitted or accepted) count.
+    Without agencies: the first 12 agencies (by code) of the scope with counted reports. Figures cover only the
+    caller's agencies: the subtrees of their dashboards.read grants (roles admin, reviewer, designer, viewer,
+    agency_head, division_head), or of an integration token with the aggregates:read scope. Labels come in both
+    languages as {vi, en}. A bad filter value answers 400 with error.code and a message in the request's language.
+    """
     built = kpi_view(current_principal(), request.args)
     return jsonify({"filters": _filters(built["filters"]), **kpi_record(built["board"])})
 
 
 @api_bp.get("/aggregates/satisfaction")
 @require_permission(READ)
+@api.validate(query=SatisfactionQuery, resp=ok(Open), tags=["aggregates"], security=AUTH)
 def api_satisfaction() -> Any:
+    """Citizen satisfaction per agency and period from the roll-ups (never the ratings): satisfaction rate, average
+    points, counts and average points per criterion. Without agencies: Sở and districts for a city-wide caller, else
+    every rated agency of the scope (a district includes its wards' ratings). Figures cover only the caller's
+    agencies: the subtrees of their dashboards.read grants (roles admin, reviewer, designer, viewer, agency_head,
+    division_head), or of an integration token with the aggregates:read scope. Labels come in both languages as {vi,
+    en}. A bad filter value answers 400 with error.code and a message in the request's language.
+    """
     built = satisfaction_view(current_principal(), request.args)
     return jsonify({"filters": _filters(built["filters"]), **satisfaction_record(built["board"])})

@@ -6,8 +6,10 @@ from datetime import datetime
 from typing import Any
 
 from flask import jsonify, request
+from pydantic import BaseModel, Field
 
-from formplatform.api import json_body, page_args
+from formplatform.api import json_body
+from formplatform.apispec import AUTH, Open, Page, Paging, api, ok, paging
 from formplatform.auth import current_principal, current_user, require_login, require_permission
 from formplatform.errors import BadRequest, Forbidden, NotFound, Unauthorized
 from formplatform.models import utcnow
@@ -30,6 +32,50 @@ from formplatform.reporting.models import Campaign, Notification
 from formplatform.reporting.notifications import list_notifications, notification_text, report_url
 from formplatform.reporting.periods import period_label
 from i18n.babel import current_locale
+
+
+class ListCampaignsQuery(Paging):
+    q: str | None = None
+    status: str | None = Field(None, max_length=64, description="One of: active, closed.")
+
+
+class CreateCampaignBody(Open):
+    """A campaign: the service checks every member and names each problem (422, path = member)."""
+
+    name: Any = Field(None, description="Required: {vi, en}.")
+    form_key: Any = Field(None, description="Required: the form's key.")
+    version: Any = Field(None, description="Required: a published version of the form (a whole number from 1).")
+    period_type: Any = Field(None, description="Required: one of month, quarter, half, nine_months, year, once.")
+    cutoff: Any = Field(
+        "nd09",
+        description="One of nd09 (periods run from the 15th to the 14th, Decree 09/2019), calendar (natural periods).",
+    )
+    deadline: Any = Field(
+        None,
+        description=(
+            "day_of_month: the first `day` (1–31, clamped to the month's end) on or after the period's last "
+            "day; working_days: `days` (1–60) Monday–Friday without public holidays after it; days: `days` "
+            "(0–366) calendar days after it; date: a fixed `date` (one-off campaigns only)."
+        ),
+    )
+    agency_ids: list[str] | None = None
+    agency_types: list[Any] | None = None
+    owner_agency_id: Any = Field(None, description="The reviewing agency; default the caller's.")
+    recurring: Any = Field(True)
+    starts_on: Any = Field(None, description="Required: the first period contains this day (YYYY-MM-DD).")
+    ends_on: Any = Field(None, description="No period opens after it; required for once.")
+
+
+class CampaignComplianceQuery(BaseModel):
+    period: str | None = Field(
+        None, max_length=64, description="A period key, any opened one (404 otherwise). Default: the latest."
+    )
+    periods: int | None = Field(None, ge=1, le=24)
+
+
+class NotificationsQuery(Paging):
+    unread: str | None = Field(None, max_length=64, description="One of: 0, 1.")
+
 
 MAX_RATE_PERIODS = 24
 
@@ -72,13 +118,15 @@ def _followed(campaign_id: str) -> Campaign:
 
 
 @api_bp.get("/campaigns")
+@api.validate(query=ListCampaignsQuery, resp=ok(Page), tags=["campaigns"], security=AUTH)
 def api_list_campaigns() -> Any:
+    """Campaigns the caller manages or follows, newest first (paged, never counted)"""
     principal = current_principal()
     if principal is None:
         raise Unauthorized()
     if not (allows_somewhere(principal, MANAGE) or allows_somewhere(principal, READ)):
         raise Forbidden()
-    page, per_page = page_args()
+    page, per_page = paging()
     filters = {name: (request.args.get(name) or "").strip() for name in ("q", "status")}
     found = list_campaigns(principal, page=page, per_page=per_page, **filters)
     return jsonify(page_body(found, [campaign_record(c) for c in found.items]))
@@ -86,19 +134,21 @@ def api_list_campaigns() -> Any:
 
 @api_bp.post("/campaigns")
 @require_permission(MANAGE)
+@api.validate(json=CreateCampaignBody, resp=ok(Open, 201), tags=["campaigns"], security=AUTH)
 def api_create_campaign() -> Any:
+    """Open a reporting campaign (agencies must lie in the caller's scope: 404 otherwise)"""
     user = current_user()
     if user is None:
         raise Forbidden()
-    body = json_body()
-    if not isinstance(body, dict):
-        raise BadRequest("invalid_json")
+    body = json_body()  # an object: the declaration checked it
     campaign = create_campaign(CampaignInput.from_json(body), user)
     return jsonify(campaign_record(campaign)), 201
 
 
 @api_bp.get("/campaigns/<campaign_id>")
+@api.validate(resp=ok(Open), tags=["campaigns"], security=AUTH)
 def api_read_campaign(campaign_id: str) -> Any:
+    """A campaign and the keys of its newest 12 opened periods"""
     campaign = _followed(campaign_id)
     return jsonify({**campaign_record(campaign), "periods": opened_periods(campaign)})
 
@@ -112,7 +162,12 @@ def _rate_count() -> int:
 
 
 @api_bp.get("/campaigns/<campaign_id>/compliance")
+@api.validate(query=CampaignComplianceQuery, resp=ok(Open), tags=["campaigns"], security=AUTH)
 def api_campaign_compliance(campaign_id: str) -> Any:
+    """Compliance of one period: every assigned agency in the caller's scope with its state (overdue derived),
+    timeliness (on_time, due_soon, overdue, late), counts, and completion / on-time rates over the `periods` periods
+    up to it. `periods` lists the newest 12 opened periods and those up to the chosen one
+    """
     principal = current_principal()
     campaign = _followed(campaign_id)
     open_campaign_periods(campaign)
@@ -197,9 +252,11 @@ def notification_record(notification: Notification, locale: str) -> dict[str, An
 
 @api_bp.get("/notifications")
 @require_login
+@api.validate(query=NotificationsQuery, resp=ok(Page), tags=["notifications"], security=AUTH)
 def api_notifications() -> Any:
+    """The caller's notifications, newest first (paged, never counted)"""
     user = current_user()
-    page, per_page = page_args()
+    page, per_page = paging()
     unread_only = request.args.get("unread") in ("1", "true")
     found = list_notifications(user, unread_only=unread_only, page=page, per_page=per_page)
     locale = current_locale()

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Response
 
+from formplatform.apispec import AUTH, api, ok
 from formplatform.auth import current_principal, current_user, require_login
 from formplatform.models import StoredFile
 from formplatform.reporting import api_bp, bp
@@ -50,6 +51,7 @@ def signed_copy_pdf(report_id: str, file_id: str) -> Any:
 
 
 @api_bp.get("/reports/<report_id>/files/<file_id>")
+@api.validate(resp=ok(None), tags=["reports"], security=AUTH)
 def api_evidence(report_id: str, file_id: str) -> Any:
     """An evidence file attached to the report (REST)."""
     report = readable_report(current_principal(), report_id)
@@ -57,6 +59,7 @@ def api_evidence(report_id: str, file_id: str) -> Any:
 
 
 @api_bp.get("/reports/<report_id>/signatures/<file_id>.pdf")
+@api.validate(resp=ok(None), tags=["reports"], security=AUTH)
 def api_signed_copy(report_id: str, file_id: str) -> Any:
     """A signed PDF of the report, current or earlier (REST)."""
     report = readable_report(current_principal(), report_id)

@@ -6,8 +6,10 @@ from typing import Any
 
 from flask import jsonify, request
 from flask_babel import gettext
+from pydantic import BaseModel, Field
 
-from formplatform.api import json_body, page_args
+from formplatform.api import json_body
+from formplatform.apispec import AUTH, Open, Page, Paging, api, ok, paging
 from formplatform.auth import current_principal, current_user
 from formplatform.errors import BadRequest, Forbidden, localize_problems
 from formplatform.paging import page_body
@@ -18,6 +20,39 @@ from formplatform.reporting.workflow_access import can_act, current_step, report
 from formplatform.reporting.workflow_data import review_values
 from formplatform.reporting.workflow_history import changes_between, default_pair, revision, revisions_of, steps_of
 from i18n.babel import current_locale
+
+
+class ListReportsQuery(Paging):
+    state: str | None = Field(
+        None,
+        max_length=64,
+        description="One of: not_started, draft, in_approval, submitted, returned, accepted, overdue.",
+    )
+    campaign: str | None = Field(None, description="Campaign id.")
+    form: str | None = Field(None, description="Template key.")
+    period: str | None = Field(None, description="Period key, e.g. 2026-M11.")
+    agency: str | None = Field(None, description="Agency id.")
+
+
+class WriteReportBody(Open):
+    data: dict[str, Any] = Field(..., description="Answers (agency) or the reviewer-only fields (review step).")
+    exempt_areas: list[str] | None = Field(None, description="PAR areas (reviewer).")
+    comment: str | None = Field(
+        None, max_length=4000, description=("The reviewer's general comment, kept with the review.")
+    )
+    field_comments: dict[str, Any] | None = Field(
+        None, description=("Reviewer: section or field name -> comment, kept with the review (omitted: unchanged).")
+    )
+
+
+class ActOnReportBody(Open):
+    comment: str | None = Field(None, max_length=4000)
+    step: int | None = Field(None, ge=0, description="The step you saw; another one answers 409.")
+
+
+class ReportChangesQuery(BaseModel):
+    a: int | None = Field(None, ge=1)
+    b: int | None = Field(None, ge=1)
 
 
 def _time(value: Any) -> str | None:
@@ -80,20 +115,6 @@ def _actor() -> Any:
     return user
 
 
-def _body() -> dict[str, Any]:
-    body = request.get_json(silent=True) if request.data else {}
-    if not isinstance(body, dict):
-        raise BadRequest("invalid_json")
-    return body
-
-
-def _step(body: dict[str, Any]) -> int | None:
-    step = body.get("step")
-    if step is not None and (not isinstance(step, int) or isinstance(step, bool)):
-        raise BadRequest("bad_step")
-    return step
-
-
 def _with_etag(record: dict[str, Any], status: int = 200) -> Any:
     response = jsonify(record)
     response.headers["ETag"] = f'"{record["revision"]}"'
@@ -101,25 +122,28 @@ def _with_etag(record: dict[str, Any], status: int = 200) -> Any:
 
 
 @api_bp.get("/reports")
+@api.validate(query=ListReportsQuery, resp=ok(Page), tags=["reports"], security=AUTH)
 def list_reports() -> Any:
-    page, per_page = page_args()
+    """Reports the caller may read, newest deadline first (paged, never counted)"""
+    page, per_page = paging()
     filters = {k: (request.args.get(k) or "").strip() for k in ("state", "campaign", "form", "period", "agency")}
     found = visible_reports(current_principal(), filters, page, per_page)
     return jsonify(page_body(found, [report_summary(r) for r in found.items]))
 
 
 @api_bp.get("/reports/<report_id>")
+@api.validate(resp=ok(Open), tags=["reports"], security=AUTH)
 def read_report(report_id: str) -> Any:
+    """A report: content, reviewer entries, step, whether you act now (ETag: revision)"""
     return _with_etag(report_record(readable_report(current_principal(), report_id)))
 
 
 @api_bp.put("/reports/<report_id>")
+@api.validate(json=WriteReportBody, resp=ok(Open, HTTP_409=None), tags=["reports"], security=AUTH)
 def write_report(report_id: str) -> Any:
     """Save the draft (agency) or the reviewer's entries (review step); a stale If-Match is 409."""
     report = readable_report(current_principal(), report_id)
-    body = json_body()
-    if not isinstance(body, dict) or not isinstance(body.get("data"), dict):
-        raise BadRequest("invalid_json")
+    body = json_body()  # an object with a `data` object: the declaration checked it
     expected = request.headers.get("If-Match")
     if expected is not None and not expected.strip('"').isdigit():
         raise BadRequest("bad_revision")
@@ -139,13 +163,12 @@ def write_report(report_id: str) -> Any:
 @api_bp.post("/reports/<report_id>/send-back", defaults={"action": "send-back"})
 @api_bp.post("/reports/<report_id>/accept", defaults={"action": "accept"})
 @api_bp.post("/reports/<report_id>/return", defaults={"action": "return"})
+@api.validate(json=ActOnReportBody, resp=ok(Open, HTTP_409=None), tags=["reports"], security=AUTH)
 def act_on_report(report_id: str, action: str) -> Any:
     """Move the report: submit, approve, send-back, accept, return (body: comment, field_comments, step)."""
     report = readable_report(current_principal(), report_id)
-    body = _body()
-    actor, step, comment = _actor(), _step(body), body.get("comment", "")
-    if not isinstance(comment, str):
-        raise BadRequest("invalid_json")
+    body = request.get_json(silent=True) or {}  # declared: comment text, step a whole number, or no body
+    actor, step, comment = _actor(), body.get("step"), body.get("comment") or ""
     if action == "submit":
         moved = workflow.submit_report(report.id, actor, expected_step=step)
     elif action == "approve":
@@ -162,7 +185,9 @@ def act_on_report(report_id: str, action: str) -> Any:
 
 
 @api_bp.get("/reports/<report_id>/history")
+@api.validate(resp=ok(Open), tags=["reports"], security=AUTH)
 def report_history(report_id: str) -> Any:
+    """Every step and every kept revision"""
     report = readable_report(current_principal(), report_id)
     steps = [
         {
@@ -196,6 +221,7 @@ def _revision_arg(name: str) -> int | None:
 
 
 @api_bp.get("/reports/<report_id>/changes")
+@api.validate(query=ReportChangesQuery, resp=ok(Open), tags=["reports"], security=AUTH)
 def report_changes(report_id: str) -> Any:
     """Answers that differ between revisions `a` and `b` (default: the last two submissions)."""
     report = readable_report(current_principal(), report_id)

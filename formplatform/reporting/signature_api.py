@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, jsonify, request
+from pydantic import BaseModel, Field
 
+from formplatform.apispec import AUTH, Open, api, ok
 from formplatform.auth import current_principal, current_user
 from formplatform.errors import Forbidden, Unauthorized
 from formplatform.reporting import api_bp
@@ -13,6 +15,16 @@ from formplatform.reporting.reports import readable_report
 from formplatform.reporting.signature_checks import signature_status
 from formplatform.reporting.signature_pages import P12_LIMIT, pdf_name, pdf_response, signed_file
 from formplatform.reporting.signatures import report_pdf_for, sign_and_approve
+
+
+class PostSignatureUpload(BaseModel):
+    """Either `p12` and `password` (signed here, PAdES), or `pdf` (a PDF signed elsewhere)."""
+
+    p12: bytes | None = Field(None, json_schema_extra={"format": "binary"})
+    password: str | None = Field(None, description="Its password; never stored or logged")
+    pdf: bytes | None = Field(None, json_schema_extra={"format": "binary"})
+    comment: str | None = None
+    step: int | None = Field(None, description="The step the caller saw; another step gives 409")
 
 
 def _file(name: str, limit: int) -> bytes | None:
@@ -28,6 +40,7 @@ def _step() -> int | None:
 
 
 @api_bp.post("/reports/<report_id>/signature")
+@api.validate(form=PostSignatureUpload, resp=ok(Open, 201, HTTP_409=None), tags=["reports"], security=AUTH)
 def post_signature(report_id: str) -> Any:
     """Sign at the signing step: multipart `p12` + `password`, or `pdf` (signed elsewhere); then approve."""
     user = current_user()
@@ -50,6 +63,7 @@ def post_signature(report_id: str) -> Any:
 
 
 @api_bp.get("/reports/<report_id>/signature")
+@api.validate(resp=ok(Open), tags=["reports"], security=AUTH)
 def get_signature(report_id: str) -> Any:
     """The report's signature re-verified now: valid, invalid, content_changed, untrusted (or none)."""
     report = readable_report(current_principal(), report_id)
@@ -57,6 +71,7 @@ def get_signature(report_id: str) -> Any:
 
 
 @api_bp.get("/reports/<report_id>/pdf")
+@api.validate(resp=ok(None), tags=["reports"], security=AUTH)
 def get_report_pdf(report_id: str) -> Any:
     """The report rendered as the PDF that gets signed."""
     report = readable_report(current_principal(), report_id)
@@ -64,6 +79,7 @@ def get_report_pdf(report_id: str) -> Any:
 
 
 @api_bp.get("/reports/<report_id>/signed.pdf")
+@api.validate(resp=ok(None), tags=["reports"], security=AUTH)
 def get_signed_pdf(report_id: str) -> Any:
     """The stored signed PDF."""
     report = readable_report(current_principal(), report_id)

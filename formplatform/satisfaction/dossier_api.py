@@ -10,10 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify, request
+from pydantic import BaseModel, Field, RootModel
 
 from form_definitions.problems import Problem
 from formplatform.agencies.models import Agency
-from formplatform.api import json_body, page_args
+from formplatform.api import json_body
+from formplatform.apispec import AUTH, Open, Page, Paging, api, ok, paging
 from formplatform.auth import current_principal, require_permission
 from formplatform.errors import BadRequest, Invalid, Unauthorized
 from formplatform.paging import page_body
@@ -32,6 +34,44 @@ from formplatform.satisfaction.dossiers import (
 )
 from formplatform.satisfaction.models import DOSSIER_STATUSES, Dossier
 from formplatform.satisfaction.possession import rating_pin
+
+
+class DossierBatch(RootModel[dict[str, Any] | list[Any]]):
+    """One dossier object (code, procedure_name_vi, received_at, status, …) or {"dossiers": [...]} with 1 to 1000;
+    a list or an empty or oversized batch answers 400 dossier_rows_required, each row's problems 422 (path
+    dossiers.<i>.<column>)."""
+
+
+class ListDossiersQuery(Paging):
+    q: str | None = Field(None, description="Part of a code or procedure.")
+    agency: str | None = Field(None, description="Agency id or code (subtree).")
+    status: str | None = Field(
+        None,
+        max_length=64,
+        description="One of: received, processing, supplement_requested, finished, returned, rejected, withdrawn.",
+    )
+
+
+class UpdateDossierBody(BaseModel):
+    status: str | None = Field(
+        None,
+        max_length=64,
+        description="One of: received, processing, supplement_requested, finished, returned, rejected, withdrawn.",
+    )
+    at: str | None = Field(None, description="When the status changed (default: now).")
+    due_at: str | None = Field(
+        None,
+        description=(
+            "YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][±HH:MM] or DD/MM/YYYY [HH:MM]; without an offset: Vietnam time."
+        ),
+    )
+    finished_at: str | None = Field(
+        None,
+        description=(
+            "YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][±HH:MM] or DD/MM/YYYY [HH:MM]; without an offset: Vietnam time."
+        ),
+    )
+
 
 PATCH_KEYS = ("status", "at", "due_at", "finished_at")
 
@@ -55,7 +95,12 @@ def _record(dossier: Dossier, principal: Principal) -> dict[str, Any]:
 
 @api_bp.post("/dossiers")
 @require_permission(MANAGE)
+@api.validate(json=DossierBatch, resp=ok(Open, HTTP_201=Open, HTTP_409=None), tags=["dossiers"], security=AUTH)
 def api_save_dossiers() -> Any:
+    """Create or update dossiers, all or nothing: a stored code updates status, dates, officials and names (its agency
+    cannot change); any row's problem → 422 listing every problem (path `dossiers.<i>.<column>`) and nothing is
+    stored
+    """
     principal = _caller()
     rows, problems = rows_from_json(json_body())
     if problems:  # report the shape problems together with every row's own
@@ -89,7 +134,11 @@ def _patch_values(body: Any) -> dict[str, Any]:
 
 @api_bp.patch("/dossiers/<code>")
 @require_permission(MANAGE)
+@api.validate(json=UpdateDossierBody, resp=ok(Open, HTTP_409=None), tags=["dossiers"], security=AUTH)
 def api_update_dossier(code: str) -> Any:
+    """Move a dossier's status forward (recorded in its history; a backward move is a 409) and correct its due /
+    finishing dates
+    """
     principal = _caller()
     values = _patch_values(json_body())
     current = get_dossier(code, principal)
@@ -105,7 +154,9 @@ def api_update_dossier(code: str) -> Any:
 
 
 @api_bp.get("/dossiers/<code>")
+@api.validate(resp=ok(Open), tags=["dossiers"], security=AUTH)
 def api_read_dossier(code: str) -> Any:
+    """A dossier with its status history and rating state"""
     principal = _caller()
     return jsonify(_record(get_dossier(code, principal), principal))
 
@@ -120,9 +171,11 @@ def _agency_arg() -> str:
 
 
 @api_bp.get("/dossiers")
+@api.validate(query=ListDossiersQuery, resp=ok(Page), tags=["dossiers"], security=AUTH)
 def api_list_dossiers() -> Any:
+    """Dossiers in the caller's scope, newest received first"""
     principal = _caller()
-    page, per_page = page_args()
+    page, per_page = paging()
     status = (request.args.get("status") or "").strip()
     if status and status not in DOSSIER_STATUSES:
         raise BadRequest("bad_status_filter")

@@ -7,8 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify, request
+from pydantic import BaseModel, Field
 
-from formplatform.api import page_args
+from formplatform.apispec import AUTH, CountedPage, Open, Paging, api, ok, paging
 from formplatform.auth import current_principal
 from formplatform.errors import BadRequest
 from formplatform.models import utcnow
@@ -26,6 +27,48 @@ from formplatform.satisfaction.results import (
     ranking,
 )
 from formplatform.satisfaction.results_pages import TOP_PROCEDURES, public_agency, valid_period
+
+
+class RankingsQuery(BaseModel):
+    period: str | None = Field(
+        None,
+        description=(
+            "A year (2026), quarter (2026-Q4) or month (2026-11), Ho Chi Minh City time. Default: the latest "
+            "month with ratings."
+        ),
+    )
+    type: str | None = Field(None, max_length=64, description="One of: department, district.")
+
+
+class AgencyResultsQuery(BaseModel):
+    period: str | None = Field(
+        None,
+        description=(
+            "A year (2026), quarter (2026-Q4) or month (2026-11), Ho Chi Minh City time. Default: the latest "
+            "month with ratings."
+        ),
+    )
+
+
+class AgencyProceduresQuery(Paging):
+    period: str | None = Field(
+        None,
+        description=(
+            "A year (2026), quarter (2026-Q4) or month (2026-11), Ho Chi Minh City time. Default: the latest "
+            "month with ratings."
+        ),
+    )
+
+
+class AgencyOfficialsQuery(Paging):
+    period: str | None = Field(
+        None,
+        description=(
+            "A year (2026), quarter (2026-Q4) or month (2026-11), Ho Chi Minh City time. Default: the latest "
+            "month with ratings."
+        ),
+    )
+    stage: str | None = Field(None, max_length=64, description="One of: receive, process, return.")
 
 
 def _period() -> str:
@@ -70,7 +113,15 @@ def scale_record(scale: Scale) -> dict[str, Any]:
 
 
 @api_bp.get("/satisfaction/rankings")
+@api.validate(query=RankingsQuery, resp=ok(Open), tags=["satisfaction"])
 def api_rankings() -> Any:
+    """Public ranking of departments (Sở-ngành) and districts (quận-huyện) by satisfaction rate, then average points,
+    then ratings; agencies without ratings come last with rank null. Each figure set holds n (ratings counted),
+    satisfied, satisfaction_rate (% of overall answers that are satisfied or very satisfied), average_total and
+    average_max (points of 18), band and band_label (the questionnaire version's classification of the average),
+    overall (count per answer), bands (count per band of single ratings) and criteria (average points per criterion
+    concept, labels of the version in force). Flagged ratings are not counted until a reviewer accepts them.
+    """
     period = _period()
     kind = request.args.get("type")
     if kind not in (None, "", *RANKED_TYPES):
@@ -84,7 +135,16 @@ def api_rankings() -> Any:
 
 
 @api_bp.get("/satisfaction/agencies/<agency_id>")
+@api.validate(query=AgencyResultsQuery, resp=ok(Open), tags=["satisfaction"])
 def api_agency_results(agency_id: str) -> Any:
+    """Public results of one active agency for a period: figures, trend (12 months, 8 quarters or 5 years), its units
+    ranked and its 10 procedures with the most ratings. No official is named. Each figure set holds n (ratings
+    counted), satisfied, satisfaction_rate (% of overall answers that are satisfied or very satisfied),
+    average_total and average_max (points of 18), band and band_label (the questionnaire version's classification of
+    the average), overall (count per answer), bands (count per band of single ratings) and criteria (average points
+    per criterion concept, labels of the version in force). Flagged ratings are not counted until a reviewer accepts
+    them.
+    """
     agency = public_agency(agency_id)
     period = _period()
     overview = agency_overview(agency.id, period)
@@ -109,28 +169,34 @@ def _row(row: dict[str, Any], key_name: str) -> dict[str, Any]:
 
 
 @api_bp.get("/satisfaction/agencies/<agency_id>/procedures")
+@api.validate(query=AgencyProceduresQuery, resp=ok(CountedPage), tags=["satisfaction"])
 def api_agency_procedures(agency_id: str) -> Any:
+    """Public results of an agency's procedures for a period, most ratings first"""
     agency = public_agency(agency_id)
     period = _period()
-    page, per_page = page_args()
+    page, per_page = paging()
     rows, total = breakdown(agency.id, "procedure", period, page=page, per_page=per_page)
     items = [_row(r, "code") for r in rows]
     return jsonify({"period": period, "items": items, "total": total, "page": page, "per_page": per_page})
 
 
 @api_bp.get("/satisfaction/agencies/<agency_id>/officials")
+@api.validate(query=AgencyOfficialsQuery, resp=ok(CountedPage), tags=["satisfaction"], security=AUTH)
 def api_agency_officials(agency_id: str) -> Any:
+    """Results of an agency's officials per stage (receive, process, return) for a period, most ratings first; needs
+    satisfaction.read over the agency (bearer scope satisfaction:read)
+    """
     agency = public_agency(agency_id)
     require(current_principal(), "satisfaction.read", agency.id, hide=True)
     period = _period()
     stage = request.args.get("stage", "")
     if stage not in ("", *STAGES):
         raise BadRequest("bad_stage")
-    page, per_page = page_args()
+    page, per_page = paging()
     rows, total = official_breakdown(agency.id, period, stage, page=page, per_page=per_page)
     items = []
     for row in rows:
         official_stage, _, official_id = row["key"].partition(":")
         items.append({**_row(row, "key"), "stage": official_stage, "official_id": official_id})
-    paging = {"total": total, "page": page, "per_page": per_page}
-    return jsonify({"period": period, "stage": stage or None, "items": items, **paging})
+    counts = {"total": total, "page": page, "per_page": per_page}
+    return jsonify({"period": period, "stage": stage or None, "items": items, **counts})

@@ -1,4 +1,8 @@
-"""A bounded, schema-driven fuzz run over every operation of /api/v1/openapi.json: 0 answers of 5xx (issue 18).
+"""A bounded, schema-driven fuzz run over every operation of /api/v1/openapi.json (issues 18 and 21).
+
+Three promises are checked on every answer: no 5xx; every JSON answer has a status the operation declares and
+follows that status's declared schema (jsonschema, draft 2020-12 as OpenAPI 3.1 says); a request whose query and
+body follow the declaration is never refused by the declaration layer (422 invalid_request, 400 invalid_json).
 
 Requests are built from the published document itself: path parameters are real ids of a small world or
 made-up text, query parameters follow their schemas or are junk, JSON bodies follow the request schema or
@@ -14,6 +18,7 @@ import json
 from typing import Any
 from urllib.parse import quote
 
+import jsonschema
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -92,13 +97,13 @@ def request_strategy(operation: dict[str, Any], components: dict[str, Any], ids:
         if where == "path":
             path_values[name] = st.sampled_from(ids.get(name) or ["x"]) | JUNK_TEXT.filter(bool)
         elif where == "query":
-            query[name] = from_schema(parameter.get("schema") or {}, components).map(as_query_value)
+            query[name] = from_schema(parameter.get("schema") or {}, components)
         elif where == "header" and name.lower() != "authorization":
             headers[name] = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=20)
     content = (operation.get("requestBody") or {}).get("content") or {}
     if JSON in content:
-        raw = from_schema(content["application/json"].get("schema") or {}, components).map(json.dumps)
-        body: Any = (raw | st.sampled_from(RAW_BODIES)).map(lambda data: {"data": data, "content_type": JSON})
+        value = from_schema(content["application/json"].get("schema") or {}, components).map(lambda v: ("json", v))
+        body: Any = value | st.sampled_from(RAW_BODIES).map(lambda data: ("raw", data))
     elif "multipart/form-data" in content:
         body = st.builds(
             lambda data, name, kind: {"data": {"file": (io.BytesIO(data), name, kind)}},
@@ -144,13 +149,70 @@ def world(app: Any, city: Any, seeded: Any) -> dict[str, list[str]]:
         "report_id": [report.id],
         "file_id": [evidence["id"]],
         "id": ["none"],
+        "submission_id": ["none"],
         "job_id": ["none"],
         "campaign_id": [report.campaign_id],
     }
 
 
-def fuzz_operation(client: Any, auth: dict[str, str], method: str, template: str, strategy: Any) -> list[str]:
-    """Run the bounded examples of one operation; the 5xx answers found, one line each."""
+class Checker:
+    """Judges one operation's answers against the document: declared status, declared schema, no refusal."""
+
+    def __init__(self, document: dict[str, Any], operation: dict[str, Any]) -> None:
+        self.document, self.operation = document, operation
+
+    def validator(self, schema: dict[str, Any]) -> jsonschema.protocols.Validator:
+        return jsonschema.Draft202012Validator({**schema, "components": self.document["components"]})
+
+    def follows(self, schema: dict[str, Any] | None, value: Any) -> bool:
+        return schema is None or self.validator(schema).is_valid(value)
+
+    def valid_request(self, args: dict[str, Any]) -> bool:
+        """Whether the generated query and body follow the operation's declaration (path values are not judged)."""
+        for parameter in self.operation["parameters"]:
+            value = args["query"].get(parameter["name"]) if parameter["in"] == "query" else None
+            if value is not None and not self.follows(parameter.get("schema"), value):
+                return False
+        kind, value = args["body"] if isinstance(args["body"], tuple) else ("none", None)
+        if kind == "raw":
+            return False
+        schema = ((self.operation.get("requestBody") or {}).get("content") or {}).get(JSON, {}).get("schema")
+        return kind == "none" or self.follows(schema, value)
+
+    def problems(self, response: Any, args: dict[str, Any]) -> list[str]:
+        status, found = response.status_code, []
+        if status >= 500:
+            found.append(f"answered {status}")
+        answer = self.operation["responses"].get(str(status))
+        body = response.get_json(silent=True) if response.mimetype == JSON else None
+        if answer is None:
+            found.append(f"status {status} is not declared")
+        elif body is not None:
+            schema = (answer.get("content") or {}).get(JSON, {}).get("schema")
+            errors = list(self.validator(schema).iter_errors(body)) if schema else []
+            found += [f"{status} breaks its schema: {e.message[:200]}" for e in errors[:1]]
+        code = ((body or {}).get("error") or {}).get("code") if isinstance(body, dict) else None
+        if code in ("invalid_request", "invalid_json") and self.valid_request(args):
+            found.append(f"a valid request was refused: {json.dumps(body)[:300]}")
+        return found
+
+
+def send(client: Any, method: str, template: str, args: dict[str, Any], auth: dict[str, str]) -> Any:
+    path = template
+    for name, value in args["path"].items():
+        path = path.replace("{" + name + "}", quote(str(value), safe=""))
+    query = {name: as_query_value(value) for name, value in args["query"].items() if value is not None}
+    body = args["body"]
+    if isinstance(body, tuple):
+        kind, value = body
+        body = {"data": json.dumps(value) if kind == "json" else value, "content_type": JSON}
+    return getattr(client, method)("/api/v1" + path, query_string=query, headers={**auth, **args["headers"]}, **body)
+
+
+def fuzz_operation(
+    client: Any, auth: dict[str, str], method: str, template: str, strategy: Any, check: Checker
+) -> list[str]:
+    """Run the bounded examples of one operation; the broken promises found, one line each."""
     failures: list[str] = []
 
     @settings(
@@ -162,24 +224,18 @@ def fuzz_operation(client: Any, auth: dict[str, str], method: str, template: str
     )
     @given(strategy)
     def call(args: dict[str, Any]) -> None:
-        path = template
-        for name, value in args["path"].items():
-            path = path.replace("{" + name + "}", quote(str(value), safe=""))
-        response = getattr(client, method)(
-            "/api/v1" + path, query_string=args["query"], headers={**auth, **args["headers"]}, **args["body"]
-        )
-        status = response.status_code
+        response = send(client, method, template, args, auth)
+        found = check.problems(response, args)
         response.close()
-        if status >= 500:
-            failures.append(f"{method.upper()} {path} query={args['query']} -> {status}")
-        assert status < 500  # lets hypothesis shrink to the simplest failing request
+        failures.extend(f"{method.upper()} {template} query={args['query']}: {line}" for line in found)
+        assert not found  # lets hypothesis shrink to the simplest failing request
 
     with contextlib.suppress(AssertionError):  # recorded in `failures`; the other operations still run
         call()
     return failures
 
 
-def test_no_operation_of_the_api_answers_5xx(app: Any, world: dict[str, list[str]]) -> None:
+def test_every_operation_keeps_its_declaration(app: Any, world: dict[str, list[str]]) -> None:
     client = app.test_client()
     auth = bearer(client, "quantri", CITY_PASSWORD)
     document = client.get("/api/v1/openapi.json").get_json()
@@ -187,5 +243,29 @@ def test_no_operation_of_the_api_answers_5xx(app: Any, world: dict[str, list[str
     failures: list[str] = []
     for method, template, operation in operations(document):
         strategy = request_strategy(operation, components, world)
-        failures += fuzz_operation(client, auth, method, template, strategy)[-1:]  # the shrunk example
+        failures += fuzz_operation(client, auth, method, template, strategy, Checker(document, operation))[-1:]
     assert not failures, "\n".join(failures)
+
+
+def test_the_checker_sees_each_broken_promise() -> None:
+    """The fuzz run's judge itself: an undeclared status, a body off its schema, a refused valid request, a 5xx."""
+    from types import SimpleNamespace
+
+    document = {"components": {"schemas": {"Item": {"type": "object", "required": ["id"]}}}}
+    operation = {
+        "parameters": [{"name": "n", "in": "query", "schema": {"type": "integer"}}],
+        "responses": {"200": {"content": {JSON: {"schema": {"$ref": "#/components/schemas/Item"}}}}, "422": {}},
+    }
+    check = Checker(document, operation)
+
+    def answer(status: int, body: Any) -> Any:
+        return SimpleNamespace(status_code=status, mimetype=JSON, get_json=lambda silent=False: body)
+
+    args = {"query": {"n": 3}, "body": {}}
+    assert check.problems(answer(200, {"id": 1}), args) == []
+    assert check.problems(answer(200, {"name": "x"}), args)[0].startswith("200 breaks its schema")
+    assert check.problems(answer(404, {}), args) == ["status 404 is not declared"]
+    refused = {"error": {"code": "invalid_request", "message": "m", "errors": []}}
+    assert check.problems(answer(422, refused), args)[0].startswith("a valid request was refused")
+    assert check.problems(answer(422, refused), {"query": {"n": "x"}, "body": {}}) == []
+    assert check.problems(answer(500, {}), args)[0] == "answered 500"

@@ -8,10 +8,11 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from pydantic import BaseModel, Field
 
+from form_definitions.problems import Problem
 from formplatform.accounts import services as accounts
 from formplatform.apispec import AUTH, Open, Page, Paging, Submission, api, json_body, ok, openapi_document, paging
 from formplatform.auth import current_principal, current_user, require_login, require_permission
-from formplatform.errors import BadRequest, Forbidden, NotFound, localize_problems
+from formplatform.errors import BadRequest, Forbidden, Invalid, NotFound, localize_problems
 from formplatform.models import Form, FormVersion
 from formplatform.paging import MAX_PAGE, page_body
 from formplatform.permissions import allows, design_owner
@@ -199,8 +200,8 @@ def write_draft_on_leaving(key: str) -> Any:
     """Save the draft as the designer page is left (navigator.sendBeacon: a form post, no custom headers)"""
     try:
         definition = json.loads(request.form.get("definition", ""))
-    except ValueError:
-        raise BadRequest("invalid_json") from None
+    except ValueError:  # the declared text is there but is no definition: refused like any invalid definition
+        raise Invalid([Problem("definition", "invalid_json")], "invalid_definition") from None
     return _save_draft(key, definition, request.form.get("revision"))
 
 

@@ -36,5 +36,6 @@ def test_a_beacon_never_overwrites_newer_work_nor_skips_its_checks(client, admin
     assert stale.status_code == 409
     assert beacon(client, sample_v1(), 2, "forged").status_code == 400  # no valid CSRF token: refused
     broken = client.post(URL, data={"definition": "{not json", "csrf_token": token}, content_type="multipart/form-data")
-    assert broken.status_code == 400 and broken.get_json()["error"]["code"] == "invalid_json"
+    assert broken.status_code == 422 and broken.get_json()["error"]["code"] == "invalid_definition"
+    assert [e["code"] for e in broken.get_json()["error"]["errors"]] == ["invalid_json"]
     assert client.get(URL).get_json()["revision"] == 2

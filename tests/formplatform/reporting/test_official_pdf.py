@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import threading
 from datetime import datetime
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -201,3 +202,6 @@ def _png_of_first_page(pdf: bytes, folder: Any) -> bytes:
 def test_the_signed_pdf_renders_to_an_image(env, tmp_path):
     png = _png_of_first_page(signed_pdf(q4_report(env), env.head, env.p12), tmp_path)
     assert png.startswith(b"\x89PNG") and len(png) > 10_000
+    artifacts = Path(__file__).resolve().parents[3] / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    (artifacts / "signed-report.png").write_bytes(png)  # kept for a person to look at

@@ -163,6 +163,7 @@ def walk_signed_in(audit: Audit, base: str, app: Any, city: Any) -> None:
     visit(audit, base, f"/reports/{chain['thamdinh']}/changes", "report-changes", ("vi",))
     log_in(audit.page, base, "ct_q1")
     visit(audit, base, f"/reports/{chain['ct_q1']}/sign", "report-sign", ("en",))
+    visit(audit, base, "/account/certificates", "my-certificates")
     log_in(audit.page, base, "thietke")
     visit(audit, base, "/admin/forms", "designer-forms", ("en",))
     visit(audit, base, "/admin/forms/kpi-monthly/design", "designer", shot=True)
@@ -190,6 +191,10 @@ def walk_admin(audit: Audit, base: str) -> None:
             ("/admin/dossiers", "admin-dossiers"),
             ("/admin/satisfaction", "admin-ratings"),
             ("/kiosk/devices", "admin-kiosks"),
+            ("/admin/certificates", "admin-certificates"),
+            ("/admin/signature/crls", "admin-crls"),
+            ("/admin/forms/import", "designer-import"),
+            ("/api/v1/docs", "api-reference"),
         )
     ):
         visit(audit, base, path, name, (LANGS[number % 2],))  # the variants alternate languages
@@ -204,7 +209,7 @@ def test_every_page_kind_is_accessible_and_fits_a_phone_in_both_languages(browse
     walk_admin(audit, live_server)
     context.close()
     assert not audit.problems, audit.report()
-    assert audit.pages >= 72  # the walk reached every page it names
+    assert audit.pages >= 78  # the walk reached every page it names
 
 
 BROKEN = """<!doctype html><html lang="vi"><head><title>Hỏng</title></head><body><main>

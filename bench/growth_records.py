@@ -20,16 +20,33 @@ def _add(docs: Docs, name: str, doc: dict[str, Any]) -> None:
     docs.setdefault(name, []).append(doc)
 
 
-def _cchc_answers(ref: Reference, version: Any, agency: Any, period: Any, rnd: random.Random) -> Any:
+def _cchc_answers(
+    ref: Reference, version: Any, agency: Any, period: Any, deadline: datetime, rnd: random.Random
+) -> Any:
+    """A report's answers: v1's typed header, or v2's header from the campaign (as the platform fills it), and a
+    dossier table whose rows add up (v2's row check)."""
+    from formplatform.reporting.header import with_header
+
     kinds = {"Q1": "q1", "Q2": "h1", "Q3": "q3", "Q4": "year"}
-    values = {
+    values: dict[str, Any] = {
         "agency": agency.name["vi"],
         "period_kind": kinds.get(period.key[-2:], "year"),
         "year": period.end.year,
         "period_from": period.start.isoformat(),
         "period_to": period.end.isoformat(),
     }
-    return checked(version.definition, fill_answers(version.definition, rnd, values))
+    data = fill_answers(version.definition, rnd, values)
+    for row in (data.get("annex_dossiers") or {}).values():
+        row["received"] = sum(row.get(name, 0) for name in ("resolved_on_time", "resolved_late", "pending"))
+    report = SimpleNamespace(
+        period_key=period.key,
+        period_start=datetime.combine(period.start, datetime.min.time()),
+        period_end=datetime.combine(period.end, datetime.min.time()),
+        deadline=deadline,
+        agency_id=agency.id,
+    )
+    data = with_header(version.definition, data, report, agency.name["vi"])  # type: ignore[arg-type]
+    return checked(version.definition, data)
 
 
 def _earliest(version: Any) -> date:
@@ -75,7 +92,7 @@ def reports(ref: Reference, first: date, rnd: random.Random) -> Docs:
                 if campaign["form_key"] == "kpi-monthly":
                     answers = rnd.choice([a for owner, a in ref.kpi_pool if owner == agency_id])
                 else:
-                    answers = _cchc_answers(ref, version, agency, period, rnd)
+                    answers = _cchc_answers(ref, version, agency, period, deadline, rnd)
                 state = _state(rnd)
                 if steps[-1]["role"] != "reviewer" and state in ("submitted", "returned"):
                     state = "accepted"  # a chain without a reviewer ends accepted at its last approval

@@ -84,6 +84,7 @@ KPI_FIGURES = {
 }
 DISTRICT_FACTORS = {"000.00.31.H29": 1.25, "000.00.33.H29": 0.8, "000.00.30.H29": 1.6}
 RATE_INDICATORS = ("grdp_growth", "iip_growth", "unemployment_rate", "online_dossiers")
+SHARE_INDICATORS = ("unemployment_rate", "online_dossiers")  # percentages of a whole: 0–100
 
 
 def _kpi_data(definition: dict[str, Any], agency: Agency, step: int, end: date) -> dict[str, Any]:
@@ -93,7 +94,10 @@ def _kpi_data(definition: dict[str, Any], agency: Agency, step: int, end: date) 
     for key, (plan, first, change) in KPI_FIGURES.items():
         scale = 1.0 if key in RATE_INDICATORS else factor
         wobble = ((step * 7 + int(factor * 10)) % 5 - 2) * abs(change) * 0.08
-        indicators[key] = {"plan": round(plan * scale, 2), "actual": round((first + change * step + wobble) * scale, 2)}
+        actual = (first + change * step + wobble) * scale
+        if key in SHARE_INDICATORS:  # a share stays a share however long the history (kpi-monthly's checks)
+            actual = min(max(actual, 0.0), 99.0)
+        indicators[key] = {"plan": round(plan * scale, 2), "actual": round(actual, 2)}
     data = {"agency": agency.name.get("vi", ""), "month": end.month, "year": end.year, "indicators": indicators}
     data["contact_name"] = "Chuyên viên thống kê"
     return compute(definition, data)[0]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from collections.abc import Iterable
 from datetime import datetime
 
 from formplatform.models import utcnow
@@ -27,18 +28,18 @@ BATCH = 500  # ratings counted per pass of the counting job; the rest wait for t
 
 def count_waiting(now: datetime | None = None) -> int:
     """Count the ratings stored since the last pass (the scheduler runs this every few seconds)."""
-    now = now or utcnow()
-    tallies: Counter[str] = Counter()
-    counted = sum(add_rating(rating, now, tallies) for rating in Rating.objects(to_count=True).limit(BATCH))
-    add_tallies(tallies)  # the versions' submission counts: one update per version, not per rating
-    return counted
+    return _count(Rating.objects(to_count=True).limit(BATCH), now or utcnow())
 
 
 def repair_uncounted(now: datetime | None = None) -> int:
     """Count ratings stored as counted that never reached their roll-ups, or whose counting pass died."""
-    now = now or utcnow()
+    return _count(Rating.objects(status="counted", rolled_up=False), now or utcnow())
+
+
+def _count(ratings: Iterable[Rating], now: datetime) -> int:
+    """Count these ratings into their roll-ups, and into their versions' tallies once per version."""
     tallies: Counter[str] = Counter()
-    counted = sum(add_rating(rating, now, tallies) for rating in Rating.objects(status="counted", rolled_up=False))
+    counted = sum(add_rating(rating, now, tallies) for rating in ratings)
     add_tallies(tallies)
     return counted
 

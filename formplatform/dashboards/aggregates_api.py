@@ -27,9 +27,9 @@ from formplatform.satisfaction.results_api import agency_record, figures_record
 from formplatform.satisfaction.results_pages import period_label as satisfaction_period
 
 
-class ComplianceQuery(BaseModel):
-    template: str | None = Field(None, description="Form key.")
-    campaign: str | None = Field(None, description="Overrides template.")
+class WindowQuery(BaseModel):
+    """The agencies and months an aggregate covers (shared by the compliance and KPI aggregates)."""
+
     agency: list[str] | None = Field(
         None,
         description=(
@@ -37,11 +37,7 @@ class ComplianceQuery(BaseModel):
             " every agency of the scope (see each route)."
         ),
     )
-    from_: str | None = Field(
-        None,
-        description=("First month (YYYY-MM) a period may end in."),
-        alias="from",
-    )
+    from_: str | None = Field(None, description="First month (YYYY-MM) a period may end in.", alias="from")
     to: str | None = Field(
         None,
         description=(
@@ -51,32 +47,18 @@ class ComplianceQuery(BaseModel):
     )
 
 
-class KpiQuery(BaseModel):
+class ComplianceQuery(WindowQuery):
+    template: str | None = Field(None, description="Form key.")
+    campaign: str | None = Field(None, description="Overrides template.")
+
+
+class KpiQuery(WindowQuery):
     template: str | None = Field(None, description="A kpi_sheet form key.")
     indicator: str | None = Field(
         None,
         description=(
             "'<grid concept>/<row key>/<column>' (e.g. kpi_monthly.indicators/grdp_growth/actual) or a numeric "
             "field's concept. Default: the first indicator."
-        ),
-    )
-    agency: list[str] | None = Field(
-        None,
-        description=(
-            "Agency ids to show (repeat the parameter); each must lie in the caller's scope, else 404. Default:"
-            " every agency of the scope (see each route)."
-        ),
-    )
-    from_: str | None = Field(
-        None,
-        description=("First month (YYYY-MM) a period may end in."),
-        alias="from",
-    )
-    to: str | None = Field(
-        None,
-        description=(
-            "Last month (YYYY-MM) a period may end in. Default: the 12 months up to this month; at most the 24 "
-            "latest periods are returned (periods_cut says when older ones were left out)."
         ),
     )
 

@@ -113,8 +113,19 @@ class VersionTally(Document):
     id = StringField(primary_key=True)  # "<version id>|<shard>"
     version_id = StringField(required=True)
     n = IntField(default=0)
+    applied = StringField()  # the last tallying pass added to this document (services/tallies.py)
 
     meta = {"collection": "version_tallies"}
+
+
+class TallyPass(Document):
+    """The one submission-tallying pass under way: its claim, so a pass that died is finished, never redone."""
+
+    id = StringField(primary_key=True)  # always "submissions": one pass at a time
+    claim = StringField(required=True)
+    started_at = DateTimeField(required=True)
+
+    meta = {"collection": "tally_passes"}
 
 
 class Submission(Document):
@@ -132,12 +143,14 @@ class Submission(Document):
     agency_id = StringField()  # the agency the answers belong to; None for anonymous public ratings
     submitted_by = StringField()
     submitted_at = DateTimeField(default=utcnow)
+    untallied = StringField()  # "new" until a tallying pass claims it (its claim), then removed
 
     meta = {
         "collection": "submissions",
         # nx-27017 serves an equality from an index only when an index's name ends with that field
         # (neosqlite's `_field_has_index`): hence "form_key" on its own beside the compound index.
-        "indexes": [{"fields": ["form_key", "-submitted_at"]}, "form_key", "submitted_by", "agency_id"],
+        "indexes": [{"fields": ["form_key", "-submitted_at"]}, "form_key", "submitted_by", "agency_id"]
+        + [{"fields": ["untallied"], "sparse": True}],
     }
 
 

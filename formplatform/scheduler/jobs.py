@@ -32,6 +32,12 @@ def count_ratings(now: datetime) -> Summary:
     return {"counted": count_waiting(now)}
 
 
+def tally_submissions(now: datetime) -> Summary:
+    from formplatform.services.tallies import tally_waiting
+
+    return {"tallied": tally_waiting(now)}
+
+
 def check_rollups(now: datetime) -> Summary:
     """Rebuild roll-ups made with an older layout (once, after an upgrade), then count any rating left out."""
     from formplatform.satisfaction.rollups import ensure_layout
@@ -77,6 +83,7 @@ def expire_records(now: datetime) -> Summary:
 
 JOBS: tuple[Job, ...] = (
     Job("ratings.count", 5, count_ratings, _l("Count new citizen ratings into the results")),
+    Job("submissions.tally", 5, tally_submissions, _l("Add new submissions to their form versions' counts")),
     Job("reports.sweep", 15 * 60, report_sweep, _l("Open due reporting periods; send due-soon and overdue notices")),
     Job("exports.upkeep", 5 * 60, export_upkeep, _l("Delete expired exports; resume stalled export jobs")),
     Job(

@@ -13,7 +13,7 @@ from formplatform.models import StoredFile, Submission
 from formplatform.paging import Page, page_of
 from formplatform.permissions import Principal, require, scope_filter
 from formplatform.services.forms import get_form_for_filling, get_version
-from formplatform.services.tallies import count_submission
+from formplatform.services.tallies import WAITING
 
 SOURCES = ("web", "api", "kiosk")
 
@@ -57,9 +57,9 @@ def submit_form(
         source=source,
         agency_id=agency_id if form.kind != "questionnaire" else None,
         submitted_by=actor.id if actor else None,
+        untallied=WAITING,  # added to its version's count by the scheduler's tallying pass
     )
     submission.save(force_insert=True)
-    count_submission(pinned.id)
     if actor is not None:
         record_event(
             "submission.create",

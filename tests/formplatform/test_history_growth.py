@@ -105,24 +105,36 @@ def test_a_citizens_rating_costs_the_same_after_many_more_ratings(app, client, c
     assert not [c for c in large.commands if c.collection == "form_versions" and c.name == "update"]
 
 
-def test_submitting_a_form_updates_no_shared_document(app, client, city, seeded, mongo_uri):
-    """The version's count is spread over tallies: no document is written by every submission."""
-    from formplatform.services.tallies import SHARDS, submission_counts
+def test_a_submission_writes_only_itself_and_the_tallying_pass_costs_the_same_for_3_or_30(
+    app, client, city, seeded, mongo_uri
+):
+    """No document is written by every submission: the version's count is the tallying pass's work, whose
+    commands do not grow with the number of submissions it adds."""
+    from formplatform.models import utcnow
+    from formplatform.services.tallies import submission_counts, tally_waiting
 
     skip_without_events()
-    with counting(mongo_uri) as log:
-        for _ in range(12):
-            sent = client.post("/api/v1/forms/dossier-satisfaction/submissions", json={"data": answers()})
-            assert sent.status_code == 201
-    writes = [c for c in log.commands if c.name in ("update", "findAndModify")]
-    assert {c.collection for c in writes} == {"version_tallies"}
-    targets = {u["q"]["_id"] for c in writes for u in c.body["updates"]}
-    assert 1 < len(targets) <= SHARDS
     with app.app_context():
         from formplatform.services.forms import get_form
 
-        latest = get_form("dossier-satisfaction").latest_version
-        assert submission_counts([f"dossier-satisfaction@{latest}"]) == {f"dossier-satisfaction@{latest}": 12}
+        version_id = f"dossier-satisfaction@{get_form('dossier-satisfaction').latest_version}"
+    passes = []
+    for count in (3, 30):
+        with counting(mongo_uri) as log:
+            for _ in range(count):
+                sent = client.post("/api/v1/forms/dossier-satisfaction/submissions", json={"data": answers()})
+                assert sent.status_code == 201
+        assert {(c.collection, c.name) for c in log.commands if c.name in WRITES} == {("submissions", "insert")}
+        with app.app_context(), counting(mongo_uri) as log:
+            assert tally_waiting(utcnow()) == count
+            passes.append([(c.collection, c.name) for c in log.commands])
+        with app.app_context():
+            assert submission_counts([version_id]) == {version_id: 3 + (count if count == 30 else 0)}
+            assert tally_waiting(utcnow()) == 0  # nothing waits: never twice
+    assert passes[0] == passes[1]
+
+
+WRITES = ("insert", "update", "findAndModify", "delete")
 
 
 def submit_history(app: Any, count: int) -> None:

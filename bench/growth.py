@@ -44,7 +44,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 import requests  # noqa: E402
 from growth_data import check_shapes, load_reference  # noqa: E402
-from growth_http import LIMIT, measure  # noqa: E402
+from growth_http import LIMIT, Timing, measure  # noqa: E402
 from growth_paths import Context, People, path_groups  # noqa: E402
 from growth_records import exports, intake_dossiers, onestop_token, reports, staff  # noqa: E402
 from growth_seed import checked_month, month_tasks  # noqa: E402
@@ -179,7 +179,8 @@ def seed(stage: int, server: Server, ref: Any, ids: dict[str, Any], sizes: dict[
     rnd = random.Random(10**9 + stage)  # seeds of the monthly tasks are below 10**6
     first = ref.now.date() - timedelta(days=365 * sizes["years"])
     tasks = month_tasks(stage, first, ref.now.date(), sizes["ratings"], sizes["submissions"])
-    intake, codes = intake_dossiers(ref, ids["wards"], 2 * (args.requests + args.warmups + 2) + 4, stage)
+    per_path = args.requests + args.rounds * (args.warmups + 1) + 2  # a dossier for every rating, warm-ups too
+    intake, codes = intake_dossiers(ref, ids["wards"], 2 * per_path + 4, stage)
     parts = [reports(ref, first, rnd), staff(ref, sizes["users"], first, rnd, start=stage * 10_000)]
     parts += [exports(ref, sizes["exports"], rnd), intake]
     if stage == 0:
@@ -219,9 +220,11 @@ def verify(server: Server, last_ids: dict[str, str]) -> None:
 
 
 def time_paths(server: Server, ids: dict[str, Any], codes: list[str], args: Any, small: Any) -> dict[str, Any]:
-    """Every path, group by group. At the large size a request may take at most LIMIT_FACTOR × its small p50
-    (within MIN_LIMIT..MAX_LIMIT s): beyond that the 1.5× bar has clearly failed, the path is reported as
-    timed out and run.py is restarted, so the query it abandoned does not slow the next paths down."""
+    """Every path, set up group by group, then timed in `args.rounds` rounds over all paths: a passing
+    disturbance of the machine then slows one round of every path rather than every request of one.
+    At the large size a request may take at most LIMIT_FACTOR × its small p50 (within MIN_LIMIT..MAX_LIMIT
+    s): beyond that the 1.5× bar has clearly failed, the path is reported as timed out and run.py is
+    restarted, so the query it abandoned does not slow the next paths down."""
     half = len(codes) // 2
     ctx = Context(
         base=server.url,
@@ -238,11 +241,11 @@ def time_paths(server: Server, ids: dict[str, Any], codes: list[str], args: Any,
     LIMIT["seconds"] = MAX_LIMIT
     people = People(ctx)
     results: dict[str, Any] = {}
+    paths: list[tuple[str, Any]] = []
     for group, build in path_groups(ctx, random.Random(7)):
-        before = [f for f in (small or {}).values() if f.get("group") == group]
-        LIMIT["seconds"] = limit_for(before)
+        LIMIT["seconds"] = limit_for([f for f in (small or {}).values() if f.get("group") == group])
         try:
-            paths = build(people)
+            paths += [(group, path) for path in build(people)]
         except Exception as error:  # noqa: BLE001 - a path that cannot be set up is a result, not the end
             failed = {"n": 0, "group": group, "error": f"set-up: {type(error).__name__}: {error}"[:300]}
             if isinstance(error, requests.Timeout):  # e.g. a list's first page, read to find its depth
@@ -253,16 +256,23 @@ def time_paths(server: Server, ids: dict[str, Any], codes: list[str], args: Any,
             for name in [n for n, f in (small or {}).items() if f.get("group") == group] or [f"{group} (set-up)"]:
                 results[name] = failed
                 print(f"    {name:<46} {failed['error']}", flush=True)
-            continue
-        for path in paths:
+    timings: dict[str, Timing] = {path.name: Timing(path.name, note=path.note) for _, path in paths}
+    for round_ in range(args.rounds):
+        share = args.requests // args.rounds + (round_ < args.requests % args.rounds)
+        for _, path in paths:
+            timing = timings[path.name]
+            if timing.over:
+                continue
             limit = limit_for([(small or {}).get(path.name, {})])
-            timing = measure(path, args.requests, args.warmups, args.path_budget, limit)
-            results[path.name] = line = {**timing.figures(), "group": group}
-            shown = f"p50 {line['p50_ms']:>8} ms  p95 {line['p95_ms']:>8} ms  n={line['n']}" if line["n"] else ""
-            print(f"    {path.name:<46} {shown} {line.get('error', '')}", flush=True)
+            timing.add(measure(path, share, args.warmups, args.path_budget / args.rounds, limit, timing.calls))
             if timing.timed_out:
                 server.stop()
                 server.start()
+        print(f"    round {round_ + 1} of {args.rounds} timed", flush=True)
+    for group, path in paths:
+        results[path.name] = line = {**timings[path.name].figures(), "group": group}
+        shown = f"p50 {line['p50_ms']:>8} ms  p95 {line['p95_ms']:>8} ms  n={line['n']}" if line["n"] else ""
+        print(f"    {path.name:<46} {shown} {line.get('error', '')}", flush=True)
     return results
 
 
@@ -337,7 +347,8 @@ def parse(argv: list[str] | None) -> Any:
         parser.add_argument(f"--large-{key}", type=int, default=None, help=f"default {large}")
     parser.add_argument("--quick", action="store_true", help="2 k → 20 k ratings, 8 requests per path")
     parser.add_argument("--requests", type=int, default=None, help="timed requests per path (default 20)")
-    parser.add_argument("--warmups", type=int, default=2)
+    parser.add_argument("--warmups", type=int, default=2, help="untimed calls per path and round")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds over every path (default 3)")
     parser.add_argument("--path-budget", type=float, default=3.0, help="timed seconds per path before stopping early")
     parser.add_argument("--workers", type=int, default=2, help="generating processes (default 2)")
     parser.add_argument("--startup-timeout", type=float, default=300.0)

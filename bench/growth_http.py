@@ -166,23 +166,26 @@ def next_link(response: requests.Response) -> str | None:
 
 
 def deep_page(client: Client, path: str, depth: int) -> tuple[str, int]:
-    """A URL `depth` pages into a list (or its last page if shorter), found by following its Next links
-    (lists show no total, so a page number past the end would time an empty page)."""
+    """A URL `depth` pages into a list, or its last full page if the list is shorter, found by following
+    its Next links (lists show no total, so a page number past the end would time an empty page). A list
+    that ends before `depth` steps back from its last page, which may hold a few rows only: timing it
+    against a full page at the large size would measure the rows shown, not the history behind them."""
     first = expect(client.get(path), 200)
     body = first.json() if "json" in first.headers.get("Content-Type", "") else {}
-    if "total" in body and "page" in body:  # an API page with a total: ?page=N up to the last one
-        page = min(depth, max(math.ceil(body["total"] / max(body.get("per_page") or 20, 1)), 1))
+    if "total" in body and "page" in body:  # an API page with a total: ?page=N up to the last full one
+        page = min(depth, max(body["total"] // max(body.get("per_page") or 20, 1), 1))
         return with_page(first.url, page), page
     link = next_link(first)
     if link is None:
         return path, 1
-    url, reached = link, 2
-    while reached < depth:
-        more = next_link(expect(client.get(url), 200))
+    urls = [path, link]
+    while len(urls) < depth:
+        more = next_link(expect(client.get(urls[-1]), 200))
         if more is None:
+            urls.pop()  # the last page, perhaps part-filled: the one before it is full
             break
-        url, reached = more, reached + 1
-    return url, reached
+        urls.append(more)
+    return urls[-1], len(urls)
 
 
 @dataclass
@@ -192,6 +195,17 @@ class Timing:
     error: str = ""
     note: str = ""
     timed_out: float = 0.0  # the limit a request exceeded (seconds); the server is still busy with it
+    calls: int = 0  # calls made, warm-ups included (the next round's calls go on from here)
+
+    def add(self, more: Timing) -> None:
+        """Another round of the same path: its samples join these; an error or a time-out ends the path."""
+        self.samples += more.samples
+        self.calls += more.calls
+        self.error, self.timed_out = self.error or more.error, self.timed_out or more.timed_out
+
+    @property
+    def over(self) -> bool:
+        return bool(self.error or self.timed_out)
 
     def figures(self) -> dict[str, Any]:
         extra: dict[str, Any] = {k: v for k, v in (("error", self.error), ("note", self.note)) if v}
@@ -214,13 +228,14 @@ class Path:
     note: str = ""
 
 
-def measure(path: Path, requests_: int, warmups: int, budget: float, limit: float) -> Timing:
+def measure(path: Path, requests_: int, warmups: int, budget: float, limit: float, first: int = 0) -> Timing:
     """Warm-ups (one only when it is slow), then up to `requests_` timed calls: at least 3 unless a request
     takes more than 2 × `budget`; stops once `budget` seconds of timed calls are spent. A request over
-    `limit` seconds ends the path (reported as such)."""
+    `limit` seconds ends the path (reported as such). Calls are numbered from `first` (a later round's
+    calls never repeat an earlier one's, e.g. a kiosk's client id)."""
     timing = Timing(path.name, note=path.note)
     LIMIT["seconds"] = limit
-    spent, index, warm = 0.0, 0, warmups
+    spent, index, warm = 0.0, first, first + warmups
     try:
         while len(timing.samples) < requests_:
             prepared = path.prepare(index)
@@ -239,4 +254,5 @@ def measure(path: Path, requests_: int, warmups: int, budget: float, limit: floa
         timing.timed_out, timing.error = limit, f"a request took over {limit:.0f} s"
     except (Failed, requests.RequestException, ValueError, KeyError) as error:
         timing.error = f"{type(error).__name__}: {error}"[:300]
+    timing.calls = index - first
     return timing

@@ -57,8 +57,15 @@ def _earliest(version: Any) -> date:
     return max((date.fromisoformat(day) for day in found), default=date.min)
 
 
-def _state(rnd: random.Random) -> str:
+CLOSED_AFTER = timedelta(days=365)
+
+
+def _state(rnd: random.Random, age: timedelta) -> str:
+    """A report's state `age` after its deadline: a year on, every report is accepted or was never filed
+    (1 %), as in a city whose agencies close their reports; within the year some are still under way."""
     roll = rnd.random()
+    if age > CLOSED_AFTER:
+        return "accepted" if roll < 0.99 else "not_started"
     for state, upto in (("accepted", 0.82), ("submitted", 0.87), ("returned", 0.9), ("in_approval", 0.93)):
         if roll < upto:
             return state
@@ -93,7 +100,7 @@ def reports(ref: Reference, first: date, rnd: random.Random) -> Docs:
                     answers = rnd.choice([a for owner, a in ref.kpi_pool if owner == agency_id])
                 else:
                     answers = _cchc_answers(ref, version, agency, period, deadline, rnd)
-                state = _state(rnd)
+                state = _state(rnd, ref.now - deadline)
                 if steps[-1]["role"] != "reviewer" and state in ("submitted", "returned"):
                     state = "accepted"  # a chain without a reviewer ends accepted at its last approval
                 opened = datetime.combine(period.end + timedelta(days=1), datetime.min.time())

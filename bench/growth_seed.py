@@ -7,7 +7,8 @@ PROTOTYPES ratings (answers, officials, procedure) are made and every rating of 
 with its own dossier code, times and client address — so a million ratings cost little more than their
 insertion. Every rating has its dossier; about one dossier in seven is never rated (in progress, rejected,
 withdrawn or simply not rated). About 2 % of ratings are flagged: reviewed (accepted or rejected, with the
-reviewer's audit event) unless they are from the last 60 days, which wait in the queue.
+reviewer's audit event) unless they are from the last 120 days, which wait in the queue (some 66 at the
+small size, so the queue's second page is full at both sizes).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ PROTOTYPES = 32
 LOGINS_PER_DAY = 20
 UNRATED_SHARE = 0.15
 FLAG_SHARE = 0.02
-PENDING_REVIEW = timedelta(days=60)
+PENDING_REVIEW = timedelta(days=120)
 KPI_SHARE = 0.05  # submissions of the KPI sheet by staff; the rest are public questionnaires
 FIELDS = ({"vi": "Hộ tịch", "en": "Civil status"}, {"vi": "Chứng thực", "en": "Certification"})
 APPLICANTS = [f"{family} {given}" for family in FAMILY for given in GIVEN]

@@ -19,7 +19,7 @@ from formplatform.agencies.models import Agency
 from formplatform.errors import AppError, BadRequest, Invalid, NotFound, Unauthorized
 from formplatform.models import utcnow
 from formplatform.satisfaction.codes import complete_code, parse_dossier_code
-from formplatform.satisfaction.models import Dossier, Rating, UsedRatingToken
+from formplatform.satisfaction.models import Dossier, Rating
 from formplatform.satisfaction.periods import local_date
 from formplatform.satisfaction.possession import check_pin
 from formplatform.satisfaction.ratings import agency_lineage, capture_time, submit_rating
@@ -128,8 +128,8 @@ def api_lookup() -> Any:
 
 def _delivered(nonce: str, code: str, device: KioskDevice) -> bool:
     """Whether this very token already stored this device's rating (the first answer was lost on the way)."""
-    spent = UsedRatingToken.objects(id=nonce).only("id").first() is not None
-    return spent and Rating.exists_for(code, device_id=device.id)
+    stored = Rating.objects(id=Rating.make_id(code), device_id=device.id).only("token_nonce").first()
+    return stored is not None and stored.token_nonce in (nonce, None)  # None: stored before nonces were kept
 
 
 def claimed_capture(value: Any) -> datetime | None:
@@ -172,7 +172,7 @@ def api_rate() -> Any:
             checked=dossier if dossier.rateable else None,  # read once; a dossier not rateable is refused there
         )
     except AppError as error:
-        repeat = error.code in ("already_rated", "rating_token_used")
+        repeat = error.code == "already_rated"
         if repeat and _delivered(ticket.nonce, ticket.dossier_code, device):
             return jsonify({"status": "stored", "client_id": client_id, "repeat": True})  # the answer got lost
         if isinstance(error, Invalid):

@@ -1,8 +1,9 @@
 """Rating tokens: signed, expiring, single-use permissions to rate one dossier.
 
 A token carries the dossier code and a random nonce, signed with the app secret, so nobody can
-make one for a dossier they were not given. It is spent when a rating is stored: the nonce is
-inserted into `rating_tokens_used`, whose unique id refuses a replay.
+make one for a dossier they were not given. It is spent when a rating is stored: the dossier's one
+rating is that rating's unique id, so the token used again is refused as "already rated"; the rating keeps
+the nonce (`Rating.token_nonce`), by which a kiosk resending a rating whose answer got lost finds its own.
 """
 
 from __future__ import annotations

@@ -137,6 +137,10 @@ class Rating(Document):
     # True while a rating counted at intake is not yet in its version's submission tally: the counting pass adds
     # it there with the roll-ups, one tally update per version and pass instead of one per rating on the request.
     untallied = BooleanField()
+    # The nonce of the rating link or kiosk token that stored it. A token binds its dossier (signed), and the
+    # dossier's one rating is this document's unique id: a token used again is refused as "already rated",
+    # and a kiosk resending a rating whose answer got lost recognises its own by this nonce.
+    token_nonce = StringField()
     reviewed_by = StringField()
     reviewed_at = DateTimeField()
     created_at = DateTimeField(default=utcnow)  # when the citizen rated (a kiosk's capture time, if plausible)
@@ -166,7 +170,8 @@ class Rating(Document):
 
 
 class UsedRatingToken(Document):
-    """A rating token that has been spent; inserting its nonce twice fails (replay refused)."""
+    """A rating token spent before ratings carried their token's nonce (`Rating.token_nonce`): no longer
+    written; the scheduler's `records.expire` deletes what is left once such tokens have expired anyway."""
 
     id = StringField(primary_key=True)
     dossier_code = StringField()

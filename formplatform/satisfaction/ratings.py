@@ -41,7 +41,6 @@ from formplatform.satisfaction.models import (
     Dossier,
     Rating,
     RatingCounter,
-    UsedRatingToken,
 )
 from formplatform.satisfaction.periods import local_date
 from formplatform.satisfaction.questionnaire import criteria, overall_field, version_in_force
@@ -132,20 +131,6 @@ def _check_limits(
     return flags
 
 
-def _spend_token(nonce: str, code: str) -> None:
-    """Spend a rating token; one spent before is refused unless its dossier still has no rating."""
-    try:
-        UsedRatingToken(id=nonce, dossier_code=code).save(force_insert=True)
-    except NotUniqueError as error:
-        # the attempt that spent it stored nothing (its insert failed): using it again cannot add a
-        # second rating, the rating's unique id decides
-        spent = UsedRatingToken.objects(id=nonce).only("dossier_code").first()
-        if spent is None or spent.dossier_code != code:
-            raise Conflict("rating_token_used") from error
-        if Rating.exists_for(code):
-            raise Conflict("already_rated") from error
-
-
 def submit_rating(
     code: str,
     answers: Any,
@@ -175,9 +160,8 @@ def submit_rating(
         raise Invalid(outcome.problems)
     address = address_key(ip) if ip else None
     flags = _check_limits(channel, device_id, address, rated_at, now)
-    if token_nonce:
-        _spend_token(token_nonce, code)
     rating = _build_rating(dossier, version, outcome, channel=channel, device_id=device_id, address=address)
+    rating.token_nonce = token_nonce  # a token spends itself: its dossier's one rating is now stored
     rating.locale = locale if locale in ("vi", "en") else "vi"
     rating.flags = flags
     rating.status = "flagged" if flags else "counted"
@@ -186,9 +170,7 @@ def submit_rating(
     rating.created_at, rating.stored_at = rated_at, now
     try:
         rating.save(force_insert=True)
-    except NotUniqueError as error:
-        if token_nonce:  # this token rated nothing: it must not pass later for the one that did
-            UsedRatingToken.objects(id=token_nonce).delete()
+    except NotUniqueError as error:  # the unique id: one rating per dossier, whichever token or channel
         raise Conflict("already_rated") from error
     if not rating.untallied:
         count_submission(version.id)

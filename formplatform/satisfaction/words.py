@@ -27,7 +27,6 @@ register_errors(
         "dossier_not_found": _l("No dossier has this code. Check the code on your receipt."),
         "dossier_not_rateable": _l("This dossier is still being handled; it can be rated once the result is ready."),
         "already_rated": _l("This dossier has already been rated. Thank you."),
-        "rating_token_used": _l("This rating link has already been used."),
         "rating_token_invalid": _l("This rating link or QR code is not valid."),
         "rating_token_expired": _l("This rating link has expired. Enter your dossier code instead."),
         "rating_rate_limited": _l("Too many ratings from here in a short time. Please try again later."),

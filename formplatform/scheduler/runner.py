@@ -156,8 +156,8 @@ class Scheduler:
                             if due.get(job.name, 0.0) <= now:
                                 state = run_job(job, self.holder)
                                 due[job.name] = state.next_due or 0.0
-            except PyMongoError:  # the database is away: try again on the next tick
-                log.warning("scheduler: database unavailable", exc_info=True)
+            except PyMongoError as error:  # the database is away (an expected outage): one line, then try again
+                log.warning("scheduler: database unavailable (%s: %s); trying again", type(error).__name__, error)
                 holding = False
             self.woken.wait(TICK_SECONDS if holding else RENEW_SECONDS / 3)
             self.woken.clear()

@@ -9,7 +9,9 @@ versions' tallies, one write per version per pass. A pass is exact however it en
 
 1. it records its claim in the one `TallyPass` document (a second pass finds it and stays away, or
    finishes it when it is over CLAIM_SECONDS old: its pass died);
-2. it marks every waiting submission with its claim (one update, by the indexed `untallied` field);
+2. it marks every waiting submission with its claim (one update, by the indexed `untallied` field: its
+   filters say `$eq`, which nx-27017 serves from the index, where a bare equality in an update reads
+   every submission);
 3. it adds each version's claimed submissions to that version's pass tally, only if that tally does
    not already carry the claim (`applied`): a pass finished after its first attempt died never adds twice;
 4. it clears the claimed submissions' marks, then its `TallyPass`.
@@ -42,7 +44,7 @@ def tally_waiting(now: datetime) -> int:
     if claim is None:
         return 0  # another pass is under way
     added = _add(claim)
-    Submission._get_collection().update_many({"untallied": claim}, {"$unset": {"untallied": ""}})
+    Submission._get_collection().update_many({"untallied": {"$eq": claim}}, {"$unset": {"untallied": ""}})
     TallyPass.objects(id=PASS_ID, claim=claim).delete()
     return added
 
@@ -75,7 +77,7 @@ def _claim(now: datetime) -> str | None:
         TallyPass(id=PASS_ID, claim=claim, started_at=now).save(force_insert=True)
     except NotUniqueError:
         return None  # another pass began this very moment
-    Submission._get_collection().update_many({"untallied": WAITING}, {"$set": {"untallied": claim}})
+    Submission._get_collection().update_many({"untallied": {"$eq": WAITING}}, {"$set": {"untallied": claim}})
     return claim
 
 

@@ -24,6 +24,8 @@ from submit import FORM, random_rating
 DEMO_PASSWORD = "DemoHCMC-2026"
 PAIRING_CODE = re.compile(r'id="pairing-code"[^>]*>\s*(\d{4})\s*(\d{4})')
 DEPTH = 20
+CONTROL = ("control: GET /healthz", "control: GET a static file")
+CONTROL_PATHS = ("/healthz", "/static/css/app.css")
 
 
 @dataclass
@@ -181,6 +183,8 @@ def path_groups(ctx: Context, rnd: random.Random) -> list[tuple[str, Callable[[P
         return list_at(name, client, path, ctx.depths.get(f"{name}: deep page", DEPTH))
 
     return [
+        # what no history can change (a database ping, a file): how fast the machine itself ran in each phase
+        ("control", lambda p: [get(p.public, path, name) for path, name in zip(CONTROL_PATHS, CONTROL, strict=True)]),
         ("intake", lambda p: intake_paths(ctx, p.admin, rnd)),
         ("submissions page", lambda p: list_paths("submissions page", p.admin, form_list)),
         ("submissions API", lambda p: list_paths("submissions API", p.api, api_list)),

@@ -62,6 +62,23 @@ def criteria(definition: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
+_scorings: dict[tuple[str, str], tuple[dict[str, dict[str, Any]], str | None]] = {}
+
+
+def scoring_of(version: FormVersion) -> tuple[dict[str, dict[str, Any]], str | None]:
+    """A published version's criteria by field name and its overall field, worked out once per process: a
+    version never changes, and its content hash is part of the key (as in services/forms._frozen_version)."""
+    key = (version.id, version.hash)
+    found = _scorings.get(key)
+    if found is None:
+        definition = version.plain_definition
+        found = {c["name"]: c for c in criteria(definition)}, overall_field(definition)
+        if len(_scorings) >= 64:
+            _scorings.clear()
+        _scorings[key] = found
+    return found
+
+
 def overall_field(definition: dict[str, Any]) -> str | None:
     for field in data_fields(definition.get("fields") or []):
         if field.get("concept") == OVERALL_CONCEPT:

@@ -43,7 +43,7 @@ from formplatform.satisfaction.models import (
     RatingCounter,
 )
 from formplatform.satisfaction.periods import local_date
-from formplatform.satisfaction.questionnaire import criteria, overall_field, version_in_force
+from formplatform.satisfaction.questionnaire import scoring_of, version_in_force
 from formplatform.satisfaction.rollups import add_rating, remove_rating
 from formplatform.services.tallies import count_submission
 
@@ -54,13 +54,16 @@ def address_key(ip: str) -> str:
     return hmac.new(secret, (ip or "").encode(), hashlib.sha256).hexdigest()[:24]
 
 
+NOT_FOR_RATING = ("history", "write_id", "source")  # what rating pages and ratings never show nor keep
+
+
 def find_rateable_dossier(code: str, *, unrated: bool = True) -> Dossier:
     """The dossier behind a code, if its handling has ended and (`unrated`) it has not been rated yet.
 
     The "already rated" check is a courtesy for the pages that offer the questionnaire; storing a rating
     does without it, as the rating's unique id refuses a second one anyway.
     """
-    dossier = Dossier.objects(id=code).first()
+    dossier = Dossier.objects(id=code).exclude(*NOT_FOR_RATING).first()
     if dossier is None:
         raise NotFound("dossier_not_found")
     if not dossier.rateable:
@@ -200,9 +203,8 @@ def agency_lineage(agency_id: str) -> list[str]:
 
 def _build_rating(dossier: Dossier, version: FormVersion, outcome: Any, **origin: Any) -> Rating:
     score = outcome.score or {"total": 0, "max": 0, "fields": {}, "band": None}
-    by_name = {c["name"]: c for c in criteria(version.plain_definition)}
+    by_name, overall_name = scoring_of(version)
     points = {by_name[name]["slug"]: value for name, value in score["fields"].items() if name in by_name}
-    overall_name = overall_field(version.plain_definition)
     officials = {
         stage: (who or {}).get("id") or (who or {}).get("name") for stage, who in (dossier.officials or {}).items()
     }

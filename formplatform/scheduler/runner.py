@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from flask import Flask
-from pymongo.errors import DuplicateKeyError, PyMongoError
+from pymongo.errors import ConnectionFailure, DuplicateKeyError, PyMongoError
 
 from formplatform.models import new_id
 from formplatform.scheduler.jobs import JOBS, Job
@@ -71,6 +71,8 @@ def run_job(job: Job, holder: str = "", now: float | None = None) -> JobState:
     try:
         summary = job.run(datetime.fromtimestamp(started, UTC).replace(tzinfo=None))
         outcome, error = "ok", ""
+    except ConnectionFailure:
+        raise  # the database went away mid-job: nothing can be recorded; the scheduler says so in one line
     except Exception as exc:  # recorded for the administrator, and logged with its traceback
         log.exception("scheduled job %s failed", job.name)
         summary, outcome, error = {}, "failed", f"{type(exc).__name__}: {exc}"[:500]

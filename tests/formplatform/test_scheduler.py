@@ -65,6 +65,25 @@ def test_due_jobs_run_once_per_period_and_a_failure_is_kept_without_stopping_the
         assert run_due("me", 1060.0, jobs) == ["test.breaks"]
 
 
+def test_a_job_cut_off_by_a_database_outage_is_left_to_the_scheduler_loop_without_a_traceback(app, caplog):
+    """The database going away mid-job (a supervised restart) is expected: the loop logs it in one line and
+    tries again; nothing is recorded as the job's failure, as nothing can be written then."""
+    from pymongo.errors import AutoReconnect
+
+    from formplatform.scheduler.jobs import Job
+    from formplatform.scheduler.models import JobState
+    from formplatform.scheduler.runner import run_job
+
+    def cut_off(now: Any) -> dict[str, int]:
+        raise AutoReconnect("connection closed")
+
+    with app.app_context(), caplog.at_level("WARNING"):
+        with pytest.raises(AutoReconnect):
+            run_job(Job("test.cut-off", 60, cut_off, "cut off"))
+        assert JobState.objects.get(id="test.cut-off").runs in (None, 0)
+    assert "Traceback" not in caplog.text and "failed" not in caplog.text
+
+
 def test_a_rating_is_stored_at_once_and_counted_by_the_scheduler_job(app, city, seeded, monkeypatch):
     from formplatform.satisfaction.models import Rating
     from formplatform.satisfaction.ratings import review_rating, submit_rating

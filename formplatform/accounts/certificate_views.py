@@ -97,7 +97,8 @@ def _confirm_removal(record: SignerCertificate, cancel: str) -> str:
 def pending_certificates() -> Any:
     """Registrations waiting for an administrator, of accounts in the administrator's scope."""
     records = SignerCertificate.objects(status="pending").order_by("created_at").limit(PENDING_LIMIT)
-    owners = {u.id: u for u in User.objects(id__in=sorted({r.user_id for r in records}))}
+    wanted = sorted({r.user_id for r in records})
+    owners = {u.id: u for u in User.objects(id__in=wanted)} if wanted else {}  # an empty $in reads every account
     shown = [(r, owners[r.user_id]) for r in records if r.user_id in owners and _manages(owners[r.user_id])]
     return render_template("accounts/pending_certificates.html", items=shown, labels=STATUS_LABELS)
 

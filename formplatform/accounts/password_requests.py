@@ -70,6 +70,8 @@ def resolve_password_request(request: PasswordRequest, actor: User, status: str 
 
 def _owners(requests: list[PasswordRequest]) -> dict[str, User]:
     ids = [r.user_id for r in requests if r.user_id]
+    if not ids:  # nx-27017 answers an empty `_id $in` by reading every account
+        return {}
     return {u.id: u for u in User.objects(id__in=ids).only("id", "agency_id", "username", "status", "display_name")}
 
 

@@ -32,6 +32,8 @@ def checked_agencies(principal: Principal | None, ids: list[str]) -> list[Agency
     for agency_id in ids:
         if not allows(principal, READ, agency_id):
             raise NotFound()
+    if not ids:  # nx-27017 answers an empty `_id $in` by reading every agency
+        return []
     found = {a.id: a for a in Agency.objects(id__in=ids).only(*AGENCY_FIELDS)}
     return [found[i] for i in ids if i in found]
 

@@ -128,7 +128,8 @@ def version_history(key: str) -> list[VersionRow]:
         )
     )
     ids = sorted({v.published_by for v in versions if v.published_by})
-    people = {u.id: u.display_name or u.username for u in User.objects(id__in=ids).only("username", "display_name")}
+    found = User.objects(id__in=ids).only("username", "display_name") if ids else []  # an empty $in reads them all
+    people = {u.id: u.display_name or u.username for u in found}
     return [
         VersionRow(
             number=v.number,

@@ -86,7 +86,8 @@ def step_text(step: dict[str, Any]) -> str:
 
 def _helpers(reports: list[Report]) -> dict[str, Any]:
     """What every report template needs to name agencies, forms, periods and states."""
-    agencies = {a.id: a for a in Agency.objects(id__in=sorted({r.agency_id for r in reports})).only("id", "name")}
+    wanted = sorted({r.agency_id for r in reports})  # none: no query (an empty $in reads every agency on nx)
+    agencies = {a.id: a for a in Agency.objects(id__in=wanted).only("id", "name")} if wanted else {}
     keys = sorted({r.form_key for r in reports})
     forms = Form.objects(id__in=keys).only("id", "title") if keys else []  # one query, not one per form
     titles = {form.id: localize(form.title, current_locale()) for form in forms}

@@ -69,6 +69,8 @@ def metrics(row: dict[str, Any] | None, scale: Scale) -> dict[str, Any]:
 
 
 def _agency_rows(ids: list[str]) -> dict[str, Agency]:
+    if not ids:  # nx-27017 answers an empty `_id $in` by reading every agency
+        return {}
     return {a.id: a for a in Agency.objects(id__in=ids).only("id", "code", "name", "type", "parent_id")}
 
 

@@ -189,3 +189,16 @@ def test_the_to_do_list_reads_one_page_however_many_reports_were_left_open(app, 
 
         oldest = Report.objects(campaign_id=campaign.id, agency_id=city.id("d1")).order_by("deadline").first()
     assert f"/reports/{oldest.id}" in ten_years["html"]  # the longest overdue comes first
+
+
+@COUNTED
+def test_a_history_without_people_asks_for_no_account(app, mongo_uri):
+    """A report nobody has acted on names no one: no `_id $in []`, which nx-27017 answers by reading every
+    account (a report's page took 1.5x as long with 500 accounts as with 50)."""
+    from formplatform.reporting.workflow_history import people
+    from tests.querycount import counting, skip_without_events
+
+    skip_without_events()
+    with app.app_context(), counting(mongo_uri) as log:
+        assert people({None}) == {}
+    assert log.commands == []

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser.conftest import screenshot
 from tests.fixtures.city import CITY_PASSWORD
@@ -59,6 +60,19 @@ def tap_keys(page, pad_target: str, text: str) -> None:
         page.locator(f'.k-keypad[data-target="{pad_target}"] .k-key[data-key="{char}"]').tap()
 
 
+def tap_until_moved_on(step, option, tries: int = 3) -> None:
+    """Tap an answer and wait for its screen to move on; a tap that landed while the screen was still
+    sliding in is lost (as a citizen would, tap it again)."""
+    for attempt in range(tries):
+        option.tap()
+        try:
+            step.wait_for(state="hidden", timeout=5000)
+            return
+        except PlaywrightTimeout:
+            if attempt == tries - 1:
+                raise
+
+
 def answer_all(page, points: str, overall: str, lang: str, channel: bool = True) -> None:
     """Tap an answer on each screen (a tapped answer moves on by itself)."""
     if channel:
@@ -68,7 +82,7 @@ def answer_all(page, points: str, overall: str, lang: str, channel: bool = True)
         question.wait_for(state="visible")
         if number == 1:
             screenshot(page, f"kiosk-question-{lang}")
-        question.locator(f'label.k-option:has(input[value="{points}"])').tap()
+        tap_until_moved_on(question, question.locator(f'label.k-option:has(input[value="{points}"])'))
     overall_step = page.locator('section[data-name="overall"]')
     overall_step.wait_for(state="visible")
     overall_step.locator(f'label.k-option:has(input[value="{overall}"])').tap()

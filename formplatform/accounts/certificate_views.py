@@ -14,6 +14,7 @@ from formplatform.accounts.models import SignerCertificate, User
 from formplatform.accounts.views import actor, bp, field_errors
 from formplatform.auth import require_login, require_permission
 from formplatform.errors import Forbidden, Invalid, NotFound
+from formplatform.models import by_ids
 
 STATUS_LABELS = {"pending": _l("Waiting for confirmation"), "confirmed": _l("Confirmed"), "rejected": _l("Rejected")}
 PENDING_LIMIT = 100
@@ -97,8 +98,7 @@ def _confirm_removal(record: SignerCertificate, cancel: str) -> str:
 def pending_certificates() -> Any:
     """Registrations waiting for an administrator, of accounts in the administrator's scope."""
     records = SignerCertificate.objects(status="pending").order_by("created_at").limit(PENDING_LIMIT)
-    wanted = sorted({r.user_id for r in records})
-    owners = {u.id: u for u in User.objects(id__in=wanted)} if wanted else {}  # an empty $in reads every account
+    owners = by_ids(User.objects, (r.user_id for r in records))
     shown = [(r, owners[r.user_id]) for r in records if r.user_id in owners and _manages(owners[r.user_id])]
     return render_template("accounts/pending_certificates.html", items=shown, labels=STATUS_LABELS)
 

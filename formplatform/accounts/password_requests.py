@@ -8,7 +8,7 @@ from formplatform.accounts.models import LoginThrottle, PasswordRequest, User
 from formplatform.accounts.tokens import stamp
 from formplatform.audit.services import record_event
 from formplatform.errors import BadRequest, Conflict, NotFound, TooManyRequests
-from formplatform.models import utcnow
+from formplatform.models import by_ids, utcnow
 from formplatform.permissions import Principal, allows
 
 REQUESTS_PER_HOUR = 5
@@ -69,10 +69,8 @@ def resolve_password_request(request: PasswordRequest, actor: User, status: str 
 
 
 def _owners(requests: list[PasswordRequest]) -> dict[str, User]:
-    ids = [r.user_id for r in requests if r.user_id]
-    if not ids:  # nx-27017 answers an empty `_id $in` by reading every account
-        return {}
-    return {u.id: u for u in User.objects(id__in=ids).only("id", "agency_id", "username", "status", "display_name")}
+    fields = ("id", "agency_id", "username", "status", "display_name")
+    return by_ids(User.objects.only(*fields), (r.user_id for r in requests))
 
 
 def open_password_requests(principal: Principal) -> list[tuple[PasswordRequest, User | None]]:

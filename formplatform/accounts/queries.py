@@ -9,6 +9,7 @@ from typing import Any
 from formplatform.accounts.models import ROLES, STATUSES, ApiToken, User
 from formplatform.agencies.models import Agency
 from formplatform.errors import NotFound
+from formplatform.models import by_ids
 from formplatform.permissions import Principal, require, scope_filter
 
 
@@ -59,8 +60,7 @@ def get_managed_user(principal: Principal | None, user_id: str) -> User:
 
 def agencies_by_id(ids: Iterable[str | None]) -> dict[str, Agency]:
     """The agencies with these ids, in one query."""
-    wanted = sorted({i for i in ids if i})
-    return {a.id: a for a in Agency.objects(id__in=wanted)} if wanted else {}
+    return by_ids(Agency.objects, ids)
 
 
 def agency_choices(principal: Principal | None, permission: str = "users.manage") -> list[Agency]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from formplatform.agencies.models import Agency
 from formplatform.errors import NotFound, Unauthorized
+from formplatform.models import by_ids
 from formplatform.permissions import Principal, allows, scope_filter
 
 READ = "dashboards.read"
@@ -32,13 +33,9 @@ def checked_agencies(principal: Principal | None, ids: list[str]) -> list[Agency
     for agency_id in ids:
         if not allows(principal, READ, agency_id):
             raise NotFound()
-    if not ids:  # nx-27017 answers an empty `_id $in` by reading every agency
-        return []
-    found = {a.id: a for a in Agency.objects(id__in=ids).only(*AGENCY_FIELDS)}
+    found = by_ids(Agency.objects.only(*AGENCY_FIELDS), ids)
     return [found[i] for i in ids if i in found]
 
 
 def agencies_by_id(ids: set[str] | list[str]) -> dict[str, Agency]:
-    if not ids:
-        return {}
-    return {a.id: a for a in Agency.objects(id__in=sorted(ids)).only(*AGENCY_FIELDS)}
+    return by_ids(Agency.objects.only(*AGENCY_FIELDS), ids)

@@ -9,7 +9,7 @@ from typing import Any
 
 from form_definitions import KINDS
 from formplatform.accounts.models import User
-from formplatform.models import Form, FormVersion
+from formplatform.models import Form, FormVersion, by_ids
 from formplatform.permissions import Principal, scope_filter
 from formplatform.services.tallies import with_counts
 
@@ -127,9 +127,8 @@ def version_history(key: str) -> list[VersionRow]:
             .order_by("-number")
         )
     )
-    ids = sorted({v.published_by for v in versions if v.published_by})
-    found = User.objects(id__in=ids).only("username", "display_name") if ids else []  # an empty $in reads them all
-    people = {u.id: u.display_name or u.username for u in found}
+    found = by_ids(User.objects.only("id", "username", "display_name"), (v.published_by for v in versions))
+    people = {u.id: u.display_name or u.username for u in found.values()}
     return [
         VersionRow(
             number=v.number,

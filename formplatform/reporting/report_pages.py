@@ -21,7 +21,7 @@ from formplatform.agencies.models import Agency
 from formplatform.api import page_args
 from formplatform.auth import current_principal, current_user, require_login, require_permission
 from formplatform.errors import BadRequest, NotFound, localize_problems
-from formplatform.models import Form
+from formplatform.models import Form, by_ids
 from formplatform.paging import Page, page_number
 from formplatform.reporting import bp
 from formplatform.reporting.header import with_header
@@ -86,8 +86,7 @@ def step_text(step: dict[str, Any]) -> str:
 
 def _helpers(reports: list[Report]) -> dict[str, Any]:
     """What every report template needs to name agencies, forms, periods and states."""
-    wanted = sorted({r.agency_id for r in reports})  # none: no query (an empty $in reads every agency on nx)
-    agencies = {a.id: a for a in Agency.objects(id__in=wanted).only("id", "name")} if wanted else {}
+    agencies = by_ids(Agency.objects.only("id", "name"), (r.agency_id for r in reports))
     keys = sorted({r.form_key for r in reports})
     forms = Form.objects(id__in=keys).only("id", "title") if keys else []  # one query, not one per form
     titles = {form.id: localize(form.title, current_locale()) for form in forms}

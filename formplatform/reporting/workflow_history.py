@@ -12,6 +12,7 @@ from typing import Any
 from form_definitions.walk import data_fields
 from formplatform.accounts.models import User
 from formplatform.errors import NotFound
+from formplatform.models import by_ids
 from formplatform.reporting.models import Report, ReportRevision, ReportStep
 from i18n.text import localize
 from renderers import render_value
@@ -39,11 +40,8 @@ def revisions_of(report: Report) -> list[ReportRevision]:
 
 def people(ids: set[str | None]) -> dict[str, str]:
     """Display names of the people in a history (user id -> name)."""
-    wanted = sorted(i for i in ids if i)
-    if not wanted:  # nx-27017 answers an empty `_id $in` by reading every account
-        return {}
-    found = User.objects(id__in=wanted).only("id", "display_name", "username")
-    return {u.id: u.display_name or u.username for u in found}
+    found = by_ids(User.objects.only("id", "display_name", "username"), ids)
+    return {u.id: u.display_name or u.username for u in found.values()}
 
 
 def last_return(report: Report) -> ReportStep | None:

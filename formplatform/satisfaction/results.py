@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from formplatform.agencies.models import Agency
+from formplatform.models import by_ids
 from formplatform.satisfaction.models import Rollup
 from formplatform.satisfaction.periods import period_bounds, period_kind, previous_periods
 from formplatform.satisfaction.questionnaire import (
@@ -69,9 +70,7 @@ def metrics(row: dict[str, Any] | None, scale: Scale) -> dict[str, Any]:
 
 
 def _agency_rows(ids: list[str]) -> dict[str, Agency]:
-    if not ids:  # nx-27017 answers an empty `_id $in` by reading every agency
-        return {}
-    return {a.id: a for a in Agency.objects(id__in=ids).only("id", "code", "name", "type", "parent_id")}
+    return by_ids(Agency.objects.only("id", "code", "name", "type", "parent_id"), ids)
 
 
 def ranking(period: str, agency_type: str) -> list[dict[str, Any]]:

@@ -22,6 +22,7 @@ from formplatform.satisfaction.codes import complete_code, parse_dossier_code
 from formplatform.satisfaction.models import Dossier, Rating
 from formplatform.satisfaction.periods import local_date
 from formplatform.satisfaction.possession import check_pin
+from formplatform.satisfaction.rating_cards import dossier_of_card, rating_card
 from formplatform.satisfaction.ratings import agency_lineage, capture_time, submit_rating
 from i18n.text import LANGUAGES
 from kiosk import bp
@@ -122,7 +123,7 @@ def api_lookup() -> Any:
     state, message = _lookup_state(dossier)
     body: dict[str, Any] = {"state": state, "dossier": dossier_card(dossier), "message": message}
     if state == "rateable":
-        body["token"] = mint_rating_token(dossier.id)
+        body["token"] = mint_rating_token(dossier.id, rating_card(dossier))  # the rating need not read it again
     return jsonify(body)
 
 
@@ -154,7 +155,8 @@ def api_rate() -> Any:
         device = _api_device()
         body = _payload()
         ticket = read_rating_token(str(body.get("token") or ""))
-        dossier = _in_scope(device, Dossier.objects(id=ticket.dossier_code).first())
+        shown = dossier_of_card(ticket.dossier_code, ticket.card, ticket.issued_at, utcnow())
+        dossier = _in_scope(device, shown or Dossier.objects(id=ticket.dossier_code).first())
     except AppError as error:
         return _refused(error)
     client_id = str(body.get("client_id") or "")[:64]

@@ -20,12 +20,13 @@ from formplatform.satisfaction.models import Dossier, RatingCounter
 from formplatform.satisfaction.periods import local_date
 from formplatform.satisfaction.possession import check_pin
 from formplatform.satisfaction.questionnaire import version_in_force
-from formplatform.satisfaction.ratings import address_key, find_rateable_dossier, submit_rating
+from formplatform.satisfaction.rating_cards import dossier_of_card, rating_card
+from formplatform.satisfaction.ratings import NOT_FOR_RATING, address_key, find_rateable_dossier, submit_rating
 from formplatform.satisfaction.words import STATUS_LABELS
 from i18n.babel import current_locale
 from i18n.messages import error_title
 from kiosk import public_bp as bp
-from kiosk.tokens import RatingToken, mint_rating_token, read_rating_token
+from kiosk.tokens import RatingToken, mint_card, mint_rating_token, read_card, read_rating_token
 from renderers import render_form
 
 CODE_INPUT_LIMIT = 200  # a dossier code is short
@@ -41,7 +42,9 @@ def _refusal(error: AppError, dossier: Dossier | None = None) -> tuple[str, int]
     return _page("refused.html", error.status, error=error.payload(), dossier=dossier, labels=STATUS_LABELS)
 
 
-def _questionnaire(token: str, data: dict[str, Any] | None = None, errors: list[dict[str, Any]] | None = None) -> Any:
+def _questionnaire(
+    token: str, dossier: Dossier, data: dict[str, Any] | None = None, errors: list[dict[str, Any]] | None = None
+) -> Any:
     version = version_in_force(local_date(utcnow()))
     return version, render_form(
         version.definition,
@@ -53,6 +56,7 @@ def _questionnaire(token: str, data: dict[str, Any] | None = None, errors: list[
         action=url_for("rating.rate", token=token),
         csrf_token=generate_csrf(),
         show_title=False,
+        hidden={"card": mint_card(dossier.id, rating_card(dossier))},  # the rating need not read the dossier again
     )
 
 
@@ -64,12 +68,12 @@ def rate(token: str) -> Any:
     except AppError as error:
         return _refusal(error)
     try:  # a second rating is refused when stored (unique id): the POST need not look for one first
-        dossier = find_rateable_dossier(ticket.dossier_code, unrated=request.method == "GET")
+        dossier = _posted_card(ticket) or find_rateable_dossier(ticket.dossier_code, unrated=request.method == "GET")
     except AppError as error:
-        return _refusal(error, Dossier.objects(id=ticket.dossier_code).first())
+        return _refusal(error, _shown(ticket.dossier_code))
     if request.method == "POST":
         return _store(token, ticket, dossier)
-    version, body = _questionnaire(token)
+    version, body = _questionnaire(token, dossier)
     return _page("rate.html", dossier=dossier, version=version, body=body, labels=STATUS_LABELS)
 
 
@@ -89,11 +93,23 @@ def _store(token: str, ticket: RatingToken, dossier: Dossier) -> Any:
         )
     except Invalid as error:
         errors = localize_problems(error.problems)
-        version, body = _questionnaire(token, answers, errors)
-        return _page("rate.html", 422, dossier=dossier, version=version, body=body, labels=STATUS_LABELS, errors=errors)
+        shown = _shown(dossier.id) or dossier
+        version, body = _questionnaire(token, shown, answers, errors)
+        return _page("rate.html", 422, dossier=shown, version=version, body=body, labels=STATUS_LABELS, errors=errors)
     except AppError as error:
-        return _refusal(error, dossier)
+        return _refusal(error, _shown(dossier.id))
     return redirect(url_for("rating.thanks"))
+
+
+def _posted_card(ticket: RatingToken) -> Dossier | None:
+    """On POST, the dossier as the page showed it (its signed card), if recent: not read again."""
+    found = read_card(request.form.get("card") or "", ticket.dossier_code) if request.method == "POST" else None
+    return dossier_of_card(ticket.dossier_code, found[0], found[1], utcnow()) if found else None
+
+
+def _shown(code: str) -> Dossier | None:
+    """The whole dossier, for the card a refusal or a corrected page shows (a rating card holds less)."""
+    return Dossier.objects(id=code).exclude(*NOT_FOR_RATING).first()
 
 
 @bp.get("/rate/thanks")

@@ -127,13 +127,15 @@ def render_form(
     show_title: bool = True,
     marks: Mapping[str, str] | None = None,
     file_url: Callable[[Mapping[str, Any]], str] | None = None,
+    hidden: Mapping[str, str] | None = None,
 ) -> Markup:
     """The whole form: `fill` is a <form>, `view` and `print` show the answers read-only, `blank` shows
     the form as people will see it, every control disabled.
 
     `role="reviewer"` makes reviewer-only fields editable; `show_title=False` leaves the title and
     description to the page; `marks` flags fields by name as added, changed or removed (comparisons);
-    `file_url` turns a stored file reference into a download link for the file's name.
+    `file_url` turns a stored file reference into a download link for the file's name; `hidden` are
+    name/value pairs the form sends back as they are (beside `csrf_token`).
     """
     if mode not in MODES:
         raise ValueError(f"unknown render mode {mode!r}; expected one of {MODES}")
@@ -158,6 +160,7 @@ def render_form(
             score=_score_view(definition, score, ctx),
             action=action,
             csrf_token=csrf_token,
+            hidden=dict(hidden or {}),
             definition_json=json_script(
                 {"fields": client_fields(definition.get("fields") or []), "checks": definition.get("checks") or []}
             ),

@@ -229,19 +229,27 @@ class RatingCounter(Document):
             return updated.count if updated is not None else 1
 
     @classmethod
-    def bump_within(cls, key: str, part: str, expires_at: datetime) -> tuple[int, int]:
-        """Add one to a counter and to one part of it (a shorter window inside its window) atomically, and
-        return both new counts: one round trip once the counter exists, however many windows are kept."""
+    def bump_within(cls, key: str, parts: str | tuple[str, ...], expires_at: datetime) -> tuple[int, ...]:
+        """Add one to a counter and to parts of it (shorter windows inside its window) atomically, and return
+        the new counts, the counter's first: one round trip once the counter exists, however many are kept."""
+        names = (parts,) if isinstance(parts, str) else parts
         collection = cls._get_collection()
-        change = {"$inc": {"count": 1, f"parts.{part}": 1}}
+        change = {"$inc": {"count": 1, **{f"parts.{part}": 1 for part in names}}}
         found = collection.find_one_and_update({"_id": key}, change, return_document=ReturnDocument.AFTER)
         if found is None:
             try:
-                collection.insert_one({"_id": key, "count": 1, "parts": {part: 1}, "expires_at": expires_at})
-                return 1, 1
+                first = {"_id": key, "count": 1, "parts": dict.fromkeys(names, 1), "expires_at": expires_at}
+                collection.insert_one(first)
+                return (1,) * (len(names) + 1)
             except DuplicateKeyError:
                 found = collection.find_one_and_update({"_id": key}, change, return_document=ReturnDocument.AFTER)
-        return int(found["count"]), int((found.get("parts") or {}).get(part, 0))
+        counts = found.get("parts") or {}
+        return (int(found["count"]), *(int(counts.get(part, 0)) for part in names))
+
+    @classmethod
+    def take_back(cls, key: str) -> None:
+        """Take one off a counter (not off its parts): what it counted was not stored after all."""
+        cls._get_collection().update_one({"_id": {"$eq": key}}, {"$inc": {"count": -1}})
 
     @classmethod
     def peek(cls, key: str) -> int:

@@ -1,12 +1,15 @@
 """Rating intake: one rating per dossier and stage, stored whole or not at all, then counted.
 
-The order matters: answers are checked first (a refused rating spends nothing), then the rate
-limits, then the token is spent (its unique nonce refuses a replay), then the rating is inserted
-under its unique id "<code>|<stage>" — the only guard against a second rating, so fifty
-simultaneous attempts store exactly one. A token spent by an attempt whose insert then failed
-(server error, lost connection) is accepted again while its dossier has no rating: the kiosk's
-outbox retries with it, and the unique id still allows one rating. Suspicious ratings are stored
-as `flagged` and counted only once a reviewer accepts them.
+The order matters: answers are checked first (a refused rating counts for nothing), then the rate
+limits, then the rating is inserted under its unique id "<code>|<stage>" — the only guard against a
+second rating, so fifty simultaneous attempts store exactly one, and a token used again is refused as
+already rated. An attempt whose insert failed (server error, lost connection) may be sent again with
+the same token while its dossier has no rating: the kiosk's outbox retries with it. Suspicious ratings
+are stored as `flagged` and counted only once a reviewer accepts them.
+
+A rating sent from a rating page is built from the dossier's signed card that the page carries
+(rating_cards), so intake is two database commands: the rate-limit counter (the address's, or the
+kiosk's day) and the insert.
 
 Counting a rating into its roll-ups (rollups.add_rating: some twenty small documents) is not the
 citizen's wait: the rating is stored marked `to_count` and the scheduler's counting job adds it within
@@ -92,7 +95,8 @@ def capture_time(claimed: datetime | None, now: datetime, issued: datetime | Non
 
 
 def device_day_key(device_id: str, day: date) -> str:
-    """The counter of a kiosk's stored ratings captured on one local day."""
+    """The counter of a kiosk's ratings captured on one local day: `count` those stored (the kiosk list),
+    its parts the attempts in each 10- and 2-minute window of the day (the device's rate limits)."""
     return f"devday|{device_id}|{day.isoformat()}"
 
 
@@ -101,15 +105,16 @@ def _window(minutes: int, at: datetime) -> int:
 
 
 def _device_flags(device_id: str, rated_at: datetime, now: datetime) -> list[str]:
-    """Count a kiosk rating in the windows of its capture time; refuse a live one over the limit (429)."""
+    """Count a kiosk rating in its day and in the windows of its capture time, in one round trip; refuse a
+    live one over the limit (429). The windows lie inside the local day (UTC+7 is whole hours)."""
     config = current_app.config
-    keep = max(rated_at, now)  # a backlog's old windows are still needed while it arrives
+    day_key = device_day_key(device_id, local_date(rated_at))
+    windows = (f"t{_window(10, rated_at)}", f"m{_window(2, rated_at)}")
+    _, in_ten, in_two = RatingCounter.bump_within(day_key, windows, max(rated_at, now) + timedelta(days=2))
     flags = []
-    in_ten, in_two = RatingCounter.bump_within(  # the 2-minute windows lie inside the 10-minute one
-        f"dev10|{device_id}|{_window(10, rated_at)}", f"m{_window(2, rated_at)}", keep + timedelta(minutes=20)
-    )
     if in_ten > config["RATING_DEVICE_LIMIT"]:
         if now - rated_at <= LATE_AFTER:
+            RatingCounter.take_back(day_key)  # refused: not one of the day's stored ratings
             raise TooManyRequests("rating_rate_limited")
         flags.append("device_burst")  # already captured, and the kiosk would only retry: store it for review
     if in_two > config["RATING_DEVICE_BURST"] and "device_burst" not in flags:
@@ -174,11 +179,11 @@ def submit_rating(
     try:
         rating.save(force_insert=True)
     except NotUniqueError as error:  # the unique id: one rating per dossier, whichever token or channel
+        if device_id:  # counted among the device's ratings of the day (the kiosk list), but not stored
+            RatingCounter.take_back(device_day_key(device_id, local_date(rated_at)))
         raise Conflict("already_rated") from error
     if not rating.untallied:
         count_submission(version.id)
-    if device_id:  # the kiosk list shows each device's ratings of the day without reading ratings
-        RatingCounter.bump(device_day_key(device_id, local_date(rated_at)), now + timedelta(days=2))
     if rating.status == "counted":
         count_rating(rating)
     return rating

@@ -84,14 +84,22 @@ def rate_by_qr(app: Any, client: Any, mongo_uri: str, code: str) -> CommandLog:
         token = mint_rating_token(code)
     html = client.get(f"/r/{token}").get_data(as_text=True)
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    card = re.search(r'name="card" value="([^"]+)"', html).group(1)  # the dossier as the page showed it
     with counting(mongo_uri) as log:
-        sent = client.post(f"/r/{token}", data={**answers(2, "very_satisfied"), "csrf_token": csrf})
+        sent = client.post(f"/r/{token}", data={**answers(2, "very_satisfied"), "csrf_token": csrf, "card": card})
     assert sent.status_code == 302, sent.get_data(as_text=True)[:300]
     return log
 
 
-def test_a_citizens_rating_costs_the_same_after_many_more_ratings(app, client, city, seeded, mongo_uri):
+def as_in_production(app: Any, monkeypatch: Any) -> None:
+    """Caches on and ratings counted by the scheduler's pass, as a deployment runs (the suite turns both off)."""
+    monkeypatch.setitem(app.config, "FORM_CACHE_SECONDS", 60)
+    monkeypatch.setitem(app.config, "COUNT_RATINGS_AT_INTAKE", False)
+
+
+def test_a_citizens_rating_costs_the_same_after_many_more_ratings(app, client, city, seeded, mongo_uri, monkeypatch):
     skip_without_events()
+    as_in_production(app, monkeypatch)
     with app.app_context():
         codes = [make_dossier(city, "d1_ward", seq=9000 + n).id for n in range(3)]
     rate_by_qr(app, client, mongo_uri, codes[0])  # the first of the hour creates the rate-limit counters
@@ -100,9 +108,33 @@ def test_a_citizens_rating_costs_the_same_after_many_more_ratings(app, client, c
     rate_history(app, city, 100, 40)
     large = rate_by_qr(app, client, mongo_uri, codes[2])
     assert_same_cost(small, large)
-    ratings = [c for c in large.on("ratings") if c.name == "find"]
-    assert all(c.body.get("filter", {}).get("_id") for c in ratings)  # by id, if at all: never a scan
+    sent = [(c.collection, c.name) for c in large.commands]  # the address's counter, the rating: nothing read
+    assert sent == [("rating_counters", "findAndModify"), ("ratings", "insert")], large.summary()
     assert not [c for c in large.commands if c.collection == "form_versions" and c.name == "update"]
+
+
+def test_a_kiosk_rating_reads_only_its_device(app, client, city, seeded, mongo_uri, monkeypatch):
+    """The look-up's token carries the dossier's card: a kiosk rating reads its device (the pairing cookie),
+    counts itself in the device's day and inserts, the same three commands after many more ratings."""
+    from tests.kiosk.test_kiosk_api import KIOSK, lookup
+    from tests.kiosk.test_pairing import pair_device
+
+    skip_without_events()
+    as_in_production(app, monkeypatch)
+    pair_device(app, city, client, "d1_ward")
+    with app.app_context():
+        codes = [make_dossier(city, "d1_ward", seq=9100 + n).id for n in range(3)]
+    logs = []
+    for n, code in enumerate(codes):
+        rate_history(app, city, 200 + 40 * n, 1 + 39 * n)
+        token = lookup(client, code).get_json()["token"]
+        with counting(mongo_uri) as log:
+            sent = client.post("/kiosk/api/rate", json={"token": token, "answers": answers()}, headers=KIOSK)
+        assert sent.status_code == 201, sent.get_data(as_text=True)
+        logs.append(log)
+    assert_same_cost(logs[1], logs[2])
+    expected = [("kiosk_devices", "find"), ("rating_counters", "findAndModify"), ("ratings", "insert")]
+    assert [(c.collection, c.name) for c in logs[2].commands] == expected, logs[2].summary()
 
 
 def test_a_submission_writes_only_itself_and_the_tallying_pass_costs_the_same_for_3_or_30(

@@ -36,6 +36,16 @@ def rate(client, token, data=None, **extra):
     return client.post("/kiosk/api/rate", json=body, headers=KIOSK)
 
 
+def ratings_today(device) -> int:
+    """The kiosk list's "ratings today" of a device, as kept at intake."""
+    from formplatform.models import utcnow
+    from formplatform.satisfaction.models import RatingCounter
+    from formplatform.satisfaction.periods import local_date
+    from formplatform.satisfaction.ratings import device_day_key
+
+    return RatingCounter.peek(device_day_key(device.id, local_date(utcnow())))
+
+
 def test_a_scanned_code_shows_the_dossier_card_with_a_rating_token(app, city, kiosk, client):
     from kiosk.tokens import read_rating_token
 
@@ -119,6 +129,7 @@ def test_a_rating_is_stored_once_and_a_lost_answer_can_be_repeated(app, city, ki
     repeat = rate(client, token)  # the outbox sends again when the first answer was lost
     assert repeat.status_code == 200 and repeat.get_json()["repeat"] is True
     assert Rating.objects(dossier_code=dossier.id).count() == 1
+    assert ratings_today(kiosk) == 1  # the repeat is not one more rating of the day
     other = lookup(client, dossier.id).get_json()
     assert other["state"] == "already_rated"
 
@@ -167,5 +178,24 @@ def test_a_flooding_kiosk_is_slowed_down(app, city, kiosk, client):
         assert rate(client, lookup(client, one.id).get_json()["token"]).status_code == 201
         limited = rate(client, lookup(client, two.id).get_json()["token"])
         assert limited.status_code == 429 and limited.get_json()["error"]["code"] == "rating_rate_limited"
+        assert ratings_today(kiosk) == 1  # the refused one is not counted as stored
     finally:
         app.config["RATING_DEVICE_LIMIT"] = saved
+
+
+def test_a_kiosk_rating_is_built_from_the_dossier_its_look_up_showed(app, city, kiosk, client):
+    """The look-up's token carries the dossier's card: the rating keeps what the kiosk found then, and a
+    token without a card (an old one, from the outbox) reads the dossier as it is now."""
+    from formplatform.satisfaction.models import Dossier, Rating
+    from kiosk.tokens import mint_rating_token, read_rating_token
+
+    shown, plain = make_dossier(city, "d1_ward", seq=21), make_dossier(city, "d1_ward", seq=22)
+    token = lookup(client, shown.id).get_json()["token"]
+    with app.test_request_context():
+        assert read_rating_token(token).card["o"]["receive"]["name"] == "Nguyễn Văn Tiếp"
+        without_card = mint_rating_token(plain.id)
+    renamed = {"receive": {"id": "cb.moi", "name": "Người Mới"}}
+    Dossier.objects(id__in=[shown.id, plain.id]).update(set__officials=renamed)  # corrected after the look-up
+    assert rate(client, token).status_code == 201 and rate(client, without_card).status_code == 201
+    assert Rating.objects.get(dossier_code=shown.id).names["receive"] == "Nguyễn Văn Tiếp"
+    assert Rating.objects.get(dossier_code=plain.id).names["receive"] == "Người Mới"

@@ -26,6 +26,10 @@ def page_csrf(html: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
+def page_card(html: str) -> str:
+    return re.search(r'name="card" value="([^"]+)"', html).group(1)
+
+
 def form_answers(points: int = 2, overall: str = "very_satisfied") -> dict[str, str]:
     return answers(points, overall)
 
@@ -102,3 +106,49 @@ def test_the_code_page_explains_bad_codes(app, client, dossier, code, status, me
     html = client.get("/rate?lang=en").get_data(as_text=True)
     sent = client.post("/rate", data={"code": code, "csrf_token": page_csrf(html)})
     assert sent.status_code == status and message in sent.get_data(as_text=True)
+
+
+def test_the_rating_keeps_the_dossier_its_page_showed(app, client, city, dossier):
+    """The page sends back the dossier's signed card: the rating is built from what the citizen saw, not
+    read again. A card of another dossier, or a tampered one, is not believed: the dossier is read."""
+    from formplatform.satisfaction.models import Dossier, Rating
+
+    other = make_dossier(city, "d1_ward", seq=13)
+    token, other_token = token_for(app, dossier.id), token_for(app, other.id)
+    html = client.get(f"/r/{token}").get_data(as_text=True)
+    other_card = page_card(client.get(f"/r/{other_token}").get_data(as_text=True))
+    renamed = {"receive": {"id": "cb.moi", "name": "Người Mới"}}
+    Dossier.objects(id__in=[dossier.id, other.id]).update(set__officials=renamed)  # corrected after the page
+    sent = client.post(f"/r/{token}", data={**form_answers(), "csrf_token": page_csrf(html), "card": page_card(html)})
+    assert sent.status_code == 302
+    assert Rating.objects.get(dossier_code=dossier.id).names["receive"] == "Nguyễn Văn Tiếp"
+    swapped = client.post(f"/r/{other_token}", data={**form_answers(), "csrf_token": page_csrf(html), "card": ""})
+    assert swapped.status_code == 302  # no card: read as it is now
+    assert Rating.objects.get(dossier_code=other.id).names["receive"] == "Người Mới"
+    card = page_card(html)
+    tampered = card[:10] + ("A" if card[10] != "A" else "B") + card[11:]
+    with app.test_request_context():
+        from kiosk.tokens import read_card
+
+        assert read_card(card, dossier.id)[0]["o"]["receive"]["name"] == "Nguyễn Văn Tiếp"
+        assert read_card(other_card, dossier.id) is None and read_card(tampered, dossier.id) is None
+
+
+def test_a_card_is_believed_only_while_recent_and_only_of_a_rateable_dossier():
+    from datetime import datetime, timedelta
+
+    from formplatform.satisfaction.rating_cards import CARD_MAX_AGE, dossier_of_card
+
+    now = datetime(2026, 12, 7, 9, 0)
+    card = {"a": "agency-1", "s": "returned", "p": "1.001234", "n": {"vi": "Thủ tục"}, "o": {"return": {"id": "x"}}}
+    shown = dossier_of_card("CODE-1", card, now - timedelta(minutes=5), now)
+    assert (shown.id, shown.agency_id, shown.procedure_name, shown.officials["return"]) == (
+        "CODE-1",
+        "agency-1",
+        {"vi": "Thủ tục"},
+        {"id": "x"},
+    )
+    assert dossier_of_card("CODE-1", card, now - CARD_MAX_AGE - timedelta(seconds=1), now) is None
+    assert dossier_of_card("CODE-1", card, now + timedelta(minutes=10), now) is None
+    assert dossier_of_card("CODE-1", {**card, "s": "processing"}, now, now) is None
+    assert dossier_of_card("CODE-1", None, now, now) is None and dossier_of_card("CODE-1", card, None, now) is None

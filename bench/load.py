@@ -55,6 +55,7 @@ DEMO_PASSWORD = "DemoHCMC-2026"
 GROUPS = ("citizen", "rating", "staff", "leader")
 P95_BAR_MS = 1000
 CSRF = r'name="csrf_token" value="([^"]+)"'
+CARD = r'name="card" value="([^"]+)"'  # the dossier as the page showed it, signed: sent back with the answers
 RADIO = re.compile(r'type="radio"[^>]*\bname="([^"]+)" value="([^"]*)"')
 LINKS = {"report": r"/reports/[0-9a-f]{24}", "dossier": r"/admin/dossiers/[0-9A-Z.]+-\d{6}-\d{4}"}
 LINKS |= {"campaign": r"/admin/campaigns/[0-9a-f]{24}", "agency": r"/satisfaction/agencies/[^\"]+"}
@@ -161,7 +162,8 @@ class Rater(Person):
         options: dict[str, list[str]] = defaultdict(list)
         for name, value in RADIO.findall(page):
             options[name].append(value)
-        fields = [("csrf_token", token), *((name, RNG.choice(values)) for name, values in options.items())]
+        fields = [("csrf_token", token), ("card", found(CARD, page) or "")]
+        fields += [(name, RNG.choice(values)) for name, values in options.items()]
         body, content_type = encode_multipart_formdata(fields)  # as the page's form sends it
         post = {"data": body, "headers": headers | {"Content-Type": content_type}, "allow_redirects": False}
         with self.client.post(path, name="rating: submit /r/[token]", catch_response=True, **post) as r:

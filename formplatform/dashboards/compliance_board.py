@@ -16,7 +16,7 @@ from formplatform.dashboards.params import Filters
 from formplatform.dashboards.scope import agencies_by_id, report_filter
 from formplatform.dashboards.window import CAMPAIGN_FIELDS, PeriodColumn, period_columns, window_reports
 from formplatform.errors import BadRequest
-from formplatform.models import Form, utcnow
+from formplatform.models import Form, by_ids, utcnow
 from formplatform.permissions import Principal
 from formplatform.reporting.compliance import RECEIVED, ROW_FIELDS, STATUSES, RateRow, report_status
 from formplatform.reporting.models import Campaign, Report
@@ -43,7 +43,7 @@ def choices() -> tuple[list[Form], list[Campaign]]:
     """Templates that have reporting campaigns, and the campaigns, newest first (names only, no figures)."""
     campaigns = list(Campaign.objects.only("id", "name", "form_key", "status", "created_at").order_by("-created_at"))
     keys = list(dict.fromkeys(c.form_key for c in campaigns))
-    forms = {f.id: f for f in Form.objects(id__in=keys).only("id", "title", "kind")}
+    forms = by_ids(Form.objects.only("id", "title", "kind"), keys)
     return [forms[k] for k in keys if k in forms], campaigns
 
 

@@ -15,7 +15,7 @@ from formplatform.agencies.models import Agency
 from formplatform.agencies.services import agency_tree
 from formplatform.auth import current_principal, current_user, require_permission
 from formplatform.errors import Conflict, Forbidden, Invalid, Unauthorized, localize_problems
-from formplatform.models import Form, utcnow
+from formplatform.models import Form, by_ids, utcnow
 from formplatform.paging import page_number
 from formplatform.permissions import allows_somewhere, grant_roots
 from formplatform.reporting import bp, campaign_words
@@ -174,8 +174,8 @@ def campaigns() -> Any:
     filters = {name: (request.args.get(name) or "").strip() for name in ("q", "status")}
     page = list_campaigns(principal, page=page_number(request.args.get("page")), per_page=PAGE_SIZE, **filters)
     items = page.items
-    forms = {f.id: f for f in Form.objects(id__in=sorted({c.form_key for c in items})).only("id", "title")}
-    owners = {a.id: a for a in Agency.objects(id__in=sorted({c.owner_agency_id for c in items})).only("id", "name")}
+    forms = by_ids(Form.objects.only("id", "title"), (c.form_key for c in items))
+    owners = by_ids(Agency.objects.only("id", "name"), (c.owner_agency_id for c in items))
     return render_template(
         "reporting/campaigns.html",
         items=items,

@@ -16,6 +16,7 @@ from form_definitions.problems import Problem
 from form_definitions.walk import data_fields
 from formplatform.agencies.models import Agency
 from formplatform.errors import Invalid
+from formplatform.models import by_ids
 from formplatform.permissions import Principal, scope_filter
 from formplatform.reporting.models import Campaign, Report, eq
 from formplatform.reporting.workflow_data import content
@@ -183,7 +184,7 @@ def period_ranking(campaign: Campaign, period_key: str, principal: Principal | N
     ranked = rank(rows)
     unscored = [r for r in rows if r["index_100"] is None]
     visible = None if restriction is None else set(restriction["agency_id"]["$in"])
-    agencies = {a.id: a for a in Agency.objects(id__in=[r.agency_id for r in reports]).only("id", "name", "code")}
+    agencies = by_ids(Agency.objects.only("id", "name", "code"), (r.agency_id for r in reports))
 
     def shown(items: list[Any], agency_of: Any) -> list[Any]:
         return [i for i in items if visible is None or agency_of(i) in visible]

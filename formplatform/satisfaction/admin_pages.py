@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from formplatform.agencies.models import Agency
 from formplatform.auth import current_principal, current_user, require_permission
 from formplatform.errors import Conflict, Forbidden, NotFound, Unauthorized
+from formplatform.models import by_ids
 from formplatform.paging import capped_count, page_number, page_of
 from formplatform.permissions import allows, remember_lineages, require, scope_filter
 from formplatform.satisfaction import bp
@@ -200,9 +201,7 @@ def flagged_ratings() -> Any:
     principal = _principal()
     page = page_of(flagged_query(principal), _page(), ROWS_PER_PAGE)
     items = page.items
-    names = {
-        a.id: a for a in Agency.objects(id__in=sorted({r.agency_id for r in items})).only("id", "name", "ancestors")
-    }
+    names = by_ids(Agency.objects.only("id", "name", "ancestors"), (r.agency_id for r in items))
     remember_lineages(names.values())  # can_review below then reads no agency per row
     return render_template(
         "satisfaction/admin_flagged.html",

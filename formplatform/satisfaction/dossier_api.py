@@ -18,6 +18,7 @@ from formplatform.api import json_body
 from formplatform.apispec import AUTH, Open, Page, Paging, api, ok, paging
 from formplatform.auth import current_principal, require_permission
 from formplatform.errors import BadRequest, Invalid, Unauthorized
+from formplatform.models import by_ids
 from formplatform.paging import page_body
 from formplatform.permissions import Principal, allows
 from formplatform.satisfaction import api_bp
@@ -182,7 +183,7 @@ def api_list_dossiers() -> Any:
     q = (request.args.get("q") or "").strip()
     found = list_dossiers(principal, q=q, agency=_agency_arg(), status=status, page=page, per_page=per_page)
     items = found.items
-    agencies = {a.id: a for a in Agency.objects(id__in=sorted({d.agency_id for d in items})).only("id", "code")}
+    agencies = by_ids(Agency.objects.only("id", "code"), (d.agency_id for d in items))
     ratings = ratings_of([d.id for d in items])
     records = [
         dossier_record(

@@ -13,7 +13,7 @@
    timed through HTTP (growth_paths.py); then the history grows to the large size in bulk and every path
    is timed again. Ratio = large p50 / small p50. Two control paths that no history can change (`/healthz`,
    a static file) show how fast the machine itself ran in each phase; they are not judged. The verdict is
-   the plain ratio; beside it, each ratio divided by the smaller control ratio shows what grew by itself.
+   the plain ratio; beside it, each ratio divided by the controls' (geometric mean) shows what grew by itself.
 At the large size a request may take LIMIT_FACTOR × its small p50 (at least MIN_LIMIT s): a slower one has
 clearly failed the 1.5× bar, is reported as "> limit (stopped)" with a lower bound for its ratio, and run.py
 is restarted so that the query it left running does not slow the next paths. The platform runs with
@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import random
 import shutil
@@ -311,15 +312,16 @@ def ratio_of(small: dict[str, Any], large: dict[str, Any]) -> tuple[float | None
 
 
 def beside_the_machine(ratios: dict[str, Any], controls: dict[str, Any]) -> dict[str, Any]:
-    """Each path's ratio divided by the smaller control ratio (the least the machine itself drifted between
-    the phases): shown beside the plain verdict, never instead of it. A path over 1.5× here grew by itself."""
-    drift = min((float(r) for r in controls.values() if isinstance(r, int | float)), default=None)
-    if not drift:
+    """Each path's ratio divided by the controls' (their geometric mean: how much the machine itself drifted
+    between the phases), shown beside the plain verdict, never instead of it."""
+    found = [float(r) for r in controls.values() if isinstance(r, int | float) and r > 0]
+    if not found:
         return {}
+    drift = round(math.prod(found) ** (1 / len(found)), 2)
     plain = {n: float(str(r).lstrip(">")) for n, r in ratios.items() if r is not None and n not in CONTROL}
     adjusted = {n: round(r / drift, 2) for n, r in plain.items()}
     over = [n for n, r in adjusted.items() if r > 1.5]
-    print(f"machine drift (smaller control ratio): {drift}; over 1.5× beside it: {over or 'none'}")
+    print(f"machine drift (the controls' geometric mean): {drift}; over 1.5× beside it: {over or 'none'}")
     return {"machine_drift": drift, "over_1_5_beside_machine": over, "highest_beside_machine": max(adjusted.values())}
 
 

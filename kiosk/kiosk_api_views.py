@@ -22,13 +22,12 @@ from formplatform.satisfaction.codes import complete_code, parse_dossier_code
 from formplatform.satisfaction.models import Dossier, Rating
 from formplatform.satisfaction.periods import local_date
 from formplatform.satisfaction.possession import check_pin
-from formplatform.satisfaction.rating_cards import dossier_of_card, rating_card
 from formplatform.satisfaction.ratings import agency_lineage, capture_time, submit_rating
 from i18n.text import LANGUAGES
 from kiosk import bp
 from kiosk.kiosk_views import current_device, error_words
 from kiosk.models import KioskDevice
-from kiosk.tokens import RatingToken, dossier_in_link, mint_rating_token, read_rating_token
+from kiosk.tokens import RatingToken, card_dossier, dossier_in_link, mint_rating_token, read_rating_token, seal_card
 
 CODE_INPUT_LIMIT = 400  # a typed code is short; a scanned rating link (https://host/r/<token>) is not
 PIN_INPUT_LIMIT = 20
@@ -123,7 +122,7 @@ def api_lookup() -> Any:
     state, message = _lookup_state(dossier)
     body: dict[str, Any] = {"state": state, "dossier": dossier_card(dossier), "message": message}
     if state == "rateable":
-        body["token"] = mint_rating_token(dossier.id, rating_card(dossier))  # the rating need not read it again
+        body["token"] = mint_rating_token(dossier.id, seal_card(dossier))  # the rating need not read it again
     return jsonify(body)
 
 
@@ -155,7 +154,7 @@ def api_rate() -> Any:
         device = _api_device()
         body = _payload()
         ticket = read_rating_token(str(body.get("token") or ""))
-        shown = dossier_of_card(ticket.dossier_code, ticket.card, ticket.issued_at, utcnow())
+        shown = card_dossier(ticket.card, ticket.dossier_code)
         dossier = _in_scope(device, shown or Dossier.objects(id=ticket.dossier_code).first())
     except AppError as error:
         return _refused(error)

@@ -20,13 +20,12 @@ from formplatform.satisfaction.models import Dossier, RatingCounter
 from formplatform.satisfaction.periods import local_date
 from formplatform.satisfaction.possession import check_pin
 from formplatform.satisfaction.questionnaire import version_in_force
-from formplatform.satisfaction.rating_cards import dossier_of_card, rating_card
 from formplatform.satisfaction.ratings import NOT_FOR_RATING, address_key, find_rateable_dossier, submit_rating
 from formplatform.satisfaction.words import STATUS_LABELS
 from i18n.babel import current_locale
 from i18n.messages import error_title
 from kiosk import public_bp as bp
-from kiosk.tokens import RatingToken, mint_card, mint_rating_token, read_card, read_rating_token
+from kiosk.tokens import RatingToken, card_dossier, mint_rating_token, read_rating_token, seal_card
 from renderers import render_form
 
 CODE_INPUT_LIMIT = 200  # a dossier code is short
@@ -56,7 +55,7 @@ def _questionnaire(
         action=url_for("rating.rate", token=token),
         csrf_token=generate_csrf(),
         show_title=False,
-        hidden={"card": mint_card(dossier.id, rating_card(dossier))},  # the rating need not read the dossier again
+        hidden={"card": seal_card(dossier)},  # the rating need not read the dossier again
     )
 
 
@@ -103,8 +102,7 @@ def _store(token: str, ticket: RatingToken, dossier: Dossier) -> Any:
 
 def _posted_card(ticket: RatingToken) -> Dossier | None:
     """On POST, the dossier as the page showed it (its signed card), if recent: not read again."""
-    found = read_card(request.form.get("card") or "", ticket.dossier_code) if request.method == "POST" else None
-    return dossier_of_card(ticket.dossier_code, found[0], found[1], utcnow()) if found else None
+    return card_dossier(request.form.get("card"), ticket.dossier_code) if request.method == "POST" else None
 
 
 def _shown(code: str) -> Dossier | None:

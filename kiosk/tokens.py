@@ -6,22 +6,30 @@ rating is that rating's unique id, so the token used again is refused as "alread
 the nonce (`Rating.token_nonce`), by which a kiosk resending a rating whose answer got lost finds its own.
 
 A token handed out after a look-up (the kiosk's) also carries the dossier's rating card, and the QR rating
-page sends its card in its form (`mint_card`): the rating is then stored without reading the dossier
-again (formplatform.satisfaction.rating_cards).
+page sends its card in its form (`seal_card`): the rating is then stored without reading the dossier
+again (formplatform.satisfaction.rating_cards). A card is encrypted as well as signed (Fernet, with a key
+derived from the app secret): it names the dossier's officials, which no public page or kiosk shows.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from formplatform.errors import AppError
+from formplatform.models import utcnow
+from formplatform.satisfaction.models import Dossier
+from formplatform.satisfaction.rating_cards import dossier_of_card, rating_card
 
 SALT = "dossier-rating"
 CARD_SALT = "dossier-rating-card"
@@ -42,20 +50,20 @@ class RatingToken:
     dossier_code: str
     nonce: str
     issued_at: datetime | None = None  # naive UTC, from the signature's timestamp
-    card: dict[str, Any] | None = None  # the dossier as the look-up found it (rating_cards.rating_card)
+    card: str | None = None  # the dossier as the look-up found it, sealed (seal_card)
 
 
-def _serializer(salt: str = SALT) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
 
 
 def _naive(stamp: datetime) -> datetime:
     return stamp.astimezone(UTC).replace(tzinfo=None)
 
 
-def mint_rating_token(dossier_code: str, card: dict[str, Any] | None = None) -> str:
+def mint_rating_token(dossier_code: str, card: str | None = None) -> str:
     """A new token for one dossier (printed on its QR slip, or handed to a kiosk after a look-up, with the
-    dossier's rating card)."""
+    dossier's sealed rating card)."""
     payload: list[Any] = [dossier_code, secrets.token_hex(8)]
     return _serializer().dumps(payload + [card] if card else payload)
 
@@ -72,22 +80,38 @@ def read_rating_token(token: str, *, max_age_days: int | None = None) -> RatingT
         raise TokenInvalid() from error
     if not isinstance(code, str) or not isinstance(nonce, str):
         raise TokenInvalid()
-    card = rest[0] if rest and isinstance(rest[0], dict) else None
+    card = rest[0] if rest and isinstance(rest[0], str) else None
     return RatingToken(code, nonce, _naive(stamp), card)
 
 
-def mint_card(dossier_code: str, card: dict[str, Any]) -> str:
-    """A dossier's rating card, signed, for the rating page's form to send back with the answers."""
-    return _serializer(CARD_SALT).dumps([dossier_code, card])
+def _card_box() -> Fernet:
+    digest = hashlib.sha256(f"{CARD_SALT}|{current_app.config['SECRET_KEY']}".encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
 
 
-def read_card(text: str, dossier_code: str) -> tuple[dict[str, Any], datetime] | None:
-    """The card of `dossier_code` and when it was signed, if `text` is a genuine one; None otherwise."""
+def seal_card(dossier: Dossier) -> str:
+    """The dossier's rating card, encrypted and signed, for its page's form (or the kiosk's token) to send
+    back with the answers."""
+    text = json.dumps([dossier.id, rating_card(dossier)], ensure_ascii=False, separators=(",", ":"))
+    return _card_box().encrypt(text.encode()).decode("ascii")
+
+
+def open_card(sealed: str, dossier_code: str) -> tuple[dict[str, Any], datetime] | None:
+    """The card of `dossier_code` and when it was sealed, if `sealed` is a genuine one; None otherwise."""
+    box = _card_box()
     try:
-        (code, card), stamp = _serializer(CARD_SALT).loads(text or "", return_timestamp=True)
-    except (BadSignature, ValueError, TypeError):
+        raw = sealed.encode("ascii")
+        code, card = json.loads(box.decrypt(raw))
+        stamp = _naive(datetime.fromtimestamp(box.extract_timestamp(raw), UTC))
+    except (InvalidToken, UnicodeError, ValueError, TypeError):
         return None
-    return (card, _naive(stamp)) if code == dossier_code and isinstance(card, dict) else None
+    return (card, stamp) if code == dossier_code and isinstance(card, dict) else None
+
+
+def card_dossier(sealed: str | None, dossier_code: str) -> Dossier | None:
+    """The rateable dossier as its sealed card showed it, if genuine and recent; None: read the dossier."""
+    opened = open_card(sealed, dossier_code) if sealed else None
+    return dossier_of_card(dossier_code, opened[0], opened[1], utcnow()) if opened else None
 
 
 def dossier_in_link(text: str) -> str | None:

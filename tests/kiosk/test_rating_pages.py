@@ -126,12 +126,14 @@ def test_the_rating_keeps_the_dossier_its_page_showed(app, client, city, dossier
     assert swapped.status_code == 302  # no card: read as it is now
     assert Rating.objects.get(dossier_code=other.id).names["receive"] == "Người Mới"
     card = page_card(html)
-    tampered = card[:10] + ("A" if card[10] != "A" else "B") + card[11:]
+    assert "Nguyễn Văn Tiếp" not in html and "cb.tiepnhan" not in html  # sealed: the officials stay unread
+    tampered = card[:30] + ("A" if card[30] != "A" else "B") + card[31:]
     with app.test_request_context():
-        from kiosk.tokens import read_card
+        from kiosk.tokens import open_card
 
-        assert read_card(card, dossier.id)[0]["o"]["receive"]["name"] == "Nguyễn Văn Tiếp"
-        assert read_card(other_card, dossier.id) is None and read_card(tampered, dossier.id) is None
+        assert open_card(card, dossier.id)[0]["o"]["receive"]["name"] == "Nguyễn Văn Tiếp"
+        assert open_card(other_card, dossier.id) is None and open_card(tampered, dossier.id) is None
+        assert open_card("not a card", dossier.id) is None and open_card("ä", dossier.id) is None
 
 
 def test_a_card_is_believed_only_while_recent_and_only_of_a_rateable_dossier():

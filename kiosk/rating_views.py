@@ -101,7 +101,7 @@ def _store(token: str, ticket: RatingToken, dossier: Dossier) -> Any:
 
 
 def _posted_card(ticket: RatingToken) -> Dossier | None:
-    """On POST, the dossier as the page showed it (its signed card), if recent: not read again."""
+    """On POST, the dossier as the page showed it (its sealed card), if recent: not read again."""
     return card_dossier(request.form.get("card"), ticket.dossier_code) if request.method == "POST" else None
 
 

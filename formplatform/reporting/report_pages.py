@@ -87,9 +87,8 @@ def step_text(step: dict[str, Any]) -> str:
 def _helpers(reports: list[Report]) -> dict[str, Any]:
     """What every report template needs to name agencies, forms, periods and states."""
     agencies = by_ids(Agency.objects.only("id", "name"), (r.agency_id for r in reports))
-    keys = sorted({r.form_key for r in reports})
-    forms = Form.objects(id__in=keys).only("id", "title") if keys else []  # one query, not one per form
-    titles = {form.id: localize(form.title, current_locale()) for form in forms}
+    forms = by_ids(Form.objects.only("id", "title"), (r.form_key for r in reports))  # one query, not one per form
+    titles = {key: localize(form.title, current_locale()) for key, form in forms.items()}
     return {
         "agency_name": lambda r: (
             localize(agencies[r.agency_id].name, current_locale()) if r.agency_id in agencies else ""

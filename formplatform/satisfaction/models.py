@@ -229,22 +229,21 @@ class RatingCounter(Document):
             return updated.count if updated is not None else 1
 
     @classmethod
-    def bump_within(cls, key: str, parts: str | tuple[str, ...], expires_at: datetime) -> tuple[int, ...]:
+    def bump_within(cls, key: str, parts: tuple[str, ...], expires_at: datetime) -> tuple[int, ...]:
         """Add one to a counter and to parts of it (shorter windows inside its window) atomically, and return
         the new counts, the counter's first: one round trip once the counter exists, however many are kept."""
-        names = (parts,) if isinstance(parts, str) else parts
         collection = cls._get_collection()
-        change = {"$inc": {"count": 1, **{f"parts.{part}": 1 for part in names}}}
+        change = {"$inc": {"count": 1, **{f"parts.{part}": 1 for part in parts}}}
         found = collection.find_one_and_update({"_id": key}, change, return_document=ReturnDocument.AFTER)
         if found is None:
             try:
-                first = {"_id": key, "count": 1, "parts": dict.fromkeys(names, 1), "expires_at": expires_at}
+                first = {"_id": key, "count": 1, "parts": dict.fromkeys(parts, 1), "expires_at": expires_at}
                 collection.insert_one(first)
-                return (1,) * (len(names) + 1)
+                return (1,) * (len(parts) + 1)
             except DuplicateKeyError:
                 found = collection.find_one_and_update({"_id": key}, change, return_document=ReturnDocument.AFTER)
         counts = found.get("parts") or {}
-        return (int(found["count"]), *(int(counts.get(part, 0)) for part in names))
+        return (int(found["count"]), *(int(counts.get(part, 0)) for part in parts))
 
     @classmethod
     def take_back(cls, key: str) -> None:

@@ -2,8 +2,9 @@
 
 Storing a rating needs of its dossier only what the page has just read to offer the questionnaire: its
 agency, procedure and officials, and that its handling has ended. The page (the QR rating page's form, the
-kiosk's look-up token) carries these as a card signed with the app secret, so the rating is stored without
-reading the dossier again.
+kiosk's look-up token) carries these as a card, sealed with a key derived from the app secret (kiosk/tokens.py:
+encrypted, as it names officials no public page shows, and signed), so the rating is stored without reading
+the dossier again.
 
 Believing the card is safe: a rateable status is final (RATEABLE_STATUSES move no further but from
 finished to returned), the card names its dossier and nobody can forge one, and it is believed for
@@ -35,7 +36,7 @@ def rating_card(dossier: Dossier) -> dict[str, Any]:
 
 def dossier_of_card(code: str, card: Any, shown_at: datetime | None, now: datetime) -> Dossier | None:
     """The rateable dossier `code` as its card showed it at `shown_at`; None to read it again instead
-    (no card, too old, or not a card of a rateable dossier). The card's signature is the caller's to check."""
+    (no card, too old, or not a card of a rateable dossier). Opening the sealed card is the caller's."""
     if not isinstance(card, dict) or shown_at is None or not now - CARD_MAX_AGE <= shown_at <= now + CARD_SKEW:
         return None
     if card.get("s") not in RATEABLE_STATUSES or not isinstance(card.get("a"), str):

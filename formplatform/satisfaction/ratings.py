@@ -7,7 +7,7 @@ already rated. An attempt whose insert failed (server error, lost connection) ma
 the same token while its dossier has no rating: the kiosk's outbox retries with it. Suspicious ratings
 are stored as `flagged` and counted only once a reviewer accepts them.
 
-A rating sent from a rating page is built from the dossier's signed card that the page carries
+A rating sent from a rating page is built from the dossier's sealed card that the page carries
 (rating_cards), so intake is two database commands: the rate-limit counter (the address's, or the
 kiosk's day) and the insert.
 
@@ -130,7 +130,7 @@ def _check_limits(
     flags = _device_flags(device_id, rated_at, now) if device_id else []
     if address and channel != "kiosk":  # a kiosk's address is its office's: the device counts instead
         in_day, in_hour = RatingCounter.bump_within(  # the hours lie inside the (UTC) day
-            f"ipday|{address}|{_window(1440, now)}", f"h{_window(60, now)}", now + timedelta(days=2)
+            f"ipday|{address}|{_window(1440, now)}", (f"h{_window(60, now)}",), now + timedelta(days=2)
         )
         if in_hour > config["RATING_ADDRESS_LIMIT"]:
             raise TooManyRequests("rating_rate_limited")

@@ -122,8 +122,8 @@ def test_the_rating_keeps_the_dossier_its_page_showed(app, client, city, dossier
     sent = client.post(f"/r/{token}", data={**form_answers(), "csrf_token": page_csrf(html), "card": page_card(html)})
     assert sent.status_code == 302
     assert Rating.objects.get(dossier_code=dossier.id).names["receive"] == "Nguyễn Văn Tiếp"
-    swapped = client.post(f"/r/{other_token}", data={**form_answers(), "csrf_token": page_csrf(html), "card": ""})
-    assert swapped.status_code == 302  # no card: read as it is now
+    without_card = client.post(f"/r/{other_token}", data={**form_answers(), "csrf_token": page_csrf(html), "card": ""})
+    assert without_card.status_code == 302  # no card: read as it is now
     assert Rating.objects.get(dossier_code=other.id).names["receive"] == "Người Mới"
     card = page_card(html)
     assert "Nguyễn Văn Tiếp" not in html and "cb.tiepnhan" not in html  # sealed: the officials stay unread

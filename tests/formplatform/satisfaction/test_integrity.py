@@ -97,8 +97,8 @@ def test_a_counter_and_its_shorter_windows_move_together_in_one_round_trip(app):
 
     later = datetime(2030, 1, 1)
     with app.app_context():
-        assert RatingCounter.bump_within("ipday|x|1", "h1", later) == (1, 1)
-        assert RatingCounter.bump_within("ipday|x|1", "h1", later) == (2, 2)
-        assert RatingCounter.bump_within("ipday|x|1", "h2", later) == (3, 1)  # a new hour, the same day
-        assert RatingCounter.bump_within("ipday|x|2", "h3", later) == (1, 1)  # a new day starts afresh
+        assert RatingCounter.bump_within("ipday|x|1", ("h1",), later) == (1, 1)
+        assert RatingCounter.bump_within("ipday|x|1", ("h1",), later) == (2, 2)
+        assert RatingCounter.bump_within("ipday|x|1", ("h2",), later) == (3, 1)  # a new hour, the same day
+        assert RatingCounter.bump_within("ipday|x|2", ("h3",), later) == (1, 1)  # a new day starts afresh
         assert RatingCounter.objects.get(id="ipday|x|1").expires_at == later  # a date, for the TTL index
